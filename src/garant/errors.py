@@ -8,13 +8,13 @@ code 2; no traceback is shown for these.
 from __future__ import annotations
 
 __all__ = [
+    "ConflictError",
     "GarantError",
     "InputError",
-    "NotFoundError",
-    "ConflictError",
-    "WorkspaceError",
-    "PolicyRefusal",
     "IntegrityError",
+    "NotFoundError",
+    "PolicyRefusal",
+    "WorkspaceError",
 ]
 
 

@@ -40,6 +40,15 @@ class EnvironmentalImpact:
     """Who estimated it, e.g. "ecologits 0.11.3", or why not ("non estimé : modèle local")."""
     electricity_mix_zone: str | None = None
     warnings: tuple[str, ...] = ()
+    energy_kwh_range: tuple[float, float] | None = None
+    """(min, max) when the estimator gives a range; ``energy_kwh`` is then its midpoint."""
+    gwp_kgco2eq_range: tuple[float, float] | None = None
+    """(min, max) when the estimator gives a range; ``gwp_kgco2eq`` is then its midpoint."""
+
+    @property
+    def known(self) -> bool:
+        """True when an estimate exists (energy or CO2e)."""
+        return self.energy_kwh is not None or self.gwp_kgco2eq is not None
 
     @classmethod
     def unknown(cls, reason: str) -> EnvironmentalImpact:

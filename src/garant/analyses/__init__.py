@@ -1,0 +1,3 @@
+"""Analyses garant runs on participation data (synthesis, ...)."""
+
+__all__: list[str] = []

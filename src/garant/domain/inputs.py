@@ -1,0 +1,148 @@
+"""What users supply to create or change registry entries, validated before any write.
+
+Validation errors become :class:`garant.errors.InputError` naming the field (see
+:func:`validated`), so a bad value never reaches the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from garant.domain.enums import (
+    AccessMode,
+    DataCategory,
+    LegalBasis,
+    ParticipationStage,
+    RoleName,
+    ToolStatus,
+    UseStatus,
+)
+from garant.errors import InputError
+from garant.i18n import tr
+
+__all__ = [
+    "PersonInput",
+    "RoleInput",
+    "ToolInput",
+    "TrainingInput",
+    "UseInput",
+    "validated",
+]
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class PersonInput(_Input):
+    full_name: str = Field(min_length=1, max_length=300)
+    email: str = Field(default="", max_length=300)
+    job_title: str = Field(default="", max_length=300)
+    key: str | None = Field(default=None, max_length=120)
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str) -> str:
+        if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
+            raise ValueError("adresse e-mail invalide / invalid e-mail address")
+        return value.lower()
+
+
+class RoleInput(_Input):
+    person: str = Field(min_length=1)
+    role: RoleName
+    start_date: date
+    end_date: date | None = None
+    scope: str = ""
+
+
+class ToolInput(_Input):
+    name: str = Field(min_length=1, max_length=300)
+    vendor: str = ""
+    model_family: str = ""
+    model_version: str = ""
+    access_mode: AccessMode
+    hosting_region: str = ""
+    data_leaves_eu: bool = False
+    retention_terms: str = ""
+    training_on_inputs: bool | None = None
+    dpa_reference: str = ""
+    status: ToolStatus = ToolStatus.UNDER_REVIEW
+    model_alias: str = ""
+    notes: str = ""
+    key: str | None = None
+
+
+class UseInput(_Input):
+    title: str = Field(min_length=1, max_length=300)
+    purpose: str = Field(min_length=1)
+    stage: ParticipationStage
+    tools: list[str] = Field(default_factory=list)
+    data_categories: list[DataCategory] = Field(default_factory=lambda: [DataCategory.NONE])
+    legal_basis: LegalBasis | None = None
+    responsible: str | None = None
+    oversight: str | None = None
+    status: UseStatus = UseStatus.DRAFT
+    data_subjects: str = ""
+    data_description: str = ""
+    recipients: str = ""
+    retention: str = ""
+    security_measures: str = ""
+    transfer_safeguards: str = ""
+    key: str | None = None
+
+
+class TrainingInput(_Input):
+    person: str = Field(min_length=1)
+    module: str = Field(min_length=1, max_length=300)
+    completed_on: date
+    hours: float = Field(gt=0, le=1000)
+    provider: str = ""
+
+
+def validated(model: type[Model], values: dict[str, Any]) -> Model:
+    """Build ``model`` from ``values`` or raise an InputError naming the first bad field."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field_name = ".".join(str(part) for part in first["loc"]) or "?"
+        given = first.get("input")
+        raise InputError(
+            tr(
+                "Valeur invalide pour « {field} » ({given!r}) : {msg}",
+                "Invalid value for '{field}' ({given!r}): {msg}",
+                field=field_name,
+                given=given,
+                msg=first["msg"],
+            ),
+            _hint_for(model, field_name),
+        ) from None
+
+
+def _hint_for(model: type[BaseModel], field_name: str) -> str:
+    annotation = model.model_fields.get(field_name.split(".")[0])
+    choices = _choices(annotation.annotation if annotation else None)
+    if choices:
+        return tr("Valeurs possibles : {c}", "Allowed values: {c}", c=", ".join(choices))
+    if "date" in field_name:
+        return tr("Format attendu : AAAA-MM-JJ (ex. 2026-11-23).", "Expected YYYY-MM-DD.")
+    return tr("Corrigez la valeur et relancez.", "Fix the value and try again.")
+
+
+def _choices(annotation: Any) -> list[str]:
+    from enum import Enum
+    from typing import get_args
+
+    candidates = [annotation, *get_args(annotation)]
+    for candidate in candidates:
+        inner = get_args(candidate) or (candidate,)
+        for item in inner:
+            if isinstance(item, type) and issubclass(item, Enum):
+                return [str(member.value) for member in item]
+    return []

@@ -1,0 +1,1 @@
+"""Governance workspace: organisations, people, roles, tools, uses, training, arbitration, policies."""

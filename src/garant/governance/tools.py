@@ -1,0 +1,69 @@
+"""The registry of AI tools: what exists in the organisation and whether it may be used."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from garant.domain.enums import ToolStatus
+from garant.domain.inputs import ToolInput
+from garant.domain.models import AITool
+from garant.errors import ConflictError
+from garant.governance.lookup import find_tool, slugify, stamp_created, stamp_updated
+from garant.i18n import tr
+
+__all__ = ["add_tool", "get_tool", "list_tools", "set_tool_status"]
+
+
+def add_tool(session: Session, data: ToolInput, actor: str) -> AITool:
+    """Register a tool; its name and key must be new."""
+    key = slugify(data.key or data.name)
+    duplicate = session.exec(
+        select(AITool).where((AITool.key == key) | (AITool.name == data.name))
+    ).first()
+    if duplicate is not None:
+        raise ConflictError(
+            tr(
+                "L'outil « {name} » est déjà déclaré (clé {key}).",
+                "Tool '{name}' is already registered (key {key}).",
+                name=duplicate.name,
+                key=duplicate.key,
+            ),
+            tr(
+                "Voyez « garant tools show {key} », ou changez son statut avec "
+                "« garant tools set-status ».",
+                "See 'garant tools show {key}', or change its status with "
+                "'garant tools set-status'.",
+                key=duplicate.key,
+            ),
+        )
+    values = data.model_dump(exclude={"key"})
+    values["access_mode"] = data.access_mode.value
+    values["status"] = data.status.value
+    tool = AITool(key=key, **values)
+    session.add(stamp_created(tool, actor))
+    session.flush()
+    return tool
+
+
+def list_tools(session: Session, status: ToolStatus | None = None) -> list[AITool]:
+    statement = select(AITool).order_by(AITool.name)
+    if status is not None:
+        statement = statement.where(AITool.status == status.value)
+    return list(session.exec(statement))
+
+
+def get_tool(session: Session, ref: str) -> AITool:
+    return find_tool(session, ref)
+
+
+def set_tool_status(
+    session: Session, ref: str, status: ToolStatus, actor: str, note: str = ""
+) -> AITool:
+    """Approve, forbid or put a tool under review; the note is appended to its notes."""
+    tool = find_tool(session, ref)
+    tool.status = status.value
+    if note:
+        tool.notes = (tool.notes + "\n" if tool.notes else "") + note
+    session.add(stamp_updated(tool, actor))
+    session.flush()
+    return tool

@@ -1,0 +1,71 @@
+"""Engines and transactions. No engine is created at import time.
+
+Every user action runs in one ``unit_of_work``: it commits once at the end, or rolls back
+everything if anything raises, so the database is never left half-changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as sa_create_engine
+from sqlmodel import Session
+
+__all__ = ["create_store_engine", "migrate", "unit_of_work"]
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_store_engine(url: str) -> Engine:
+    """Create an engine for ``url`` (SQLite with foreign keys enforced, or PostgreSQL)."""
+    if url.startswith("sqlite"):
+        engine = sa_create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        return engine
+    return sa_create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the database schema up to ``revision`` with Alembic."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(engine), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
