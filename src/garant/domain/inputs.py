@@ -7,9 +7,9 @@ Validation errors become :class:`garant.errors.InputError` naming the field (see
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from garant.domain.enums import (
     AccessMode,
@@ -35,6 +35,19 @@ __all__ = [
 Model = TypeVar("Model", bound=BaseModel)
 
 
+def _french_date(value: Any) -> Any:
+    """Accept 23/11/2026 (as French users write dates) besides ISO 2026-11-23."""
+    if isinstance(value, str):
+        parts = value.strip().split("/")
+        if len(parts) == 3 and all(part.isdigit() for part in parts):
+            day, month, year = parts
+            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return value
+
+
+FlexibleDate = Annotated[date, BeforeValidator(_french_date)]
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
@@ -56,8 +69,8 @@ class PersonInput(_Input):
 class RoleInput(_Input):
     person: str = Field(min_length=1)
     role: RoleName
-    start_date: date
-    end_date: date | None = None
+    start_date: FlexibleDate
+    end_date: FlexibleDate | None = None
     scope: str = ""
 
 
@@ -100,7 +113,7 @@ class UseInput(_Input):
 class TrainingInput(_Input):
     person: str = Field(min_length=1)
     module: str = Field(min_length=1, max_length=300)
-    completed_on: date
+    completed_on: FlexibleDate
     hours: float = Field(gt=0, le=1000)
     provider: str = ""
 
@@ -131,7 +144,10 @@ def _hint_for(model: type[BaseModel], field_name: str) -> str:
     if choices:
         return tr("Valeurs possibles : {c}", "Allowed values: {c}", c=", ".join(choices))
     if "date" in field_name:
-        return tr("Format attendu : AAAA-MM-JJ (ex. 2026-11-23).", "Expected YYYY-MM-DD.")
+        return tr(
+            "Format attendu : JJ/MM/AAAA ou AAAA-MM-JJ (ex. 23/11/2026).",
+            "Expected YYYY-MM-DD or DD/MM/YYYY.",
+        )
     return tr("Corrigez la valeur et relancez.", "Fix the value and try again.")
 
 

@@ -1,0 +1,3 @@
+"""The ``garant`` command line: thin commands over the service layer."""
+
+__all__: list[str] = []

@@ -1,0 +1,107 @@
+"""Entry point of the ``garant`` command.
+
+Expected failures (:class:`garant.errors.GarantError`) print one clear line and a hint on
+stderr and exit with code 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from garant import __version__
+from garant.cli.state import CliState, state_of
+from garant.errors import GarantError
+from garant.i18n import set_language, tr
+
+__all__ = ["app", "run"]
+
+
+class GarantGroup(TyperGroup):
+    """The root command group: turns GarantError into a clean message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GarantError as error:
+            typer.echo(tr("Erreur : {m}", "Error: {m}", m=error.message), err=True)
+            if error.hint:
+                typer.echo(tr("→ {h}", "→ {h}", h=error.hint), err=True)
+            ctx.exit(error.exit_code)
+        finally:
+            if isinstance(ctx.obj, CliState):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=GarantGroup,
+    name="garant",
+    help=(
+        "garant — usage responsable de l'IA dans la participation citoyenne : registre, "
+        "politiques, analyses tracées, documents. (--lang en for English.)"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"garant {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Dossier de l'espace de travail (sinon GARANT_WORKSPACE, puis le dossier courant).",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Langue des messages : fr (défaut) ou en."),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Affiche la version."),
+    ] = False,
+) -> None:
+    if lang is not None:
+        if lang not in ("fr", "en"):
+            raise typer.BadParameter("fr | en", param_hint="--lang")
+        set_language(lang)  # type: ignore[arg-type]
+    ctx.obj = CliState(workspace_option=workspace, language_option=lang)
+
+
+def _register() -> None:
+    from garant.cli import registry, workspace_commands
+
+    app.command("init")(workspace_commands.init)
+    app.add_typer(registry.people_app, name="people")
+    app.add_typer(registry.roles_app, name="roles")
+    app.add_typer(registry.tools_app, name="tools")
+    app.add_typer(registry.uses_app, name="uses")
+    app.add_typer(registry.training_app, name="training")
+    app.add_typer(registry.arbitration_app, name="arbitration")
+    app.add_typer(registry.registry_app, name="registry")
+
+
+_register()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ += ["state_of"]

@@ -1,0 +1,63 @@
+"""``garant init``: create a workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from garant.cli.output import say
+from garant.i18n import tr
+
+__all__ = ["init"]
+
+
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Dossier à créer (défaut : dossier courant).")
+    ] = Path("."),
+    name: Annotated[
+        str, typer.Option("--name", help="Nom de l'organisation, ex. « Métropole X ».")
+    ] = "",
+    kind: Annotated[
+        str, typer.Option("--kind", help="collectivite | agence | enquete")
+    ] = "collectivite",
+    lang: Annotated[str, typer.Option("--language", help="Langue de l'espace : fr | en.")] = "fr",
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="URL SQLAlchemy (défaut : SQLite dans l'espace)."),
+    ] = None,
+) -> None:
+    """Crée un espace de travail : garant.toml, base de données, dossier MLflow local."""
+    from garant.errors import InputError
+    from garant.workspace import init_workspace
+
+    if kind not in ("collectivite", "agence", "enquete"):
+        raise InputError(
+            tr("« --kind » invalide : {k}", "Invalid '--kind': {k}", k=kind),
+            tr(
+                "Valeurs possibles : collectivite, agence, enquete",
+                "Allowed: collectivite, agence, enquete",
+            ),
+        )
+    if not name.strip():
+        raise InputError(
+            tr("« --name » est obligatoire.", "'--name' is required."),
+            tr(
+                'Exemple : garant init . --name "Métropole X"',
+                'Example: garant init . --name "City X"',
+            ),
+        )
+    workspace = init_workspace(
+        directory, name.strip(), kind, language=lang, database_url=database_url
+    )  # type: ignore[arg-type]
+    workspace.close()
+    say(
+        tr(
+            "Espace de travail créé dans {root} pour « {name} ».",
+            "Workspace created in {root} for '{name}'.",
+            root=workspace.root,
+            name=name,
+        )
+    )
