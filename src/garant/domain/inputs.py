@@ -143,12 +143,20 @@ def _hint_for(model: type[BaseModel], field_name: str) -> str:
     choices = _choices(annotation.annotation if annotation else None)
     if choices:
         return tr("Valeurs possibles : {c}", "Allowed values: {c}", c=", ".join(choices))
-    if "date" in field_name:
+    if _mentions_date(annotation.annotation if annotation else None):
         return tr(
             "Format attendu : JJ/MM/AAAA ou AAAA-MM-JJ (ex. 23/11/2026).",
             "Expected YYYY-MM-DD or DD/MM/YYYY.",
         )
     return tr("Corrigez la valeur et relancez.", "Fix the value and try again.")
+
+
+def _mentions_date(annotation: Any) -> bool:
+    from typing import get_args
+
+    if annotation is date:
+        return True
+    return any(_mentions_date(arg) for arg in get_args(annotation))
 
 
 def _choices(annotation: Any) -> list[str]:

@@ -1,0 +1,56 @@
+"""Start-up stays light: --help never imports the heavy stacks; the core never imports Textual."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ["mlflow", "litellm", "presidio_analyzer", "presidio_anonymizer", "spacy", "textual"]
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_cli_help_imports_no_heavy_module() -> None:
+    code = (
+        "import sys\nsys.argv=['garant','--help']\nfrom garant.cli.main import app\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass"
+    )
+    loaded = _modules_after(code)
+    assert not {name for name in HEAVY if name in loaded}
+
+
+def test_every_subcommand_help_imports_no_heavy_module() -> None:
+    from typer.main import get_command
+
+    from garant.cli.main import app
+
+    group = get_command(app)
+    names = list(group.commands)  # type: ignore[attr-defined]
+    for name in names:
+        code = (
+            f"import sys\nsys.argv=['garant',{name!r},'--help']\nfrom garant.cli.main import app\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass"
+        )
+        loaded = _modules_after(code)
+        assert not {m for m in HEAVY if m in loaded}, name
+
+
+def test_domain_packages_never_import_textual() -> None:
+    code = "\n".join(
+        f"import {name}"
+        for name in [
+            "garant.domain",
+            "garant.store",
+            "garant.governance",
+            "garant.governance.registry_export",
+            "garant.llm",
+            "garant.workspace",
+            "garant.cli.main",
+        ]
+    )
+    assert "textual" not in _modules_after(code)
