@@ -1,0 +1,452 @@
+"""Selection algorithms: LEXIMIN, maximin, Nash welfare (column generation on HiGHS) and legacy.
+
+LEXIMIN follows Flanigan, Gölz, Gupta, Hennig and Procaccia (Nature 596, 2021): a sequence of
+stages, each maximising the smallest probability among the people not yet fixed; the stage LP
+is solved by column generation over quota-compliant panels (restricted master LP solved by
+HiGHS dual simplex, pricing = a HiGHS MIP maximising the dual weights of a panel's members).
+At the end of a stage the master is re-solved with HiGHS's interior-point method *without
+crossover*, which returns a (nearly) strictly complementary dual solution; the people with a
+positive dual value are exactly those who cannot get more than the stage value in any optimal
+distribution, and are fixed at it. Maximin is the first stage alone. The pricing MIP's dual
+bound gives, at every iteration, a certified upper bound on the stage value.
+
+Nash welfare maximises the sum of the logarithms of the probabilities, by fully corrective
+Frank–Wolfe: pricing with weights 1/p_i finds the best new panel, the weights over the panels
+found so far are re-optimised by the EM (multiplicative) update, and the Frank–Wolfe gap
+certifies the distance to the optimum. Legacy is the greedy draw the Sortition Foundation used
+before 2020, repeated to estimate its probabilities (for comparison only).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from garant.i18n import tr
+
+from .feasibility import InfeasibleQuotasError, diagnose, explain
+from .model import Algorithm, Instance, ProgressCallback, SolveProgress, SortitionResult
+from .problem import FloatArray, IntArray, PanelModel, Problem, new_highs, reduce_instance
+
+__all__ = ["solve"]
+
+EPS = 1e-7
+FIX_THRESHOLD = 1e-6
+
+
+@dataclass
+class _Clock:
+    start: float
+    limit: float | None
+    progress: ProgressCallback | None
+    iteration: int = 0
+
+    def expired(self) -> bool:
+        return self.limit is not None and time.perf_counter() - self.start > self.limit
+
+    def report(self, phase: str, stage: int, fixed: int, total: int, low: float, high: float
+               ) -> None:
+        self.iteration += 1
+        if self.progress is not None:
+            self.progress(SolveProgress(phase, self.iteration, stage, fixed, total, low, high,
+                                        time.perf_counter() - self.start))
+
+
+@dataclass
+class _Columns:
+    """The compositions generated so far (deduplicated)."""
+
+    items: list[IntArray] = field(default_factory=list)
+    seen: set[bytes] = field(default_factory=set)
+
+    def add(self, counts: IntArray) -> bool:
+        key = counts.tobytes()
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.items.append(counts)
+        return True
+
+
+class _Master:
+    """Restricted master LP: maximise z, each unfixed group's probability >= z."""
+
+    def __init__(self, problem: Problem) -> None:
+        import highspy
+
+        self.problem = problem
+        n = problem.n_groups
+        self.sizes = problem.sizes.astype(np.float64)
+        lp = highspy.HighsLp()
+        lp.num_col_ = 1
+        lp.num_row_ = n + 1
+        lp.col_cost_ = np.array([1.0])
+        lp.col_lower_ = np.array([0.0])
+        lp.col_upper_ = np.array([1.0])
+        lp.row_lower_ = np.concatenate([[1.0], np.zeros(n)])
+        lp.row_upper_ = np.concatenate([[1.0], np.full(n, highspy.kHighsInf)])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.array([0, n], dtype=np.int32)
+        lp.a_matrix_.index_ = np.arange(1, n + 1, dtype=np.int32)
+        lp.a_matrix_.value_ = -self.sizes
+        lp.sense_ = highspy.ObjSense.kMaximize
+        self.highs = new_highs()
+        self.highs.setOptionValue("solver", "simplex")
+        self.highs.passModel(lp)
+        self.fixed: dict[int, float] = {}
+        self.n_columns = 0
+        self._inf = highspy.kHighsInf
+
+    def add(self, counts: IntArray) -> None:
+        nz = np.flatnonzero(counts)
+        index = np.concatenate([[0], nz + 1]).astype(np.int32)
+        values = np.concatenate([[1.0], counts[nz].astype(np.float64)])
+        self.highs.addCol(0.0, 0.0, self._inf, len(index), index, values)
+        self.n_columns += 1
+
+    def fix(self, group: int, probability: float) -> None:
+        self.fixed[group] = probability
+        self.highs.changeCoeff(group + 1, 0, 0.0)
+        floor = probability * self.sizes[group] - 1e-9 * max(1.0, self.sizes[group])
+        self.highs.changeRowBounds(group + 1, max(floor, 0.0) if probability > 0 else -self._inf,
+                                   self._inf)
+
+    def solve(self, *, interior: bool = False) -> tuple[float, FloatArray, FloatArray]:
+        """Solve; return z, the weights of the columns and the normalised dual weights y."""
+        if interior:
+            self.highs.setOptionValue("solver", "ipm")
+            self.highs.setOptionValue("run_crossover", "off")
+        self.highs.run()
+        if interior:
+            self.highs.setOptionValue("solver", "simplex")
+            self.highs.setOptionValue("run_crossover", "on")
+        solution = self.highs.getSolution()
+        values = np.array(solution.col_value)
+        z = float(values[0])
+        weights = np.clip(values[1:], 0.0, None)
+        y = np.clip(-np.array(solution.row_dual)[1:], 0.0, None)
+        unfixed = np.ones(self.problem.n_groups, dtype=bool)
+        unfixed[list(self.fixed)] = False
+        total = float(np.dot(self.sizes[unfixed], y[unfixed]))
+        if total > 0:
+            y = y / total
+        return z, weights, y
+
+    def fixed_term(self, y: FloatArray) -> float:
+        return float(sum(self.sizes[g] * p * y[g] for g, p in self.fixed.items()))
+
+
+def _initial_columns(problem: Problem, model: PanelModel, columns: _Columns, rng: np.random.Generator,
+                     clock: _Clock) -> set[int]:
+    """Diverse panels by multiplicative weights, then one covering each group if possible.
+
+    Returns the groups that no quota-compliant panel can include (probability 0 for them).
+    """
+    n = problem.n_groups
+    sizes = problem.sizes.astype(np.float64)
+    weights = np.ones(n)
+    rounds = min(max(n, 10), 100)
+    for _ in range(rounds):
+        counts, _, _ = model.solve(weights * rng.uniform(0.99, 1.0, n))
+        assert counts is not None
+        columns.add(counts)
+        weights *= 1.0 - 0.2 * counts / sizes
+        weights *= n / weights.sum()
+        if clock.expired():
+            break
+    covered = np.zeros(n, dtype=bool)
+    for counts in columns.items:
+        covered |= counts > 0
+    impossible: set[int] = set()
+    small = 0.5 / (problem.k + 1)
+    for g in range(n):
+        if covered[g]:
+            continue
+        target = np.where(covered, 0.0, small)
+        target[g] = 1.0
+        counts, _, _ = model.solve(target)
+        assert counts is not None
+        if counts[g] == 0:
+            impossible.add(g)
+            continue
+        columns.add(counts)
+        covered |= counts > 0
+    return impossible
+
+
+def _probabilities(problem: Problem, columns: list[IntArray], weights: FloatArray) -> FloatArray:
+    if not columns:
+        return np.zeros(problem.n_groups)
+    matrix = np.array(columns, dtype=np.float64)
+    return (weights @ matrix) / problem.sizes
+
+
+def _leximin(problem: Problem, model: PanelModel, columns: _Columns, impossible: set[int],
+             clock: _Clock, *, first_stage_only: bool) -> tuple[FloatArray, bool, float, list[str]]:
+    master = _Master(problem)
+    for counts in columns.items:
+        master.add(counts)
+    for g in impossible:
+        master.fix(g, 0.0)
+    n = problem.n_groups
+    stage = 0
+    notes: list[str] = []
+    weights = np.zeros(master.n_columns)
+    optimal, gap = True, 0.0
+    upper = 1.0
+    while len(master.fixed) < n:
+        stage += 1
+        upper = 1.0
+        while True:
+            z, weights, y = master.solve()
+            counts, value, bound = model.solve(y)
+            assert counts is not None
+            fixed_term = master.fixed_term(y)
+            upper = min(upper, bound - fixed_term)
+            clock.report("stage", stage, len(master.fixed), n, z, upper)
+            if value > z + fixed_term + EPS and columns.add(counts):
+                master.add(counts)
+            elif first_stage_only:
+                break
+            else:
+                # Converged with the simplex duals: look for the central dual solution.
+                _, _, central = master.solve(interior=True)
+                counts, value, _ = model.solve(central)
+                assert counts is not None
+                if value > z + master.fixed_term(central) + EPS and columns.add(counts):
+                    master.add(counts)
+                    continue
+                y = central
+                break
+            if clock.expired():
+                optimal, gap = False, max(0.0, upper - z)
+                notes.append(tr(
+                    "Limite de temps atteinte à l'étape {stage} : écart certifié {gap:.2e}",
+                    "Time limit reached at stage {stage}: certified gap {gap:.2e}",
+                    stage=stage, gap=gap))
+                break
+        if not optimal or first_stage_only:
+            z, weights, _ = master.solve()
+            break
+        unfixed = [g for g in range(n) if g not in master.fixed]
+        newly = [g for g in unfixed if y[g] * problem.sizes[g] > FIX_THRESHOLD]
+        if not newly:
+            newly = [max(unfixed, key=lambda g: y[g])]
+        for g in newly:
+            master.fix(g, max(z, 0.0))
+        if len(master.fixed) == n:
+            z, weights, _ = master.solve()
+    if first_stage_only and optimal:
+        gap = max(0.0, upper - z)
+    return weights, optimal, gap, notes
+
+
+def _nash(problem: Problem, model: PanelModel, columns: _Columns, impossible: set[int],
+          clock: _Clock) -> tuple[FloatArray, bool, float, list[str]]:
+    sizes = problem.sizes.astype(np.float64)
+    active = np.ones(problem.n_groups, dtype=bool)
+    active[list(impossible)] = False
+    total = float(sizes[active].sum())
+    weights = np.full(len(columns.items), 1.0 / len(columns.items))
+    notes: list[str] = []
+    gap = float("inf")
+    while True:
+        matrix = np.array(columns.items, dtype=np.float64)[:, active]
+        for _ in range(2000):
+            probs = (weights @ matrix) / sizes[active]
+            gradient = matrix @ (1.0 / probs)
+            if gradient[weights > 1e-12].max() <= total * (1 + 1e-7):
+                break
+            weights = weights * gradient / total
+            weights /= weights.sum()
+        probs = (weights @ matrix) / sizes[active]
+        prices = np.zeros(problem.n_groups)
+        prices[active] = 1.0 / probs
+        counts, _, bound = model.solve(prices)
+        assert counts is not None
+        gap = max(0.0, bound - total)
+        objective = float(np.dot(sizes[active], np.log(probs)))
+        clock.report("nash", 1, 0, problem.n_groups, objective, objective + gap)
+        if gap <= 1e-4 * total or not columns.add(counts):
+            return weights, True, gap, notes
+        if clock.expired():
+            notes.append(tr("Limite de temps atteinte : écart de bien-être certifié {gap:.2e}",
+                            "Time limit reached: certified welfare gap {gap:.2e}", gap=gap))
+            return weights, False, gap, notes
+        # Frank-Wolfe line search towards the new panel, then EM again on all panels.
+        new = counts[active].astype(np.float64) / sizes[active]
+        low, high = 0.0, 1.0
+        for _ in range(50):
+            step = (low + high) / 2
+            mixed = (1 - step) * probs + step * new
+            derivative = float(np.dot(sizes[active], (new - probs) / mixed))
+            low, high = (step, high) if derivative > 0 else (low, step)
+        step = max(low, 1e-6)
+        weights = np.concatenate([weights * (1 - step), [step]])
+
+
+def _legacy(problem: Problem, rng: np.random.Generator, draws: int, clock: _Clock,
+            ) -> tuple[_Columns, FloatArray, list[str]]:
+    """The greedy draw: fill the most urgent minimum first, at random within it."""
+    instance = problem.instance
+    group_of: dict[int, int] = {}
+    people: list[int] = []
+    for g, members in enumerate(problem.groups):
+        for i in members:
+            group_of[i] = g
+            people.append(i)
+    rows_of = {i: [r for r, row in enumerate(problem.rows) if group_of[i] in row.groups]
+               for i in people}
+    members_of = [[i for i in people if group_of[i] in row.groups] for row in problem.rows]
+    housemates: dict[int, list[int]] = {}
+    for household in problem.households:
+        persons = [problem.groups[g][0] for g in household]
+        for i in persons:
+            housemates[i] = [j for j in persons if j != i]
+    columns = _Columns()
+    counts_of: dict[bytes, int] = {}
+    failures = 0
+    done = 0
+    while done < draws:
+        panel = _legacy_once(problem, rng, people, rows_of, members_of, housemates)
+        if panel is None:
+            failures += 1
+            if failures > 100 * draws:
+                break
+            continue
+        counts = np.zeros(problem.n_groups, dtype=np.int64)
+        for i in panel:
+            counts[group_of[i]] += 1
+        columns.add(counts)
+        counts_of[counts.tobytes()] = counts_of.get(counts.tobytes(), 0) + 1
+        done += 1
+        if clock.expired():
+            break
+        if done % 50 == 0:
+            clock.report("legacy", 1, done, draws, 0.0, 0.0)
+    weights = np.array([counts_of[c.tobytes()] / done for c in columns.items]) if done else np.zeros(0)
+    notes = [tr("Probabilités estimées sur {n} tirages ({f} échecs recommencés)",
+                "Probabilities estimated from {n} draws ({f} failed attempts retried)",
+                n=done, f=failures)]
+    del instance
+    return columns, weights, notes
+
+
+def _legacy_once(problem: Problem, rng: np.random.Generator, people: list[int],
+                 rows_of: dict[int, list[int]], members_of: list[list[int]],
+                 housemates: dict[int, list[int]]) -> list[int] | None:
+    remaining = set(people)
+    filled = [0] * len(problem.rows)
+    panel: list[int] = []
+    while len(panel) < problem.k:
+        if not remaining:
+            return None
+        best, best_ratio = None, 0.0
+        for r, row in enumerate(problem.rows):
+            need = row.low - filled[r]
+            if need <= 0:
+                continue
+            available = sum(1 for i in members_of[r] if i in remaining)
+            if available < need:
+                return None
+            ratio = need / available
+            if ratio > best_ratio:
+                best, best_ratio = r, ratio
+        pool = sorted(remaining) if best is None else [i for i in members_of[best] if i in remaining]
+        person = pool[int(rng.integers(len(pool)))]
+        panel.append(person)
+        remaining.discard(person)
+        for mate in housemates.get(person, []):
+            remaining.discard(mate)
+        for r in rows_of[person]:
+            filled[r] += 1
+            if filled[r] >= problem.rows[r].high:
+                remaining.difference_update(members_of[r])
+    if any(not row.low <= filled[r] <= row.high for r, row in enumerate(problem.rows)):
+        return None
+    return panel
+
+
+def solve(
+    instance: Instance,
+    algorithm: Algorithm = "leximin",
+    *,
+    time_limit_s: float | None = None,
+    progress: ProgressCallback | None = None,
+    seed: int = 0,
+    legacy_draws: int = 1000,
+    aggregate: bool = True,
+) -> SortitionResult:
+    """Compute the selection distribution for ``instance``.
+
+    ``time_limit_s`` stops column generation and returns the best distribution found so far
+    (every panel still meets the quotas) with ``optimal=False`` and its certified ``gap``.
+    ``progress`` is called after each iteration. ``seed`` only drives tie-breaking in the
+    initial panels (and the legacy draws); the published lottery makes the final draw
+    verifiable whatever the solver does. Raises :class:`InfeasibleQuotasError` with an
+    explanation and the smallest relaxation when no panel meets the quotas.
+    """
+    clock = _Clock(time.perf_counter(), time_limit_s, progress)
+    problem = reduce_instance(instance, aggregate=aggregate)
+    model = PanelModel(problem)
+    if not model.feasible():
+        infeasibility = diagnose(problem)
+        raise InfeasibleQuotasError(
+            explain(infeasibility),
+            tr("Appliquez la relaxation proposée au fichier de quotas, puis relancez.",
+               "Apply the proposed relaxation to the quotas file, then run again."),
+            infeasibility,
+        )
+    rng = np.random.default_rng(seed)
+    notes: list[str] = []
+    if algorithm == "legacy":
+        columns, weights, notes = _legacy(problem, rng, legacy_draws, clock)
+        optimal, gap = False, float("nan")
+    else:
+        columns = _Columns()
+        impossible = _initial_columns(problem, model, columns, rng, clock)
+        if impossible:
+            notes.append(tr(
+                "{n} personne(s) ne peuvent figurer dans aucun panel respectant les quotas "
+                "(probabilité 0)",
+                "{n} person(s) cannot be on any panel meeting the quotas (probability 0)",
+                n=int(sum(problem.sizes[g] for g in impossible))))
+        if algorithm in ("leximin", "maximin"):
+            weights, optimal, gap, more = _leximin(
+                problem, model, columns, impossible, clock,
+                first_stage_only=algorithm == "maximin")
+        elif algorithm == "nash":
+            weights, optimal, gap, more = _nash(problem, model, columns, impossible, clock)
+        else:
+            raise ValueError(f"unknown algorithm {algorithm!r}")
+        notes += more
+    weights = np.clip(weights, 0.0, None)
+    weights = weights / weights.sum()
+    keep = [j for j, w in enumerate(weights) if w > 1e-10]
+    kept_columns = [columns.items[j] for j in keep]
+    kept_weights = weights[keep] / weights[keep].sum()
+    group_probs = _probabilities(problem, kept_columns, kept_weights)
+    probabilities = {
+        instance.ids[i]: float(min(1.0, max(0.0, group_probs[g])))
+        for g, members in enumerate(problem.groups)
+        for i in members
+    }
+    return SortitionResult(
+        algorithm=algorithm,
+        k=instance.k,
+        groups=problem.group_ids(),
+        compositions=tuple(tuple(int(c) for c in counts) for counts in kept_columns),
+        weights=tuple(float(w) for w in kept_weights),
+        probabilities=probabilities,
+        already_selected=instance.already_selected,
+        optimal=optimal,
+        gap=float(gap),
+        seconds=time.perf_counter() - clock.start,
+        iterations=clock.iteration,
+        notes=tuple(notes),
+        input_hashes={"pool_sha256": instance.pool.sha256,
+                      "quotas_sha256": instance.quotas.sha256},
+        parameters={**instance.parameters(), "algorithm": algorithm, "seed": seed},
+    )

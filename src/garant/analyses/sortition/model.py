@@ -1,0 +1,252 @@
+"""Data types of the sortition service: inputs, solver results, lottery, draw, verification.
+
+Everything here is plain frozen dataclasses so that results can be serialised to JSON, compared
+in tests and passed to the CLI without pulling in the solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+__all__ = [
+    "ALGORITHMS",
+    "Algorithm",
+    "Check",
+    "Conflict",
+    "Infeasibility",
+    "Instance",
+    "Lottery",
+    "Panel",
+    "Pool",
+    "PoolRow",
+    "ProgressCallback",
+    "Quota",
+    "QuotaSet",
+    "Relaxation",
+    "SolveProgress",
+    "SortitionResult",
+    "VerificationResult",
+]
+
+Algorithm = Literal["leximin", "maximin", "nash", "legacy"]
+ALGORITHMS: tuple[Algorithm, ...] = ("leximin", "maximin", "nash", "legacy")
+
+
+@dataclass(frozen=True)
+class PoolRow:
+    """One volunteer as read from the pool file (all columns kept as text)."""
+
+    id: str
+    line: int
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Pool:
+    """The volunteers' file: its rows, columns and the SHA-256 of its bytes."""
+
+    path: Path | None
+    columns: tuple[str, ...]
+    id_column: str | None
+    rows: tuple[PoolRow, ...]
+    sha256: str
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path is not None else "<pool>"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Minimum and maximum number of panel members having ``value`` for ``criterion``."""
+
+    criterion: str
+    value: str
+    min: int
+    max: int
+    min_flex: int | None = None
+    max_flex: int | None = None
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.criterion} = {self.value}"
+
+
+@dataclass(frozen=True)
+class QuotaSet:
+    """The quotas file: quotas in file order and the SHA-256 of its bytes."""
+
+    path: Path | None
+    quotas: tuple[Quota, ...]
+    sha256: str
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path is not None else "<quotas>"
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for quota in self.quotas:
+            seen.setdefault(quota.criterion, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A validated selection problem.
+
+    ``k`` is the size of the *final* panel, already-selected people included; quotas also apply
+    to the final panel. ``features[i]`` gives, for person ``ids[i]``, the quota value (as spelt in
+    the quotas file) of each criterion. ``household[i]`` is a normalised address key or ``None``.
+    """
+
+    pool: Pool
+    quotas: QuotaSet
+    k: int
+    ids: tuple[str, ...]
+    features: tuple[Mapping[str, str], ...]
+    household: tuple[str | None, ...]
+    household_columns: tuple[str, ...] = ()
+    already_selected: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+    def parameters(self) -> dict[str, object]:
+        """The parameters that, with the two input files, define the problem (for hashing)."""
+        return {
+            "k": self.k,
+            "id_column": self.pool.id_column,
+            "criteria": list(self.quotas.criteria),
+            "household_columns": list(self.household_columns),
+            "already_selected": sorted(self.already_selected),
+            "excluded": sorted(self.excluded),
+        }
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """What a progress callback receives during a solve (no UI code here: the CLI draws it)."""
+
+    phase: str
+    iteration: int
+    stage: int
+    fixed: int
+    total: int
+    lower: float
+    upper: float
+    elapsed_s: float
+
+
+ProgressCallback = Callable[[SolveProgress], None]
+
+
+@dataclass(frozen=True)
+class SortitionResult:
+    """A probability distribution over quota-compliant panels and what it gives each person.
+
+    The distribution is stored compactly: ``groups`` are sets of interchangeable volunteers
+    (same criteria values, no shared household), a panel is a *composition* giving how many
+    members each group supplies (chosen uniformly within the group), and ``weights[j]`` is the
+    probability of ``compositions[j]``. This is an exact distribution over concrete panels.
+    Already-selected people are on every panel and are not in ``probabilities``.
+    ``gap`` is the certified distance between the minimum probability of the stage being solved
+    and the best achievable one (0 when solved to optimality; for Nash, the welfare gap).
+    """
+
+    algorithm: Algorithm
+    k: int
+    groups: tuple[tuple[str, ...], ...]
+    compositions: tuple[tuple[int, ...], ...]
+    weights: tuple[float, ...]
+    probabilities: Mapping[str, float]
+    already_selected: tuple[str, ...]
+    optimal: bool
+    gap: float
+    seconds: float
+    iterations: int
+    notes: tuple[str, ...] = ()
+    input_hashes: Mapping[str, str] = field(default_factory=dict)
+    parameters: Mapping[str, object] = field(default_factory=dict)
+
+    def panel_members(self, composition: tuple[int, ...]) -> list[tuple[str, int]]:
+        """``(group's first id, count)`` pairs of a composition, for display."""
+        return [(self.groups[g][0], c) for g, c in enumerate(composition) if c]
+
+
+@dataclass(frozen=True)
+class Lottery:
+    """``m`` equally likely panels (the uniform lottery), published before the seed is known."""
+
+    m: int
+    panels: tuple[tuple[str, ...], ...]
+    already_selected: tuple[str, ...]
+    algorithm: Algorithm
+    input_hashes: Mapping[str, str]
+    parameters: Mapping[str, object]
+    max_deviation: float
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The panel drawn from a lottery with a public seed (RFC 3797 procedure)."""
+
+    index: int
+    ids: tuple[str, ...]
+    already_selected: tuple[str, ...]
+    seed_key: str
+    md5_hex: str
+    lottery_sha256: str
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return tuple(sorted((*self.already_selected, *self.ids)))
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verification step and its outcome."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """Outcome of :func:`verify`: ``ok`` only if every check passed."""
+
+    ok: bool
+    checks: tuple[Check, ...]
+    panel: Panel | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A quota bound taking part in an irreducible conflict (``bound`` is ``min`` or ``max``)."""
+
+    quota: Quota
+    bound: Literal["min", "max"]
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A quota change in the smallest relaxation making the quotas feasible."""
+
+    quota: Quota
+    new_min: int
+    new_max: int
+
+
+@dataclass(frozen=True)
+class Infeasibility:
+    """Why no panel meets the quotas, and the smallest total change that fixes it."""
+
+    reasons: tuple[str, ...]
+    conflicts: tuple[Conflict, ...]
+    relaxations: tuple[Relaxation, ...]
+    total_change: int

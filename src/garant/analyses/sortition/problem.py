@@ -1,0 +1,260 @@
+"""The selection problem as the solvers see it: groups of interchangeable people and HiGHS models.
+
+People with identical criteria values who share no household with another eligible person are
+*interchangeable*: swapping them maps every quota-compliant panel to another one. Because the
+LEXIMIN (and Nash) optimum is unique and therefore symmetric, they get the same probability,
+so the solvers work on *groups* and on panel *compositions* (how many people of each group)
+instead of individual panels. This is exact, not an approximation; people in a multi-person
+household form groups of one so that the household rule stays a plain linear constraint.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from garant.errors import InputError
+from garant.i18n import tr
+
+from .model import Instance, Quota
+
+__all__ = ["PanelModel", "Problem", "new_highs", "reduce_instance"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_banner_hidden = False
+
+
+def new_highs() -> Any:
+    """A silent ``highspy.Highs`` (HiGHS prints a banner on stdout the first time: hidden)."""
+    global _banner_hidden
+    import highspy
+
+    if _banner_hidden:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_hidden = True
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("random_seed", 0)
+    return highs
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    quota: Quota
+    groups: tuple[int, ...]
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Groups, adjusted quotas and household rows for the people still to be selected."""
+
+    instance: Instance
+    k: int
+    groups: tuple[tuple[int, ...], ...]
+    sizes: IntArray
+    rows: tuple[QuotaRow, ...]
+    households: tuple[tuple[int, ...], ...]
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.groups)
+
+    def group_ids(self) -> tuple[tuple[str, ...], ...]:
+        ids = self.instance.ids
+        return tuple(tuple(ids[i] for i in members) for members in self.groups)
+
+    def violations(self, counts: Sequence[int]) -> list[str]:
+        """Quota or household rules broken by a composition (empty when compliant)."""
+        problems = []
+        if int(sum(counts)) != self.k:
+            problems.append(f"size {sum(counts)} != {self.k}")
+        for row in self.rows:
+            total = sum(int(counts[g]) for g in row.groups)
+            if not row.low <= total <= row.high:
+                problems.append(f"{row.quota.label}: {total} not in [{row.low}, {row.high}]")
+        for household in self.households:
+            if sum(int(counts[g]) for g in household) > 1:
+                problems.append("household")
+        for g, count in enumerate(counts):
+            if not 0 <= count <= self.sizes[g]:
+                problems.append(f"group {g}: {count}")
+        return problems
+
+
+def reduce_instance(instance: Instance, *, aggregate: bool = True) -> Problem:
+    """Remove excluded and already-selected people (and their housemates), group the others."""
+    index = {person_id: i for i, person_id in enumerate(instance.ids)}
+    removed = {index[p] for p in instance.excluded} | {index[p] for p in instance.already_selected}
+    taken_households = {
+        instance.household[index[p]]
+        for p in instance.already_selected
+        if instance.household[index[p]] is not None
+    }
+    eligible = [
+        i
+        for i in range(len(instance.ids))
+        if i not in removed
+        and (instance.household[i] is None or instance.household[i] not in taken_households)
+    ]
+    by_household: dict[str, list[int]] = defaultdict(list)
+    for i in eligible:
+        key = instance.household[i]
+        if key is not None:
+            by_household[key].append(i)
+    shared = {i for members in by_household.values() if len(members) > 1 for i in members}
+    criteria = instance.quotas.criteria
+    groups: list[list[int]] = []
+    key_to_group: dict[tuple[str, ...], int] = {}
+    for i in eligible:
+        if aggregate and i not in shared:
+            key = tuple(instance.features[i][c] for c in criteria)
+            if key in key_to_group:
+                groups[key_to_group[key]].append(i)
+                continue
+            key_to_group[key] = len(groups)
+        groups.append([i])
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
+    selected_counts: dict[tuple[str, str], int] = defaultdict(int)
+    for person_id in instance.already_selected:
+        for criterion, value in instance.features[index[person_id]].items():
+            selected_counts[(criterion, value)] += 1
+    rows: list[QuotaRow] = []
+    for quota in instance.quotas.quotas:
+        already = selected_counts[(quota.criterion, quota.value)]
+        if already > quota.max:
+            raise InputError(
+                tr("{file}, ligne {line} : {n} personnes déjà sélectionnées ont « {label} », "
+                   "au-delà du maximum {max}",
+                   "{file}, line {line}: {n} people already selected have '{label}', above the "
+                   "maximum {max}",
+                   file=instance.quotas.label, line=quota.line, n=already, label=quota.label,
+                   max=quota.max),
+                tr("Relevez ce maximum ou revoyez la liste des personnes déjà sélectionnées.",
+                   "Raise this maximum or review the already-selected list."),
+            )
+        members = sorted(
+            {group_of[i] for i in eligible if instance.features[i][quota.criterion] == quota.value}
+        )
+        rows.append(QuotaRow(quota, tuple(members), max(0, quota.min - already),
+                             quota.max - already))
+    households = tuple(
+        tuple(sorted(group_of[i] for i in members))
+        for members in by_household.values()
+        if len(members) > 1
+    )
+    return Problem(
+        instance=instance,
+        k=instance.k - len(instance.already_selected),
+        groups=tuple(tuple(members) for members in groups),
+        sizes=np.array([len(members) for members in groups], dtype=np.int64),
+        rows=tuple(rows),
+        households=households,
+    )
+
+
+class PanelModel:
+    """A HiGHS MIP over compositions: maximise a weight per member, quotas as constraints.
+
+    Built once and re-solved with new objective coefficients (column-generation pricing).
+    ``row_bounds`` may be overridden (used by the infeasibility diagnosis).
+    """
+
+    def __init__(self, problem: Problem, *, integer: bool = True) -> None:
+        import highspy
+
+        self.problem = problem
+        n = problem.n_groups
+        entries: list[list[tuple[int, float]]] = [[(0, 1.0)] for _ in range(n)]
+        lower = [float(problem.k)]
+        upper = [float(problem.k)]
+        for r, row in enumerate(problem.rows, start=1):
+            for g in row.groups:
+                entries[g].append((r, 1.0))
+            lower.append(float(row.low))
+            upper.append(float(row.high))
+        offset = 1 + len(problem.rows)
+        for h, household in enumerate(problem.households):
+            for g in household:
+                entries[g].append((offset + h, 1.0))
+            lower.append(-highspy.kHighsInf)
+            upper.append(1.0)
+        self.n_rows = len(lower)
+        self.base_lower = np.array(lower)
+        self.base_upper = np.array(upper)
+        lp = highspy.HighsLp()
+        lp.num_col_ = n
+        lp.num_row_ = self.n_rows
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = problem.sizes.astype(np.float64)
+        lp.row_lower_ = self.base_lower.copy()
+        lp.row_upper_ = self.base_upper.copy()
+        starts = [0]
+        index: list[int] = []
+        values: list[float] = []
+        for column in entries:
+            for r, v in column:
+                index.append(r)
+                values.append(v)
+            starts.append(len(index))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(values, dtype=np.float64)
+        if integer:
+            lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+        lp.sense_ = highspy.ObjSense.kMaximize
+        self.highs = new_highs()
+        self.highs.setOptionValue("mip_rel_gap", 1e-9)
+        self.highs.setOptionValue("mip_abs_gap", 1e-10)
+        self.highs.setOptionValue("threads", 1)
+        self.highs.passModel(lp)
+        self._cols = np.arange(n, dtype=np.int32)
+
+    def solve(self, weights: FloatArray) -> tuple[IntArray | None, float, float]:
+        """Best composition for ``weights`` (per member), its value and a proven upper bound."""
+        import highspy
+
+        self.highs.changeColsCost(len(self._cols), self._cols, np.asarray(weights, dtype=float))
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None, float("-inf"), float("-inf")
+        solution = self.highs.getSolution()
+        if not solution.value_valid:
+            return None, float("-inf"), float("-inf")
+        counts = np.rint(np.array(solution.col_value)).astype(np.int64)
+        info = self.highs.getInfo()
+        value = float(np.dot(counts, weights))
+        bound = float(info.mip_dual_bound) if status != highspy.HighsModelStatus.kOptimal else value
+        if not np.isfinite(bound):
+            bound = value
+        return counts, value, max(bound, value)
+
+    def set_row_bounds(self, lower: FloatArray, upper: FloatArray) -> None:
+        rows = np.arange(self.n_rows, dtype=np.int32)
+        self.highs.changeRowsBounds(self.n_rows, rows, lower, upper)
+
+    def feasible(self) -> bool:
+        counts, _, _ = self.solve(np.zeros(self.problem.n_groups))
+        return counts is not None
