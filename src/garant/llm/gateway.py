@@ -124,6 +124,16 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return dict(vars(value)) if hasattr(value, "__dict__") else {}
 
 
+def _is_transient(exc: BaseException) -> bool:
+    """Worth retrying: rate limit, timeout, lost connection, 5xx (litellm maps most errors to
+    openai's classes; transcription errors sometimes come through as openai's own)."""
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and (status in {408, 409, 429} or status >= 500):
+        return True
+    openai: Any = importlib.import_module("openai")
+    return isinstance(exc, openai.APIConnectionError | openai.RateLimitError)
+
+
 def _optional_int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -438,26 +448,15 @@ class Gateway:
         call: Callable[[], T],
     ) -> tuple[T, float]:
         """Run ``call``; retry transient failures; return its result and last-attempt latency."""
-        exceptions = importlib.import_module("litellm.exceptions")
-        transient: tuple[type[BaseException], ...] = (
-            exceptions.RateLimitError,
-            exceptions.Timeout,
-            exceptions.APIConnectionError,
-            exceptions.InternalServerError,
-            exceptions.ServiceUnavailableError,
-            exceptions.BadGatewayError,
-        )
         attempts = max(0, config.max_retries) + 1
         for attempt in range(1, attempts + 1):
             started = time.perf_counter()
             try:
                 return call(), time.perf_counter() - started
-            except transient as exc:
-                if attempt == attempts:
+            except Exception as exc:
+                if not _is_transient(exc) or attempt == attempts:
                     raise self._call_error(alias, config, api_key, exc, attempt) from None
                 time.sleep(min(_MAX_BACKOFF_S, self.retry_backoff_s * 2 ** (attempt - 1)))
-            except Exception as exc:
-                raise self._call_error(alias, config, api_key, exc, attempt) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
