@@ -179,7 +179,7 @@ def test_cost_comes_from_litellm_price_table_when_the_model_is_known(
     prices = load_litellm().model_cost["gpt-4o-mini"]
     expected = 17 * prices["input_cost_per_token"] + 9 * prices["output_cost_per_token"]
     assert completion.cost_usd == pytest.approx(expected)
-    assert completion.cost_usd > 0
+    assert completion.cost_usd is not None and completion.cost_usd > 0
 
 
 def test_transient_500_is_retried_then_succeeds(
@@ -361,3 +361,28 @@ def test_fake_key_never_appears_in_logs(
     assert caplog.records  # something was logged, and none of it holds the key
     assert fake_key not in caplog.text
     assert fake_key not in captured.out + captured.err
+
+
+def test_default_mistral_alias_is_priced_and_estimated_end_to_end(
+    openai_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workspace's default ``mistral-small`` alias, through litellm's Mistral provider,
+    pointed at the local server: key from MISTRAL_API_KEY, litellm's price, EcoLogits estimate."""
+    from garant.llm.gateway import load_litellm
+
+    monkeypatch.setenv("MISTRAL_API_KEY", "sk-mistral-test-5678")
+    alias = default_model_aliases()["mistral-small"].model_copy(
+        update={"api_base": openai_server.base_url}
+    )
+    completion = _gateway(**{"mistral-small": alias}).complete("mistral-small", MESSAGES)
+
+    request = openai_server.requests[0]
+    assert request.json_body is not None and request.json_body["model"] == "mistral-small-latest"
+    assert request.headers["Authorization"] == "Bearer sk-mistral-test-5678"
+    prices = load_litellm().model_cost["mistral/mistral-small-latest"]
+    expected = 17 * prices["input_cost_per_token"] + 9 * prices["output_cost_per_token"]
+    assert completion.cost_usd == pytest.approx(expected)
+    assert completion.provider == "Mistral AI (UE)"
+    assert completion.impact.energy_kwh is not None and completion.impact.energy_kwh > 0
+    assert completion.impact.electricity_mix_zone == "FRA"
+    assert "sk-mistral-test-5678" not in repr(completion)

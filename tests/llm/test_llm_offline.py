@@ -12,7 +12,7 @@ import pytest
 
 from garant.errors import InputError
 from garant.i18n import set_language
-from garant.llm import ChatMessage, Gateway
+from garant.llm import ChatMessage, Completion, Gateway
 from garant.llm.offline import count_tokens, extractive_summary, split_sentences
 from garant.settings import OFFLINE_MODEL_ALIAS, ModelAlias, default_model_aliases
 
@@ -34,7 +34,8 @@ def _gateway() -> Gateway:
 
 def _ask(text: str, **parameters: object) -> str:
     messages = [ChatMessage("system", "Résume ces contributions."), ChatMessage("user", text)]
-    return _gateway().complete(OFFLINE_MODEL_ALIAS, messages, **parameters).text
+    completion: Completion = _gateway().complete(OFFLINE_MODEL_ALIAS, messages, **parameters)
+    return completion.text
 
 
 def _bullets(answer: str) -> list[str]:
@@ -181,7 +182,7 @@ def test_offline_summary_of_real_decidim_proposals_quotes_them() -> None:
 def test_offline_call_never_imports_litellm() -> None:
     code = (
         "import sys\n"
-        "from garant.llm import ChatMessage, Gateway\n"
+        "from garant.llm import ChatMessage, Completion, Gateway\n"
         "from garant.settings import default_model_aliases\n"
         "g = Gateway(default_model_aliases())\n"
         "g.complete('hors-ligne', [ChatMessage('user', 'Une phrase. Une autre phrase.')])\n"

@@ -7,6 +7,7 @@ EcoLogits on the first estimate. Tests of other packages use ``garant.llm.testin
 from __future__ import annotations
 
 from garant.llm.gateway import Gateway, MissingApiKeyError, ModelCallError, UnknownAliasError
+from garant.llm.impact import ecologits_source
 from garant.llm.offline import count_tokens, extractive_summary, is_offline_model
 from garant.llm.types import (
     ChatMessage,
@@ -29,6 +30,7 @@ __all__ = [
     "TranscriptionSegment",
     "UnknownAliasError",
     "count_tokens",
+    "ecologits_source",
     "extractive_summary",
     "is_offline_model",
 ]
