@@ -143,6 +143,10 @@ def test_split_sentences_keeps_abbreviations_and_drops_list_markers() -> None:
         "Un point : le bus.",
         "Suite",
     ]
+    assert split_sentences("J. Martin vote la mesure 5. Elle passe.") == [
+        "J. Martin vote la mesure 5.",
+        "Elle passe.",
+    ]
 
 
 def test_offline_unknown_engine_is_an_input_error_listing_engines() -> None:

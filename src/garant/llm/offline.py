@@ -116,9 +116,9 @@ def split_sentences(text: str) -> list[str]:
         start = 0
         for match in _BOUNDARY.finditer(line):
             before = line[start : match.start()].split()
-            last_word = before[-1].lower().rstrip(".") if before else ""
-            is_initial = len(last_word) == 1 and line[match.start()] == "."
-            if line[match.start()] == "." and (last_word in _ABBREVIATIONS or is_initial):
+            last = before[-1].rstrip(".") if before else ""
+            is_initial = len(last) == 1 and last.isalpha() and last.isupper()  # "J. Martin"
+            if line[match.start()] == "." and (last.lower() in _ABBREVIATIONS or is_initial):
                 continue
             sentence = line[start : match.end()].strip()
             if sentence:

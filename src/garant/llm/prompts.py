@@ -36,7 +36,10 @@ class PromptTemplate:
                     version=self.version,
                     key=missing,
                 ),
-                tr("Fournissez toutes les variables du gabarit.", "Provide every template variable."),
+                tr(
+                    "Fournissez toutes les variables du gabarit.",
+                    "Provide every template variable.",
+                ),
             ) from None
 
     def trace_params(self) -> dict[str, str]:
