@@ -1,0 +1,510 @@
+"""Read and write transcript files: WebVTT, SRT, plain text and a Markdown minutes skeleton.
+
+The readers are strict about structure and lenient about habits: a malformed timing line, a cue
+ending before it starts or a missing ``WEBVTT`` header is an error naming the file and line,
+while a byte-order mark, CRLF line ends, ``,``/``.`` millisecond separators, styling tags and
+Windows-1252 text are accepted. Speakers come from WebVTT voice tags (``<v Marie Dupont>``, as
+exported by video-conference tools) or from a ``Nom : texte`` prefix (Zoom, hand-typed minutes).
+See docs/adr-0007-transcription.md for why this is not webvtt-py or srt.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from garant.errors import InputError
+from garant.i18n import format_date, tr
+
+from .model import Segment, Transcript
+
+__all__ = [
+    "TranscriptFormat",
+    "detect_format",
+    "format_timestamp",
+    "parse_srt",
+    "parse_text",
+    "parse_webvtt",
+    "read_text_file",
+    "render_markdown",
+    "render_srt",
+    "render_webvtt",
+]
+
+TranscriptFormat = Literal["webvtt", "srt", "text"]
+
+_TIME = r"(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?"
+_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+(.*))?$")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?(?:\s+([^>]*))?>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>|\{\\[^}]*\}")
+_SPEAKER_PREFIX = re.compile(
+    r"^(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.·-]*(?:[ \t][\w'’.·-]+){0,4})[ \t\u00a0]?:[ \t\u00a0]+(?P<text>\S.*)$",
+    re.DOTALL,
+)
+_TEXT_TIMESTAMP = re.compile(
+    r"^\[?(?P<time>(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]?\s+(?P<rest>.*)$"
+)
+
+
+def read_text_file(path: Path) -> str:
+    """Read a text file as UTF-8 (with or without BOM), else Windows-1252; refuse empty files."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise InputError(
+            tr("Fichier vide : {path}", "Empty file: {path}", path=path),
+            tr(
+                "Exportez à nouveau la transcription depuis l'outil d'origine.",
+                "Export the transcript again from the original tool.",
+            ),
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect_format(path: Path, text: str) -> TranscriptFormat:
+    """Pick the reader from the extension, else from the content."""
+    suffix = path.suffix.lower()
+    if suffix == ".vtt":
+        return "webvtt"
+    if suffix == ".srt":
+        return "srt"
+    if suffix in {".txt", ".md", ".text"}:
+        return "text"
+    head = text.lstrip("\ufeff").lstrip()
+    if head.startswith("WEBVTT"):
+        return "webvtt"
+    if any(_TIMING.match(line) for line in head.split("\n")[:5]):
+        return "srt"
+    return "text"
+
+
+def _line_error(path: Path, line: int, problem: str) -> InputError:
+    return InputError(
+        tr(
+            "{path}, ligne {line} : {problem}",
+            "{path}, line {line}: {problem}",
+            path=path,
+            line=line,
+            problem=problem,
+        ),
+        tr(
+            "Corrigez cette ligne ou exportez à nouveau le fichier depuis l'outil d'origine.",
+            "Fix this line or export the file again from the original tool.",
+        ),
+    )
+
+
+def _seconds(groups: tuple[str | None, ...]) -> float:
+    hours, minutes, seconds, fraction = groups
+    value = float(int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0))
+    if fraction:
+        value += int(fraction.ljust(3, "0")) / 1000
+    return value
+
+
+@dataclass(frozen=True)
+class _Cue:
+    line: int
+    start_s: float
+    end_s: float
+    lines: list[str]
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Split into blocks separated by blank lines, with the 1-based line number of each."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, current))
+            current = []
+    if current:
+        blocks.append((start, current))
+    return blocks
+
+
+def _parse_timing(path: Path, number: int, line: str) -> tuple[float, float]:
+    match = _TIMING.match(line)
+    if match is None:
+        raise _line_error(
+            path,
+            number,
+            tr(
+                "ligne de temps invalide « {line} » (attendu : 00:00:01.000 --> 00:00:04.000)",
+                "invalid timing line '{line}' (expected: 00:00:01.000 --> 00:00:04.000)",
+                line=line.strip(),
+            ),
+        )
+    groups = match.groups()
+    start, end = _seconds(groups[0:4]), _seconds(groups[4:8])
+    if end < start:
+        raise _line_error(
+            path,
+            number,
+            tr(
+                "la fin ({end}) précède le début ({start})",
+                "the end ({end}) is before the start ({start})",
+                end=format_timestamp(end),
+                start=format_timestamp(start),
+            ),
+        )
+    return start, end
+
+
+def _cues(path: Path, text: str, *, webvtt: bool) -> list[_Cue]:
+    cues: list[_Cue] = []
+    blocks = _blocks(text)
+    if webvtt:
+        if not blocks or not blocks[0][1][0].lstrip("\ufeff").startswith("WEBVTT"):
+            raise _line_error(
+                path,
+                blocks[0][0] if blocks else 1,
+                tr(
+                    "en-tête « WEBVTT » absent en première ligne",
+                    "missing 'WEBVTT' header on the first line",
+                ),
+            )
+        first_line, header = blocks[0]
+        # a cue may follow the header without a blank line in sloppy exports
+        rest = [i for i, line in enumerate(header) if "-->" in line]
+        blocks = ([(first_line + rest[0] - 1, header[rest[0] - 1 :])] if rest else []) + blocks[1:]
+        if rest and rest[0] == 1:
+            blocks[0] = (first_line + 1, header[1:])
+    for start_line, lines in blocks:
+        head = lines[0].strip()
+        if webvtt and head.split(" ")[0].split("\t")[0] in {"NOTE", "STYLE", "REGION"}:
+            continue
+        timing_at = 0 if "-->" in lines[0] else 1
+        if timing_at >= len(lines) or "-->" not in lines[timing_at]:
+            if not webvtt and timing_at < len(lines):
+                problem = tr(
+                    "ligne de temps attendue après le numéro « {head} »",
+                    "timing line expected after the number '{head}'",
+                    head=head,
+                )
+                raise _line_error(path, start_line + timing_at, problem)
+            raise _line_error(
+                path,
+                start_line,
+                tr(
+                    "bloc sans ligne de temps « {head} »",
+                    "block without a timing line '{head}'",
+                    head=head,
+                ),
+            )
+        number = start_line + timing_at
+        start, end = _parse_timing(path, number, lines[timing_at])
+        cues.append(_Cue(number, start, end, lines[timing_at + 1 :]))
+    if not cues:
+        raise _line_error(
+            path, 1, tr("aucun segment trouvé dans le fichier", "no cue found in the file")
+        )
+    return cues
+
+
+def _clean(text: str) -> str:
+    text = _TAG.sub("", text)
+    return " ".join(html.unescape(text).split())
+
+
+def _split_speaker(text: str, detect_speakers: bool) -> tuple[str | None, str]:
+    if detect_speakers:
+        match = _SPEAKER_PREFIX.match(text)
+        if match is not None:
+            return match.group("name").strip(), match.group("text").strip()
+    return None, text
+
+
+def _voiced_parts(payload: str) -> list[tuple[str | None, str]]:
+    """Split a cue payload on ``<v Name>`` tags: [(speaker or None, raw text)]."""
+    matches = list(_VOICE.finditer(payload))
+    if not matches:
+        return [(None, payload)]
+    parts: list[tuple[str | None, str]] = []
+    if payload[: matches[0].start()].strip():
+        parts.append((None, payload[: matches[0].start()]))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(payload)
+        name = html.unescape(match.group(1) or "").strip() or None
+        parts.append((name, payload[match.end() : end]))
+    return parts
+
+
+def parse_webvtt(path: Path, text: str, *, detect_speakers: bool = True) -> list[Segment]:
+    """Parse WebVTT; a cue with several ``<v>`` voices gives one segment per voice."""
+    segments: list[Segment] = []
+    for cue in _cues(path, text, webvtt=True):
+        for voice, raw in _voiced_parts("\n".join(cue.lines)):
+            content = _clean(raw)
+            if not content:
+                continue
+            speaker = voice
+            if speaker is None:
+                speaker, content = _split_speaker(content, detect_speakers)
+            segments.append(
+                Segment(start_s=cue.start_s, end_s=cue.end_s, text=content, speaker=speaker)
+            )
+    return _non_empty(path, segments)
+
+
+def parse_srt(path: Path, text: str, *, detect_speakers: bool = True) -> list[Segment]:
+    """Parse SubRip; the index line is optional, formatting tags are dropped."""
+    segments: list[Segment] = []
+    for cue in _cues(path, text, webvtt=False):
+        content = _clean("\n".join(cue.lines))
+        if not content:
+            continue
+        speaker, content = _split_speaker(content, detect_speakers)
+        segments.append(
+            Segment(start_s=cue.start_s, end_s=cue.end_s, text=content, speaker=speaker)
+        )
+    return _non_empty(path, segments)
+
+
+def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[Segment]:
+    """Parse plain text: one segment per paragraph (or per line when lines carry a speaker or a
+    time); optional leading ``[00:01:02]`` time; optional ``Nom :`` speaker prefix.
+
+    A time, when present, is the start of the segment; its end is the next segment's start.
+    Without times, segments have none (exports needing them then refuse the transcript).
+    """
+    lines = text.split("\n")
+    per_line = any(
+        _TEXT_TIMESTAMP.match(line.strip())
+        or (detect_speakers and _SPEAKER_PREFIX.match(line.strip()))
+        for line in lines
+        if line.strip()
+    )
+    chunks: list[str] = []
+    if per_line:
+        for line in lines:
+            if not line.strip():
+                continue
+            stripped = line.strip()
+            starts_new = _TEXT_TIMESTAMP.match(stripped) or (
+                detect_speakers and _SPEAKER_PREFIX.match(stripped)
+            )
+            if starts_new or not chunks:
+                chunks.append(stripped)
+            else:
+                chunks[-1] += " " + stripped
+    else:
+        chunks = [" ".join(block) for _, block in _blocks(text)]
+    raw: list[tuple[float | None, str | None, str]] = []
+    for chunk in chunks:
+        start: float | None = None
+        match = _TEXT_TIMESTAMP.match(chunk)
+        if match is not None:
+            start = _seconds(_time_groups(match.group("time")))
+            chunk = match.group("rest")
+        speaker, content = _split_speaker(" ".join(chunk.split()), detect_speakers)
+        if content:
+            raw.append((start, speaker, content))
+    timed = [item[0] is not None for item in raw]
+    if any(timed) and not all(timed):
+        untimed = next(i for i, flag in enumerate(timed) if not flag)
+        raise InputError(
+            tr(
+                "{path} : le paragraphe {n} n'a pas d'horodatage alors que d'autres en ont",
+                "{path}: paragraph {n} has no timestamp while others do",
+                path=path,
+                n=untimed + 1,
+            ),
+            tr(
+                "Horodatez toutes les interventions ([00:01:02] Nom : texte) ou aucune.",
+                "Timestamp every turn ([00:01:02] Name: text) or none.",
+            ),
+        )
+    segments: list[Segment] = []
+    for i, (start, speaker, content) in enumerate(raw):
+        end = start
+        if start is not None and i + 1 < len(raw):
+            end = raw[i + 1][0]
+            if end is not None and end < start:
+                raise InputError(
+                    tr(
+                        "{path} : les horodatages ne sont pas dans l'ordre (paragraphe {n})",
+                        "{path}: timestamps are out of order (paragraph {n})",
+                        path=path,
+                        n=i + 2,
+                    ),
+                    tr("Remettez les interventions dans l'ordre.", "Put the turns in order."),
+                )
+        segments.append(Segment(start_s=start, end_s=end, text=content, speaker=speaker))
+    return _non_empty(path, segments)
+
+
+def _time_groups(value: str) -> tuple[str | None, str | None, str | None, str | None]:
+    value = value.replace(",", ".")
+    main, _, fraction = value.partition(".")
+    parts = main.split(":")
+    hours = parts[0] if len(parts) == 3 else None
+    return hours, parts[-2], parts[-1], fraction or None
+
+
+def _non_empty(path: Path, segments: list[Segment]) -> list[Segment]:
+    if not segments:
+        raise InputError(
+            tr("{path} : aucun texte trouvé", "{path}: no text found", path=path),
+            tr(
+                "Vérifiez que le fichier contient bien la transcription.",
+                "Check the file holds the transcript.",
+            ),
+        )
+    return segments
+
+
+# --- writers -------------------------------------------------------------------------------------
+
+
+def format_timestamp(seconds: float, separator: str = ".") -> str:
+    """``HH:MM:SS.mmm`` (WebVTT) or with ``,`` (SRT)."""
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--:--"
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _require_times(transcript: Transcript, what: str) -> None:
+    if not transcript.has_timestamps:
+        raise InputError(
+            tr(
+                "Export {what} impossible : la transcription n'a pas d'horodatage.",
+                "Cannot export {what}: the transcript has no timestamps.",
+                what=what,
+            ),
+            tr(
+                "Exportez en Markdown, ou importez un fichier horodaté (WebVTT, SRT).",
+                "Export as Markdown, or import a timestamped file (WebVTT, SRT).",
+            ),
+        )
+
+
+def render_webvtt(transcript: Transcript) -> str:
+    """WebVTT with ``<v Speaker>`` voice tags; text is escaped (``&``, ``<``, ``>``)."""
+    _require_times(transcript, "WebVTT")
+    out = ["WEBVTT", ""]
+    for i, segment in enumerate(transcript.segments, start=1):
+        assert segment.start_s is not None and segment.end_s is not None
+        text = html.escape(segment.text, quote=False)
+        if segment.speaker:
+            text = f"<v {html.escape(segment.speaker, quote=False)}>{text}"
+        out += [
+            str(i),
+            f"{format_timestamp(segment.start_s)} --> {format_timestamp(segment.end_s)}",
+            text,
+            "",
+        ]
+    return "\n".join(out)
+
+
+def render_srt(transcript: Transcript) -> str:
+    """SubRip; the speaker, when known, prefixes the text as ``Nom : texte``."""
+    _require_times(transcript, "SRT")
+    out: list[str] = []
+    for i, segment in enumerate(transcript.segments, start=1):
+        assert segment.start_s is not None and segment.end_s is not None
+        text = f"{segment.speaker}: {segment.text}" if segment.speaker else segment.text
+        out += [
+            str(i),
+            f"{format_timestamp(segment.start_s, ',')} --> {format_timestamp(segment.end_s, ',')}",
+            text,
+            "",
+        ]
+    return "\n".join(out)
+
+
+def render_markdown(transcript: Transcript, title: str | None = None) -> str:
+    """A minutes skeleton: provenance, participants, timestamped turns, sections to fill in."""
+    from .turns import to_turns
+
+    engine = transcript.engine
+    heading = title or tr("Compte rendu de réunion", "Meeting minutes")
+    if engine.backend == "import":
+        produced = tr(
+            "Transcription importée ({engine}) : texte fourni, non vérifié par garant.",
+            "Imported transcript ({engine}): supplied text, not checked by garant.",
+            engine=engine.engine,
+        )
+    else:
+        produced = tr(
+            "Transcription automatique ({engine}, modèle {model}) : texte produit par une IA, "
+            "à relire avant toute diffusion.",
+            "Automatic transcript ({engine}, model {model}): AI-generated text, "
+            "to be reviewed before any distribution.",
+            engine=engine.engine,
+            model=engine.model or "?",
+        )
+    lines = [f"# {heading}", "", f"> {produced}", ""]
+    lines.append(
+        tr(
+            "- Date de transcription : {d}",
+            "- Transcribed on: {d}",
+            d=format_date(transcript.created_at.date()),
+        )
+    )
+    if transcript.audio is not None:
+        lines.append(
+            tr(
+                "- Enregistrement : {name} (durée {duration}, empreinte SHA-256 {sha})",
+                "- Recording: {name} (duration {duration}, SHA-256 {sha})",
+                name=transcript.audio.file_name,
+                duration=_clock(transcript.audio.duration_s),
+                sha=transcript.audio.sha256[:16] + "…",
+            )
+        )
+    if transcript.source is not None:
+        lines.append(
+            tr(
+                "- Fichier importé : {name} (empreinte SHA-256 {sha})",
+                "- Imported file: {name} (SHA-256 {sha})",
+                name=transcript.source.file_name,
+                sha=transcript.source.sha256[:16] + "…",
+            )
+        )
+    lines.append(tr("- Langue : {lang}", "- Language: {lang}", lang=transcript.language or "?"))
+    if transcript.pseudonymised:
+        lines.append(
+            tr(
+                "- Version pseudonymisée : noms, coordonnées et adresses remplacés.",
+                "- Pseudonymised version: names, contact details and addresses replaced.",
+            )
+        )
+    lines += ["", tr("## Participants", "## Participants"), ""]
+    speakers = transcript.speakers
+    lines += [f"- {name}" for name in speakers] or [
+        tr(
+            "- _Locuteurs non identifiés : à compléter._",
+            "- _Speakers not identified: to fill in._",
+        )
+    ]
+    lines += ["", tr("## Déroulé", "## Proceedings"), ""]
+    unknown = tr("Intervention", "Turn")
+    for turn in to_turns(transcript):
+        lines.append(
+            f"**[{_clock(turn['start_s'])}] {turn['speaker'] or unknown}** — {turn['text']}"
+        )
+        lines.append("")
+    todo = tr("_À compléter._", "_To fill in._")
+    lines += [tr("## Décisions", "## Decisions"), "", todo, ""]
+    lines += [tr("## Suites à donner", "## Follow-up actions"), "", todo, ""]
+    return "\n".join(lines)
