@@ -46,12 +46,23 @@ class _Clock:
     def expired(self) -> bool:
         return self.limit is not None and time.perf_counter() - self.start > self.limit
 
-    def report(self, phase: str, stage: int, fixed: int, total: int, low: float, high: float
-               ) -> None:
+    def report(
+        self, phase: str, stage: int, fixed: int, total: int, low: float, high: float
+    ) -> None:
         self.iteration += 1
         if self.progress is not None:
-            self.progress(SolveProgress(phase, self.iteration, stage, fixed, total, low, high,
-                                        time.perf_counter() - self.start))
+            self.progress(
+                SolveProgress(
+                    phase,
+                    self.iteration,
+                    stage,
+                    fixed,
+                    total,
+                    low,
+                    high,
+                    time.perf_counter() - self.start,
+                )
+            )
 
 
 @dataclass
@@ -110,8 +121,9 @@ class _Master:
         self.fixed[group] = probability
         self.highs.changeCoeff(group + 1, 0, 0.0)
         floor = probability * self.sizes[group] - 1e-9 * max(1.0, self.sizes[group])
-        self.highs.changeRowBounds(group + 1, max(floor, 0.0) if probability > 0 else -self._inf,
-                                   self._inf)
+        self.highs.changeRowBounds(
+            group + 1, max(floor, 0.0) if probability > 0 else -self._inf, self._inf
+        )
 
     def solve(self, *, interior: bool = False) -> tuple[float, FloatArray, FloatArray]:
         """Solve; return z, the weights of the columns and the normalised dual weights y."""
@@ -138,8 +150,9 @@ class _Master:
         return float(sum(self.sizes[g] * p * y[g] for g, p in self.fixed.items()))
 
 
-def _initial_columns(problem: Problem, model: PanelModel, columns: _Columns, rng: np.random.Generator,
-                     clock: _Clock) -> set[int]:
+def _initial_columns(
+    problem: Problem, model: PanelModel, columns: _Columns, rng: np.random.Generator, clock: _Clock
+) -> set[int]:
     """Diverse panels by multiplicative weights, then one covering each group if possible.
 
     Returns the groups that no quota-compliant panel can include (probability 0 for them).
@@ -157,8 +170,8 @@ def _initial_columns(problem: Problem, model: PanelModel, columns: _Columns, rng
         if clock.expired():
             break
     covered = np.zeros(n, dtype=bool)
-    for counts in columns.items:
-        covered |= counts > 0
+    for column in columns.items:
+        covered |= column > 0
     impossible: set[int] = set()
     small = 0.5 / (problem.k + 1)
     for g in range(n):
@@ -183,11 +196,18 @@ def _probabilities(problem: Problem, columns: list[IntArray], weights: FloatArra
     return (weights @ matrix) / problem.sizes
 
 
-def _leximin(problem: Problem, model: PanelModel, columns: _Columns, impossible: set[int],
-             clock: _Clock, *, first_stage_only: bool) -> tuple[FloatArray, bool, float, list[str]]:
+def _leximin(
+    problem: Problem,
+    model: PanelModel,
+    columns: _Columns,
+    impossible: set[int],
+    clock: _Clock,
+    *,
+    first_stage_only: bool,
+) -> tuple[FloatArray, bool, float, list[str]]:
     master = _Master(problem)
-    for counts in columns.items:
-        master.add(counts)
+    for column in columns.items:
+        master.add(column)
     for g in impossible:
         master.fix(g, 0.0)
     n = problem.n_groups
@@ -222,10 +242,14 @@ def _leximin(problem: Problem, model: PanelModel, columns: _Columns, impossible:
                 break
             if clock.expired():
                 optimal, gap = False, max(0.0, upper - z)
-                notes.append(tr(
-                    "Limite de temps atteinte à l'étape {stage} : écart certifié {gap:.2e}",
-                    "Time limit reached at stage {stage}: certified gap {gap:.2e}",
-                    stage=stage, gap=gap))
+                notes.append(
+                    tr(
+                        "Limite de temps atteinte à l'étape {stage} : écart certifié {gap:.2e}",
+                        "Time limit reached at stage {stage}: certified gap {gap:.2e}",
+                        stage=stage,
+                        gap=gap,
+                    )
+                )
                 break
         if not optimal or first_stage_only:
             z, weights, _ = master.solve()
@@ -243,8 +267,9 @@ def _leximin(problem: Problem, model: PanelModel, columns: _Columns, impossible:
     return weights, optimal, gap, notes
 
 
-def _nash(problem: Problem, model: PanelModel, columns: _Columns, impossible: set[int],
-          clock: _Clock) -> tuple[FloatArray, bool, float, list[str]]:
+def _nash(
+    problem: Problem, model: PanelModel, columns: _Columns, impossible: set[int], clock: _Clock
+) -> tuple[FloatArray, bool, float, list[str]]:
     sizes = problem.sizes.astype(np.float64)
     active = np.ones(problem.n_groups, dtype=bool)
     active[list(impossible)] = False
@@ -272,8 +297,13 @@ def _nash(problem: Problem, model: PanelModel, columns: _Columns, impossible: se
         if gap <= 1e-4 * total or not columns.add(counts):
             return weights, True, gap, notes
         if clock.expired():
-            notes.append(tr("Limite de temps atteinte : écart de bien-être certifié {gap:.2e}",
-                            "Time limit reached: certified welfare gap {gap:.2e}", gap=gap))
+            notes.append(
+                tr(
+                    "Limite de temps atteinte : écart de bien-être certifié {gap:.2e}",
+                    "Time limit reached: certified welfare gap {gap:.2e}",
+                    gap=gap,
+                )
+            )
             return weights, False, gap, notes
         # Frank-Wolfe line search towards the new panel, then EM again on all panels.
         new = counts[active].astype(np.float64) / sizes[active]
@@ -287,8 +317,12 @@ def _nash(problem: Problem, model: PanelModel, columns: _Columns, impossible: se
         weights = np.concatenate([weights * (1 - step), [step]])
 
 
-def _legacy(problem: Problem, rng: np.random.Generator, draws: int, clock: _Clock,
-            ) -> tuple[_Columns, FloatArray, list[str]]:
+def _legacy(
+    problem: Problem,
+    rng: np.random.Generator,
+    draws: int,
+    clock: _Clock,
+) -> tuple[_Columns, FloatArray, list[str]]:
     """The greedy draw: fill the most urgent minimum first, at random within it."""
     instance = problem.instance
     group_of: dict[int, int] = {}
@@ -297,8 +331,9 @@ def _legacy(problem: Problem, rng: np.random.Generator, draws: int, clock: _Cloc
         for i in members:
             group_of[i] = g
             people.append(i)
-    rows_of = {i: [r for r, row in enumerate(problem.rows) if group_of[i] in row.groups]
-               for i in people}
+    rows_of = {
+        i: [r for r, row in enumerate(problem.rows) if group_of[i] in row.groups] for i in people
+    }
     members_of = [[i for i in people if group_of[i] in row.groups] for row in problem.rows]
     housemates: dict[int, list[int]] = {}
     for household in problem.households:
@@ -326,17 +361,29 @@ def _legacy(problem: Problem, rng: np.random.Generator, draws: int, clock: _Cloc
             break
         if done % 50 == 0:
             clock.report("legacy", 1, done, draws, 0.0, 0.0)
-    weights = np.array([counts_of[c.tobytes()] / done for c in columns.items]) if done else np.zeros(0)
-    notes = [tr("Probabilités estimées sur {n} tirages ({f} échecs recommencés)",
-                "Probabilities estimated from {n} draws ({f} failed attempts retried)",
-                n=done, f=failures)]
+    weights = (
+        np.array([counts_of[c.tobytes()] / done for c in columns.items]) if done else np.zeros(0)
+    )
+    notes = [
+        tr(
+            "Probabilités estimées sur {n} tirages ({f} échecs recommencés)",
+            "Probabilities estimated from {n} draws ({f} failed attempts retried)",
+            n=done,
+            f=failures,
+        )
+    ]
     del instance
     return columns, weights, notes
 
 
-def _legacy_once(problem: Problem, rng: np.random.Generator, people: list[int],
-                 rows_of: dict[int, list[int]], members_of: list[list[int]],
-                 housemates: dict[int, list[int]]) -> list[int] | None:
+def _legacy_once(
+    problem: Problem,
+    rng: np.random.Generator,
+    people: list[int],
+    rows_of: dict[int, list[int]],
+    members_of: list[list[int]],
+    housemates: dict[int, list[int]],
+) -> list[int] | None:
     remaining = set(people)
     filled = [0] * len(problem.rows)
     panel: list[int] = []
@@ -354,7 +401,9 @@ def _legacy_once(problem: Problem, rng: np.random.Generator, people: list[int],
             ratio = need / available
             if ratio > best_ratio:
                 best, best_ratio = r, ratio
-        pool = sorted(remaining) if best is None else [i for i in members_of[best] if i in remaining]
+        pool = (
+            sorted(remaining) if best is None else [i for i in members_of[best] if i in remaining]
+        )
         person = pool[int(rng.integers(len(pool)))]
         panel.append(person)
         remaining.discard(person)
@@ -395,8 +444,10 @@ def solve(
         infeasibility = diagnose(problem)
         raise InfeasibleQuotasError(
             explain(infeasibility),
-            tr("Appliquez la relaxation proposée au fichier de quotas, puis relancez.",
-               "Apply the proposed relaxation to the quotas file, then run again."),
+            tr(
+                "Appliquez la relaxation proposée au fichier de quotas, puis relancez.",
+                "Apply the proposed relaxation to the quotas file, then run again.",
+            ),
             infeasibility,
         )
     rng = np.random.default_rng(seed)
@@ -408,15 +459,18 @@ def solve(
         columns = _Columns()
         impossible = _initial_columns(problem, model, columns, rng, clock)
         if impossible:
-            notes.append(tr(
-                "{n} personne(s) ne peuvent figurer dans aucun panel respectant les quotas "
-                "(probabilité 0)",
-                "{n} person(s) cannot be on any panel meeting the quotas (probability 0)",
-                n=int(sum(problem.sizes[g] for g in impossible))))
+            notes.append(
+                tr(
+                    "{n} personne(s) ne peuvent figurer dans aucun panel respectant les quotas "
+                    "(probabilité 0)",
+                    "{n} person(s) cannot be on any panel meeting the quotas (probability 0)",
+                    n=int(sum(problem.sizes[g] for g in impossible)),
+                )
+            )
         if algorithm in ("leximin", "maximin"):
             weights, optimal, gap, more = _leximin(
-                problem, model, columns, impossible, clock,
-                first_stage_only=algorithm == "maximin")
+                problem, model, columns, impossible, clock, first_stage_only=algorithm == "maximin"
+            )
         elif algorithm == "nash":
             weights, optimal, gap, more = _nash(problem, model, columns, impossible, clock)
         else:
@@ -446,7 +500,6 @@ def solve(
         seconds=time.perf_counter() - clock.start,
         iterations=clock.iteration,
         notes=tuple(notes),
-        input_hashes={"pool_sha256": instance.pool.sha256,
-                      "quotas_sha256": instance.quotas.sha256},
+        input_hashes={"pool_sha256": instance.pool.sha256, "quotas_sha256": instance.quotas.sha256},
         parameters={**instance.parameters(), "algorithm": algorithm, "seed": seed},
     )

@@ -39,31 +39,50 @@ def _count_reasons(problem: Problem) -> list[str]:
         by_criterion.setdefault(row.quota.criterion, []).append(r)
         available = int(sum(problem.sizes[g] for g in row.groups))
         if available < row.low:
-            reasons.append(tr(
-                "« {label} » : minimum {low} mais seulement {n} volontaires disponibles",
-                "'{label}': minimum {low} but only {n} volunteers available",
-                label=row.quota.label, low=row.low, n=available))
+            reasons.append(
+                tr(
+                    "« {label} » : minimum {low} mais seulement {n} volontaires disponibles",
+                    "'{label}': minimum {low} but only {n} volunteers available",
+                    label=row.quota.label,
+                    low=row.low,
+                    n=available,
+                )
+            )
     for criterion, indices in by_criterion.items():
         low = sum(problem.rows[r].low for r in indices)
         high = sum(problem.rows[r].high for r in indices)
         if low > problem.k:
-            reasons.append(tr(
-                "« {crit} » : la somme des minimums ({low}) dépasse les {k} places à pourvoir",
-                "'{crit}': the minimums add up to {low}, more than the {k} seats to fill",
-                crit=criterion, low=low, k=problem.k))
+            reasons.append(
+                tr(
+                    "« {crit} » : la somme des minimums ({low}) dépasse les {k} places à pourvoir",
+                    "'{crit}': the minimums add up to {low}, more than the {k} seats to fill",
+                    crit=criterion,
+                    low=low,
+                    k=problem.k,
+                )
+            )
         if high < problem.k:
-            reasons.append(tr(
-                "« {crit} » : la somme des maximums ({high}) est inférieure aux {k} places",
-                "'{crit}': the maximums add up to {high}, fewer than the {k} seats",
-                crit=criterion, high=high, k=problem.k))
+            reasons.append(
+                tr(
+                    "« {crit} » : la somme des maximums ({high}) est inférieure aux {k} places",
+                    "'{crit}': the maximums add up to {high}, fewer than the {k} seats",
+                    crit=criterion,
+                    high=high,
+                    k=problem.k,
+                )
+            )
     in_households = {g for household in problem.households for g in household}
     units = int(sum(problem.sizes[g] for g in range(problem.n_groups) if g not in in_households))
     units += len(problem.households)
     if units < problem.k:
-        reasons.append(tr(
-            "seulement {n} foyers distincts pour {k} places (une personne par foyer)",
-            "only {n} distinct households for {k} seats (one person per household)",
-            n=units, k=problem.k))
+        reasons.append(
+            tr(
+                "seulement {n} foyers distincts pour {k} places (une personne par foyer)",
+                "only {n} distinct households for {k} seats (one person per household)",
+                n=units,
+                k=problem.k,
+            )
+        )
     return reasons
 
 
@@ -159,10 +178,13 @@ def diagnose(problem: Problem) -> Infeasibility:
     if relaxations is None:
         relaxations = _relax(problem, use_flex=False)
         if relaxations is not None:
-            reasons.append(tr(
-                "les marges min_flex/max_flex ne suffisent pas : la relaxation proposée les dépasse",
-                "the min_flex/max_flex margins are not enough: the proposed relaxation exceeds "
-                "them"))
+            reasons.append(
+                tr(
+                    "les marges min_flex/max_flex ne suffisent pas : la relaxation proposée les dépasse",
+                    "the min_flex/max_flex margins are not enough: the proposed relaxation exceeds "
+                    "them",
+                )
+            )
     changes = relaxations or []
     total = sum((c.quota.min - c.new_min) + (c.new_max - c.quota.max) for c in changes)
     return Infeasibility(tuple(reasons), tuple(conflicts), tuple(changes), total)
@@ -170,28 +192,50 @@ def diagnose(problem: Problem) -> Infeasibility:
 
 def explain(infeasibility: Infeasibility) -> str:
     """A French (or English) multi-line explanation for the user."""
-    lines = [tr("Les quotas ne peuvent pas être tous respectés.",
-                "The quotas cannot all be met.")]
+    lines = [tr("Les quotas ne peuvent pas être tous respectés.", "The quotas cannot all be met.")]
     lines += [f"- {reason}" for reason in infeasibility.reasons]
     if infeasibility.conflicts:
-        lines.append(tr("Quotas en conflit (ensemble minimal) :",
-                        "Conflicting quotas (minimal set):"))
+        lines.append(
+            tr("Quotas en conflit (ensemble minimal) :", "Conflicting quotas (minimal set):")
+        )
         for conflict in infeasibility.conflicts:
             q = conflict.quota
             bound = f"≥ {q.min}" if conflict.bound == "min" else f"≤ {q.max}"
-            lines.append(tr("- « {label} » {bound} (ligne {line})",
-                            "- '{label}' {bound} (line {line})",
-                            label=q.label, bound=bound, line=q.line))
+            lines.append(
+                tr(
+                    "- « {label} » {bound} (ligne {line})",
+                    "- '{label}' {bound} (line {line})",
+                    label=q.label,
+                    bound=bound,
+                    line=q.line,
+                )
+            )
     if infeasibility.relaxations:
-        lines.append(tr("Plus petite relaxation ({n} place(s) au total) :",
-                        "Smallest relaxation ({n} seat(s) in total):",
-                        n=infeasibility.total_change))
+        lines.append(
+            tr(
+                "Plus petite relaxation ({n} place(s) au total) :",
+                "Smallest relaxation ({n} seat(s) in total):",
+                n=infeasibility.total_change,
+            )
+        )
         for change in infeasibility.relaxations:
             q = change.quota
-            lines.append(tr("- « {label} » : min {a} → {b}, max {c} → {d}",
-                            "- '{label}': min {a} → {b}, max {c} → {d}",
-                            label=q.label, a=q.min, b=change.new_min, c=q.max, d=change.new_max))
+            lines.append(
+                tr(
+                    "- « {label} » : min {a} → {b}, max {c} → {d}",
+                    "- '{label}': min {a} → {b}, max {c} → {d}",
+                    label=q.label,
+                    a=q.min,
+                    b=change.new_min,
+                    c=q.max,
+                    d=change.new_max,
+                )
+            )
     else:
-        lines.append(tr("Aucune relaxation des quotas ne suffit (taille du vivier ou foyers).",
-                        "No quota relaxation is enough (pool size or households)."))
+        lines.append(
+            tr(
+                "Aucune relaxation des quotas ne suffit (taille du vivier ou foyers).",
+                "No quota relaxation is enough (pool size or households).",
+            )
+        )
     return "\n".join(lines)

@@ -61,8 +61,12 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, dict[str, s
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(
-            tr("Fichier illisible : {file} ({error})", "Cannot read {file} ({error})",
-               file=path, error=exc.strerror or exc),
+            tr(
+                "Fichier illisible : {file} ({error})",
+                "Cannot read {file} ({error})",
+                file=path,
+                error=exc.strerror or exc,
+            ),
             tr("Vérifiez le chemin du fichier.", "Check the file path."),
         ) from exc
     text = _decode(data, str(path))
@@ -72,21 +76,33 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, dict[str, s
     except StopIteration:
         raise InputError(
             tr("{file} est vide", "{file} is empty", file=path),
-            tr("Fournissez un fichier CSV avec une ligne d'en-tête.",
-               "Provide a CSV file with a header line."),
+            tr(
+                "Fournissez un fichier CSV avec une ligne d'en-tête.",
+                "Provide a CSV file with a header line.",
+            ),
         ) from None
     for position, name in enumerate(header, start=1):
         if not name:
             raise InputError(
-                tr("{file}, ligne 1, colonne {col} : en-tête vide",
-                   "{file}, line 1, column {col}: empty header", file=path, col=position),
+                tr(
+                    "{file}, ligne 1, colonne {col} : en-tête vide",
+                    "{file}, line 1, column {col}: empty header",
+                    file=path,
+                    col=position,
+                ),
                 tr("Donnez un nom à chaque colonne.", "Name every column."),
             )
-    duplicates = [name for name, count in Counter(h.casefold() for h in header).items() if count > 1]
+    duplicates = [
+        name for name, count in Counter(h.casefold() for h in header).items() if count > 1
+    ]
     if duplicates:
         raise InputError(
-            tr("{file}, ligne 1 : colonne « {col} » en double",
-               "{file}, line 1: duplicate column '{col}'", file=path, col=duplicates[0]),
+            tr(
+                "{file}, ligne 1 : colonne « {col} » en double",
+                "{file}, line 1: duplicate column '{col}'",
+                file=path,
+                col=duplicates[0],
+            ),
             tr("Renommez l'une des deux colonnes.", "Rename one of the two columns."),
         )
     rows: list[tuple[int, dict[str, str]]] = []
@@ -94,13 +110,20 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, dict[str, s
         if not any(cell.strip() for cell in cells):
             continue
         line = reader.line_num
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
+        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
             raise InputError(
-                tr("{file}, ligne {line} : {n} cellules pour {h} colonnes",
-                   "{file}, line {line}: {n} cells for {h} columns",
-                   file=path, line=line, n=len(cells), h=len(header)),
-                tr("Vérifiez le séparateur et les guillemets de cette ligne.",
-                   "Check the separator and quotes on that line."),
+                tr(
+                    "{file}, ligne {line} : {n} cellules pour {h} colonnes",
+                    "{file}, line {line}: {n} cells for {h} columns",
+                    file=path,
+                    line=line,
+                    n=len(cells),
+                    h=len(header),
+                ),
+                tr(
+                    "Vérifiez le séparateur et les guillemets de cette ligne.",
+                    "Check the separator and quotes on that line.",
+                ),
             )
         padded = [*cells, *[""] * (len(header) - len(cells))]
         rows.append((line, {name: padded[i].strip() for i, name in enumerate(header)}))
@@ -128,11 +151,17 @@ def load_pool(path: Path | str, *, id_column: str | None = None) -> Pool:
         column = _find_column(header, id_column)
         if column is None:
             raise InputError(
-                tr("{file} : colonne d'identifiant « {col} » absente (colonnes : {cols})",
-                   "{file}: id column '{col}' not found (columns: {cols})",
-                   file=path, col=id_column, cols=", ".join(header)),
-                tr("Indiquez le nom exact de la colonne d'identifiant.",
-                   "Give the exact name of the id column."),
+                tr(
+                    "{file} : colonne d'identifiant « {col} » absente (colonnes : {cols})",
+                    "{file}: id column '{col}' not found (columns: {cols})",
+                    file=path,
+                    col=id_column,
+                    cols=", ".join(header),
+                ),
+                tr(
+                    "Indiquez le nom exact de la colonne d'identifiant.",
+                    "Give the exact name of the id column.",
+                ),
             )
     else:
         column = _find_column(header, *_ID_CANDIDATES)
@@ -145,20 +174,32 @@ def load_pool(path: Path | str, *, id_column: str | None = None) -> Pool:
             person_id = values[column]
             if not person_id:
                 raise InputError(
-                    tr("{file}, ligne {line}, colonne « {col} » : identifiant vide",
-                       "{file}, line {line}, column '{col}': empty id",
-                       file=path, line=line, col=column),
+                    tr(
+                        "{file}, ligne {line}, colonne « {col} » : identifiant vide",
+                        "{file}, line {line}, column '{col}': empty id",
+                        file=path,
+                        line=line,
+                        col=column,
+                    ),
                     tr("Donnez un identifiant à chaque personne.", "Give every person an id."),
                 )
             if person_id in seen:
                 raise InputError(
-                    tr("{file}, ligne {line}, colonne « {col} » : identifiant « {id} » en double "
-                       "(déjà ligne {first})",
-                       "{file}, line {line}, column '{col}': duplicate id '{id}' "
-                       "(already on line {first})",
-                       file=path, line=line, col=column, id=person_id, first=seen[person_id]),
-                    tr("Chaque personne doit avoir un identifiant unique.",
-                       "Every person needs a unique id."),
+                    tr(
+                        "{file}, ligne {line}, colonne « {col} » : identifiant « {id} » en double "
+                        "(déjà ligne {first})",
+                        "{file}, line {line}, column '{col}': duplicate id '{id}' "
+                        "(already on line {first})",
+                        file=path,
+                        line=line,
+                        col=column,
+                        id=person_id,
+                        first=seen[person_id],
+                    ),
+                    tr(
+                        "Chaque personne doit avoir un identifiant unique.",
+                        "Every person needs a unique id.",
+                    ),
                 )
         seen[person_id] = line
         people.append(PoolRow(id=person_id, line=line, values=values))
@@ -176,9 +217,13 @@ def _parse_count(path: Path, line: int, column: str, text: str, *, required: boo
         if not required:
             return None
         raise InputError(
-            tr("{file}, ligne {line}, colonne « {col} » : valeur manquante",
-               "{file}, line {line}, column '{col}': missing value",
-               file=path, line=line, col=column),
+            tr(
+                "{file}, ligne {line}, colonne « {col} » : valeur manquante",
+                "{file}, line {line}, column '{col}': missing value",
+                file=path,
+                line=line,
+                col=column,
+            ),
             tr("Indiquez un nombre entier de personnes.", "Give a whole number of people."),
         )
     try:
@@ -187,9 +232,14 @@ def _parse_count(path: Path, line: int, column: str, text: str, *, required: boo
         value = float("nan")
     if value != value or value != int(value) or value < 0:
         raise InputError(
-            tr("{file}, ligne {line}, colonne « {col} » : « {text} » n'est pas un entier positif",
-               "{file}, line {line}, column '{col}': '{text}' is not a non-negative integer",
-               file=path, line=line, col=column, text=text),
+            tr(
+                "{file}, ligne {line}, colonne « {col} » : « {text} » n'est pas un entier positif",
+                "{file}, line {line}, column '{col}': '{text}' is not a non-negative integer",
+                file=path,
+                line=line,
+                col=column,
+                text=text,
+            ),
             tr("Indiquez un nombre entier de personnes.", "Give a whole number of people."),
         )
     return int(value)
@@ -209,19 +259,29 @@ def load_quotas(path: Path | str) -> QuotaSet:
     max_col = _find_column(header, "max")
     missing = [
         name
-        for name, col in (("feature", criterion_col), ("value", value_col), ("min", min_col),
-                          ("max", max_col))
+        for name, col in (
+            ("feature", criterion_col),
+            ("value", value_col),
+            ("min", min_col),
+            ("max", max_col),
+        )
         if col is None
     ]
     if missing or criterion_col is None or value_col is None or min_col is None or max_col is None:
         raise InputError(
-            tr("{file}, ligne 1 : colonne(s) manquante(s) {cols} (en-tête lu : {header})",
-               "{file}, line 1: missing column(s) {cols} (header read: {header})",
-               file=path, cols=", ".join(missing), header=",".join(header)),
-            tr("En-têtes acceptés : feature,value,min,max ; category,name,min,max ; "
-               "category,feature,min,max.",
-               "Accepted headers: feature,value,min,max; category,name,min,max; "
-               "category,feature,min,max."),
+            tr(
+                "{file}, ligne 1 : colonne(s) manquante(s) {cols} (en-tête lu : {header})",
+                "{file}, line 1: missing column(s) {cols} (header read: {header})",
+                file=path,
+                cols=", ".join(missing),
+                header=",".join(header),
+            ),
+            tr(
+                "En-têtes acceptés : feature,value,min,max ; category,name,min,max ; "
+                "category,feature,min,max.",
+                "Accepted headers: feature,value,min,max; category,name,min,max; "
+                "category,feature,min,max.",
+            ),
         )
     min_flex_col = _find_column(header, "min_flex")
     max_flex_col = _find_column(header, "max_flex")
@@ -232,21 +292,33 @@ def load_quotas(path: Path | str) -> QuotaSet:
         for col, text in ((criterion_col, criterion), (value_col, value)):
             if not text:
                 raise InputError(
-                    tr("{file}, ligne {line}, colonne « {col} » : valeur manquante",
-                       "{file}, line {line}, column '{col}': missing value",
-                       file=path, line=line, col=col),
-                    tr("Chaque ligne nomme un critère et une valeur.",
-                       "Each line names a criterion and a value."),
+                    tr(
+                        "{file}, ligne {line}, colonne « {col} » : valeur manquante",
+                        "{file}, line {line}, column '{col}': missing value",
+                        file=path,
+                        line=line,
+                        col=col,
+                    ),
+                    tr(
+                        "Chaque ligne nomme un critère et une valeur.",
+                        "Each line names a criterion and a value.",
+                    ),
                 )
         key = (criterion.casefold(), value.casefold())
         if key in seen:
             raise InputError(
-                tr("{file}, ligne {line}, colonne « {col} » : « {crit} = {value} » en double "
-                   "(déjà ligne {first})",
-                   "{file}, line {line}, column '{col}': duplicate '{crit} = {value}' "
-                   "(already on line {first})",
-                   file=path, line=line, col=value_col, crit=criterion, value=value,
-                   first=seen[key]),
+                tr(
+                    "{file}, ligne {line}, colonne « {col} » : « {crit} = {value} » en double "
+                    "(déjà ligne {first})",
+                    "{file}, line {line}, column '{col}': duplicate '{crit} = {value}' "
+                    "(already on line {first})",
+                    file=path,
+                    line=line,
+                    col=value_col,
+                    crit=criterion,
+                    value=value,
+                    first=seen[key],
+                ),
                 tr("Gardez une seule ligne par valeur.", "Keep one line per value."),
             )
         seen[key] = line
@@ -255,14 +327,23 @@ def load_quotas(path: Path | str) -> QuotaSet:
         assert low is not None and high is not None
         if low > high:
             raise InputError(
-                tr("{file}, ligne {line}, colonne « {col} » : min {low} > max {high} pour "
-                   "« {crit} = {value} »",
-                   "{file}, line {line}, column '{col}': min {low} > max {high} for "
-                   "'{crit} = {value}'",
-                   file=path, line=line, col=min_col, low=low, high=high, crit=criterion,
-                   value=value),
-                tr("Le minimum doit être inférieur ou égal au maximum.",
-                   "The minimum must not exceed the maximum."),
+                tr(
+                    "{file}, ligne {line}, colonne « {col} » : min {low} > max {high} pour "
+                    "« {crit} = {value} »",
+                    "{file}, line {line}, column '{col}': min {low} > max {high} for "
+                    "'{crit} = {value}'",
+                    file=path,
+                    line=line,
+                    col=min_col,
+                    low=low,
+                    high=high,
+                    crit=criterion,
+                    value=value,
+                ),
+                tr(
+                    "Le minimum doit être inférieur ou égal au maximum.",
+                    "The minimum must not exceed the maximum.",
+                ),
             )
         min_flex = (
             _parse_count(path, line, min_flex_col, values[min_flex_col], required=False)
@@ -302,8 +383,10 @@ def load_id_list(path: Path | str, *, id_column: str | None = None) -> tuple[str
         if len(header) != 1:
             raise InputError(
                 tr("{file} : colonne d'identifiant introuvable", "{file}: no id column", file=path),
-                tr("Nommez la colonne « id » ou donnez une liste d'identifiants, un par ligne.",
-                   "Call the column 'id' or give a list of ids, one per line."),
+                tr(
+                    "Nommez la colonne « id » ou donnez une liste d'identifiants, un par ligne.",
+                    "Call the column 'id' or give a list of ids, one per line.",
+                ),
             )
         return (header[0], *(values[header[0]] for _, values in rows))
     return tuple(values[column] for _, values in rows if values[column])
@@ -315,10 +398,18 @@ def _check_ids(pool: Pool, ids: Iterable[str], what: str) -> tuple[str, ...]:
     for person_id in ids:
         if person_id not in known:
             raise InputError(
-                tr("{what} : identifiant « {id} » absent de {file}",
-                   "{what}: id '{id}' is not in {file}", what=what, id=person_id, file=pool.label),
-                tr("Utilisez les identifiants de la colonne « {col} » du vivier.",
-                   "Use ids from the pool's '{col}' column.", col=pool.id_column or "id"),
+                tr(
+                    "{what} : identifiant « {id} » absent de {file}",
+                    "{what}: id '{id}' is not in {file}",
+                    what=what,
+                    id=person_id,
+                    file=pool.label,
+                ),
+                tr(
+                    "Utilisez les identifiants de la colonne « {col} » du vivier.",
+                    "Use ids from the pool's '{col}' column.",
+                    col=pool.id_column or "id",
+                ),
             )
         if person_id not in result:
             result.append(person_id)
@@ -341,14 +432,21 @@ def build_instance(
         if column is None:
             first = next(q for q in quotas.quotas if q.criterion == criterion)
             raise InputError(
-                tr("{qfile}, ligne {line} : le critère « {crit} » n'est pas une colonne de {pfile}"
-                   " (colonnes : {cols})",
-                   "{qfile}, line {line}: criterion '{crit}' is not a column of {pfile}"
-                   " (columns: {cols})",
-                   qfile=quotas.label, line=first.line, crit=criterion, pfile=pool.label,
-                   cols=", ".join(pool.columns)),
-                tr("Renommez la colonne ou le critère pour qu'ils correspondent.",
-                   "Rename the column or the criterion so they match."),
+                tr(
+                    "{qfile}, ligne {line} : le critère « {crit} » n'est pas une colonne de {pfile}"
+                    " (colonnes : {cols})",
+                    "{qfile}, line {line}: criterion '{crit}' is not a column of {pfile}"
+                    " (columns: {cols})",
+                    qfile=quotas.label,
+                    line=first.line,
+                    crit=criterion,
+                    pfile=pool.label,
+                    cols=", ".join(pool.columns),
+                ),
+                tr(
+                    "Renommez la colonne ou le critère pour qu'ils correspondent.",
+                    "Rename the column or the criterion so they match.",
+                ),
             )
         column_of[criterion] = column
     address_columns: list[str] = []
@@ -356,11 +454,17 @@ def build_instance(
         column = _find_column(pool.columns, name)
         if column is None:
             raise InputError(
-                tr("{file} : colonne d'adresse « {col} » absente (colonnes : {cols})",
-                   "{file}: address column '{col}' not found (columns: {cols})",
-                   file=pool.label, col=name, cols=", ".join(pool.columns)),
-                tr("Indiquez les colonnes d'adresse exactes du vivier.",
-                   "Give the pool's exact address columns."),
+                tr(
+                    "{file} : colonne d'adresse « {col} » absente (colonnes : {cols})",
+                    "{file}: address column '{col}' not found (columns: {cols})",
+                    file=pool.label,
+                    col=name,
+                    cols=", ".join(pool.columns),
+                ),
+                tr(
+                    "Indiquez les colonnes d'adresse exactes du vivier.",
+                    "Give the pool's exact address columns.",
+                ),
             )
         address_columns.append(column)
     values_of: dict[str, dict[str, str]] = {c: {} for c in quotas.criteria}
@@ -377,13 +481,21 @@ def build_instance(
             if value is None:
                 allowed = ", ".join(values_of[criterion].values())
                 raise InputError(
-                    tr("{file}, ligne {line}, colonne « {col} » : valeur « {value} » inconnue "
-                       "(quotas : {allowed})",
-                       "{file}, line {line}, column '{col}': unknown value '{value}' "
-                       "(quotas: {allowed})",
-                       file=pool.label, line=row.line, col=column, value=raw, allowed=allowed),
-                    tr("Corrigez la valeur ou ajoutez-la au fichier de quotas.",
-                       "Fix the value or add it to the quotas file."),
+                    tr(
+                        "{file}, ligne {line}, colonne « {col} » : valeur « {value} » inconnue "
+                        "(quotas : {allowed})",
+                        "{file}, line {line}, column '{col}': unknown value '{value}' "
+                        "(quotas: {allowed})",
+                        file=pool.label,
+                        line=row.line,
+                        col=column,
+                        value=raw,
+                        allowed=allowed,
+                    ),
+                    tr(
+                        "Corrigez la valeur ou ajoutez-la au fichier de quotas.",
+                        "Fix the value or add it to the quotas file.",
+                    ),
                 )
             person[criterion] = value
         ids.append(row.id)
@@ -396,8 +508,11 @@ def build_instance(
     clash = set(selected) & set(removed)
     if clash:
         raise InputError(
-            tr("« {id} » est à la fois déjà sélectionné et exclu",
-               "'{id}' is both already selected and excluded", id=sorted(clash)[0]),
+            tr(
+                "« {id} » est à la fois déjà sélectionné et exclu",
+                "'{id}' is both already selected and excluded",
+                id=sorted(clash)[0],
+            ),
             tr("Retirez-le de l'une des deux listes.", "Remove it from one of the two lists."),
         )
     if k <= 0:
@@ -408,18 +523,30 @@ def build_instance(
     available = len(pool.rows) - len(removed)
     if available < k:
         raise InputError(
-            tr("{file} : {n} personnes disponibles pour un panel de {k}",
-               "{file}: {n} people available for a panel of {k}",
-               file=pool.label, n=available, k=k),
-            tr("Réduisez la taille du panel ou élargissez le vivier.",
-               "Reduce the panel size or enlarge the pool."),
+            tr(
+                "{file} : {n} personnes disponibles pour un panel de {k}",
+                "{file}: {n} people available for a panel of {k}",
+                file=pool.label,
+                n=available,
+                k=k,
+            ),
+            tr(
+                "Réduisez la taille du panel ou élargissez le vivier.",
+                "Reduce the panel size or enlarge the pool.",
+            ),
         )
     if len(selected) > k:
         raise InputError(
-            tr("{n} personnes déjà sélectionnées pour un panel de {k}",
-               "{n} people already selected for a panel of {k}", n=len(selected), k=k),
-            tr("La taille du panel inclut les personnes déjà sélectionnées.",
-               "The panel size includes the people already selected."),
+            tr(
+                "{n} personnes déjà sélectionnées pour un panel de {k}",
+                "{n} people already selected for a panel of {k}",
+                n=len(selected),
+                k=k,
+            ),
+            tr(
+                "La taille du panel inclut les personnes déjà sélectionnées.",
+                "The panel size includes the people already selected.",
+            ),
         )
     return Instance(
         pool=pool,

@@ -39,14 +39,14 @@ def new_highs() -> Any:
     import highspy
 
     if _banner_hidden:
-        highs = highspy.Highs()
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
     else:
         sys.stdout.flush()
         saved = os.dup(1)
         try:
             with open(os.devnull, "w") as devnull:
                 os.dup2(devnull.fileno(), 1)
-                highs = highspy.Highs()
+                highs = highspy.Highs()  # type: ignore[no-untyped-call]
         finally:
             os.dup2(saved, 1)
             os.close(saved)
@@ -127,11 +127,11 @@ def reduce_instance(instance: Instance, *, aggregate: bool = True) -> Problem:
     key_to_group: dict[tuple[str, ...], int] = {}
     for i in eligible:
         if aggregate and i not in shared:
-            key = tuple(instance.features[i][c] for c in criteria)
-            if key in key_to_group:
-                groups[key_to_group[key]].append(i)
+            feature_key = tuple(instance.features[i][c] for c in criteria)
+            if feature_key in key_to_group:
+                groups[key_to_group[feature_key]].append(i)
                 continue
-            key_to_group[key] = len(groups)
+            key_to_group[feature_key] = len(groups)
         groups.append([i])
     group_of = {i: g for g, members in enumerate(groups) for i in members}
     selected_counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -143,20 +143,28 @@ def reduce_instance(instance: Instance, *, aggregate: bool = True) -> Problem:
         already = selected_counts[(quota.criterion, quota.value)]
         if already > quota.max:
             raise InputError(
-                tr("{file}, ligne {line} : {n} personnes déjà sélectionnées ont « {label} », "
-                   "au-delà du maximum {max}",
-                   "{file}, line {line}: {n} people already selected have '{label}', above the "
-                   "maximum {max}",
-                   file=instance.quotas.label, line=quota.line, n=already, label=quota.label,
-                   max=quota.max),
-                tr("Relevez ce maximum ou revoyez la liste des personnes déjà sélectionnées.",
-                   "Raise this maximum or review the already-selected list."),
+                tr(
+                    "{file}, ligne {line} : {n} personnes déjà sélectionnées ont « {label} », "
+                    "au-delà du maximum {max}",
+                    "{file}, line {line}: {n} people already selected have '{label}', above the "
+                    "maximum {max}",
+                    file=instance.quotas.label,
+                    line=quota.line,
+                    n=already,
+                    label=quota.label,
+                    max=quota.max,
+                ),
+                tr(
+                    "Relevez ce maximum ou revoyez la liste des personnes déjà sélectionnées.",
+                    "Raise this maximum or review the already-selected list.",
+                ),
             )
         members = sorted(
             {group_of[i] for i in eligible if instance.features[i][quota.criterion] == quota.value}
         )
-        rows.append(QuotaRow(quota, tuple(members), max(0, quota.min - already),
-                             quota.max - already))
+        rows.append(
+            QuotaRow(quota, tuple(members), max(0, quota.min - already), quota.max - already)
+        )
     households = tuple(
         tuple(sorted(group_of[i] for i in members))
         for members in by_household.values()
