@@ -84,7 +84,7 @@ def main(
 
 
 def _register() -> None:
-    from garant.cli import registry, workspace_commands
+    from garant.cli import audit_commands, registry, workspace_commands
 
     app.command("init")(workspace_commands.init)
     app.add_typer(registry.people_app, name="people")
@@ -94,6 +94,10 @@ def _register() -> None:
     app.add_typer(registry.training_app, name="training")
     app.add_typer(registry.arbitration_app, name="arbitration")
     app.add_typer(registry.registry_app, name="registry")
+    app.command("ask")(audit_commands.ask)
+    app.add_typer(audit_commands.runs_app, name="runs")
+    app.add_typer(audit_commands.audit_app, name="audit")
+    app.add_typer(audit_commands.mlflow_app, name="mlflow")
 
 
 _register()

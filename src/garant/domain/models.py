@@ -14,6 +14,8 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 __all__ = [
+    "AuditRun",
+    "LedgerEntry",
     "AITool",
     "AIUse",
     "AIUseTool",
@@ -144,3 +146,54 @@ class ArbitrationRequest(Tracked, table=True):
     rationale: str = Field(default="", max_length=4000)
     decided_by_id: int | None = Field(default=None, foreign_key="person.id")
     decided_at: datetime | None = None
+
+
+class AuditRun(SQLModel, table=True):
+    """One audited analysis: who ran what, on which use and tool, how it ended."""
+
+    __tablename__ = "audit_run"
+
+    id: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(max_length=40)
+    use_id: int | None = Field(default=None, foreign_key="aiuse.id")
+    use_key: str = Field(default="", max_length=120)
+    tool_key: str = Field(default="", max_length=120)
+    operator_key: str = Field(default="", max_length=120)
+    status: str = Field(default="started", max_length=20, index=True)
+    started_at: datetime = Field(default_factory=utc_now)
+    ended_at: datetime | None = None
+    model_alias: str = Field(default="", max_length=120)
+    model: str = Field(default="", max_length=300)
+    provider: str = Field(default="", max_length=300)
+    offline: bool = True
+    pseudonymised: bool = False
+    policy_version: str = Field(default="", max_length=120)
+    garant_version: str = Field(default="", max_length=40)
+    mlflow_run_id: str = Field(default="", max_length=64)
+    ai_involvement: str = Field(default="none", max_length=20)
+    error: str = Field(default="", max_length=4000)
+    refusal_rule: str = Field(default="", max_length=120)
+    refusal_reason: str = Field(default="", max_length=4000)
+    review_state: str = Field(default="pending", max_length=20)
+    reviewed_by: str = Field(default="", max_length=120)
+    reviewed_at: datetime | None = None
+    review_comment: str = Field(default="", max_length=4000)
+    input_hashes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    output_hashes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    summary: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One event of the append-only, hash-chained ledger."""
+
+    __tablename__ = "ledger_entry"
+
+    seq: int = Field(primary_key=True)
+    run_id: str = Field(default="", max_length=40, index=True)
+    event: str = Field(max_length=40)
+    payload: str = Field(default="{}")
+    """Canonical JSON (sorted keys) of the event's facts."""
+    recorded_at: str = Field(max_length=40)
+    """ISO-8601 UTC timestamp, stored as text so that hashing never depends on a driver."""
+    prev_hash: str = Field(max_length=64)
+    entry_hash: str = Field(max_length=64, unique=True)

@@ -1,0 +1,246 @@
+"""The hash-chained ledger: one entry per run event, each holding the previous entry's hash.
+
+An entry's hash is the SHA-256 of the canonical JSON of its fields (seq, run id, event,
+payload, time, previous hash). Changing, removing or reordering any entry breaks either its own
+hash or the link the next entry holds. The hash of the latest entry is also written to an anchor
+file in the workspace after each commit, so that removing entries at the end is detected too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from garant.domain.models import LedgerEntry
+from garant.i18n import tr
+from garant.util.files import atomic_write_text, sha256_bytes
+
+__all__ = [
+    "GENESIS_HASH",
+    "ChainProblem",
+    "LedgerHead",
+    "append_event",
+    "canonical_json",
+    "compute_entry_hash",
+    "read_head",
+    "verify_chain",
+    "write_head",
+]
+
+GENESIS_HASH = "0" * 64
+
+LedgerEvent = Literal[
+    "run_started",
+    "gate_decision",
+    "run_refused",
+    "model_call",
+    "transcription_call",
+    "input",
+    "output",
+    "run_finished",
+    "run_failed",
+    "review",
+    "export",
+    "policy_approved",
+]
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def compute_entry_hash(
+    seq: int, run_id: str, event: str, payload: str, recorded_at: str, prev_hash: str
+) -> str:
+    body = canonical_json(
+        {
+            "seq": seq,
+            "run_id": run_id,
+            "event": event,
+            "payload": payload,
+            "recorded_at": recorded_at,
+            "prev_hash": prev_hash,
+        }
+    )
+    return sha256_bytes(body.encode("utf-8"))
+
+
+def _last_entry(session: Session) -> LedgerEntry | None:
+    return session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq).desc()).limit(1)).first()
+
+
+def append_event(
+    session: Session, event: LedgerEvent, payload: dict[str, Any], run_id: str = ""
+) -> LedgerEntry:
+    """Add an entry to the ledger inside the caller's transaction."""
+    last = _last_entry(session)
+    seq = (last.seq + 1) if last else 1
+    prev_hash = last.entry_hash if last else GENESIS_HASH
+    recorded_at = datetime.now(UTC).isoformat(timespec="microseconds")
+    payload_text = canonical_json(payload)
+    entry = LedgerEntry(
+        seq=seq,
+        run_id=run_id,
+        event=event,
+        payload=payload_text,
+        recorded_at=recorded_at,
+        prev_hash=prev_hash,
+        entry_hash=compute_entry_hash(seq, run_id, event, payload_text, recorded_at, prev_hash),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class LedgerHead:
+    seq: int
+    entry_hash: str
+
+
+def write_head(engine: Engine, anchor: Path) -> LedgerHead | None:
+    """Record the latest committed entry in the anchor file (call after each commit)."""
+    with Session(engine) as session:
+        last = _last_entry(session)
+    if last is None:
+        return None
+    head = LedgerHead(last.seq, last.entry_hash)
+    atomic_write_text(anchor, canonical_json({"seq": head.seq, "entry_hash": head.entry_hash}))
+    return head
+
+
+def read_head(anchor: Path) -> LedgerHead | None:
+    if not anchor.is_file():
+        return None
+    data = json.loads(anchor.read_text(encoding="utf-8"))
+    return LedgerHead(int(data["seq"]), str(data["entry_hash"]))
+
+
+def count_entries(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(LedgerEntry)).one())
+
+
+ProblemKind = Literal["modified", "deleted", "reordered", "anchor"]
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """One thing wrong with the ledger, naming the entry (by its sequence number)."""
+
+    kind: ProblemKind
+    seq: int
+    message: str
+
+
+def verify_chain(entries: Sequence[LedgerEntry], head: LedgerHead | None) -> list[ChainProblem]:
+    """Recompute the chain and list every entry that was modified, deleted or reordered."""
+    problems: list[ChainProblem] = []
+    ordered = sorted(entries, key=lambda entry: entry.seq)
+    known_hashes = {entry.entry_hash for entry in ordered}
+    expected_seq, expected_prev = 1, GENESIS_HASH
+    for entry in ordered:
+        problems.extend(_check_entry(entry, expected_seq, expected_prev, known_hashes))
+        expected_seq, expected_prev = entry.seq + 1, entry.entry_hash
+    problems.extend(_check_head(ordered, head))
+    return problems
+
+
+def _check_entry(
+    entry: LedgerEntry, expected_seq: int, expected_prev: str, known_hashes: set[str]
+) -> list[ChainProblem]:
+    problems = []
+    recomputed = compute_entry_hash(
+        entry.seq, entry.run_id, entry.event, entry.payload, entry.recorded_at, entry.prev_hash
+    )
+    if recomputed != entry.entry_hash:
+        problems.append(
+            ChainProblem(
+                "modified",
+                entry.seq,
+                tr(
+                    "Entrée n° {seq} ({event}) modifiée : son contenu ne correspond plus à son empreinte.",
+                    "Entry #{seq} ({event}) modified: its content no longer matches its hash.",
+                    seq=entry.seq,
+                    event=entry.event,
+                ),
+            )
+        )
+    if entry.seq != expected_seq:
+        missing = ", ".join(str(n) for n in range(expected_seq, entry.seq)) or str(entry.seq)
+        problems.append(
+            ChainProblem(
+                "deleted",
+                expected_seq,
+                tr(
+                    "Entrée(s) n° {missing} supprimée(s) : la numérotation saute avant l'entrée n° {seq}.",
+                    "Entry(ies) #{missing} deleted: numbering jumps before entry #{seq}.",
+                    missing=missing,
+                    seq=entry.seq,
+                ),
+            )
+        )
+    elif entry.prev_hash != expected_prev:
+        kind: ProblemKind = "reordered" if entry.prev_hash in known_hashes else "modified"
+        problems.append(
+            ChainProblem(
+                kind,
+                entry.seq,
+                tr(
+                    "Entrée n° {seq} : le lien vers l'entrée précédente est rompu "
+                    "(entrée précédente modifiée, supprimée ou déplacée).",
+                    "Entry #{seq}: the link to the previous entry is broken "
+                    "(previous entry modified, deleted or moved).",
+                    seq=entry.seq,
+                )
+                if kind == "modified"
+                else tr(
+                    "Entrée n° {seq} déplacée : elle suit une autre entrée que celle qu'elle cite.",
+                    "Entry #{seq} reordered: it follows another entry than the one it cites.",
+                    seq=entry.seq,
+                ),
+            )
+        )
+    return problems
+
+
+def _check_head(ordered: Sequence[LedgerEntry], head: LedgerHead | None) -> list[ChainProblem]:
+    if head is None:
+        return []
+    last = ordered[-1] if ordered else None
+    if last is None or last.seq < head.seq:
+        after = last.seq if last else 0
+        return [
+            ChainProblem(
+                "deleted",
+                after + 1,
+                tr(
+                    "Entrée(s) n° {first} à {last} supprimée(s) en fin de registre "
+                    "(l'ancre indique {last} entrées).",
+                    "Entry(ies) #{first} to #{last} deleted at the end of the ledger "
+                    "(the anchor records {last} entries).",
+                    first=after + 1,
+                    last=head.seq,
+                ),
+            )
+        ]
+    anchored = next((entry for entry in ordered if entry.seq == head.seq), None)
+    if anchored is not None and anchored.entry_hash != head.entry_hash:
+        return [
+            ChainProblem(
+                "anchor",
+                head.seq,
+                tr(
+                    "Entrée n° {seq} : son empreinte diffère de celle de l'ancre.",
+                    "Entry #{seq}: its hash differs from the anchor's.",
+                    seq=head.seq,
+                ),
+            )
+        ]
+    return []

@@ -1,0 +1,613 @@
+"""``audited_run``: the one wrapper every analysis runs through.
+
+::
+
+    with audited_run(workspace, use="synthese", kind="synthesis", operator="claire-martin") as run:
+        texts = run.pseudonymise(contributions)            # when the policy asks it
+        answer = run.complete([ChatMessage("user", prompt)], template=PROMPT)
+        run.add_output("synthese.md", report_text)
+
+Before anything leaves the machine the policy gate decides; a refusal is recorded and raised.
+Inputs are hashed (pseudonymised copies logged), every model call is a traced span with its
+prompt as sent and the answer, outputs are written atomically with their SHA-256, and every
+event goes to the hash-chained ledger. A run that raises is marked failed everywhere and its
+partial outputs are removed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from garant import __version__
+from garant.audit.disclosure import AIInvolvement, DisclosureLabel
+from garant.audit.gate import GateDecision, GateFacts, RunPolicy, decide, gather_facts
+from garant.audit.ledger import LedgerEvent, append_event, write_head
+from garant.audit.tracking import MlflowTracker
+from garant.domain.models import AuditRun, utc_now
+from garant.errors import PolicyRefusal
+from garant.llm.prompts import PromptTemplate
+from garant.llm.types import ChatMessage, Completion, ModelGateway, TranscriptionResult
+from garant.settings import ModelAlias
+from garant.store.engine import unit_of_work
+from garant.util.files import atomic_write_bytes, atomic_write_text, sha256_bytes, sha256_file
+from garant.workspace import Workspace
+
+__all__ = [
+    "AuditedRun",
+    "OutputRecord",
+    "audited_run",
+    "ledger_anchor",
+    "new_run_id",
+    "tracker_for",
+]
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+
+
+def ledger_anchor(workspace: Workspace) -> Path:
+    return workspace.root / "ledger.head"
+
+
+def tracker_for(workspace: Workspace) -> MlflowTracker:
+    settings = workspace.settings
+    return MlflowTracker(
+        workspace.mlflow_tracking_uri, settings.mlflow_experiment, workspace.mlflow_artifacts_dir
+    )
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    name: str
+    path: Path
+    sha256: str
+    size: int
+    logged_to_mlflow: bool
+
+
+@dataclass
+class _Totals:
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = 0.0
+    latency_s: float = 0.0
+    energy_kwh: float | None = 0.0
+    gwp_kgco2eq: float | None = 0.0
+
+    def add(self, completion: Completion | TranscriptionResult) -> None:
+        self.calls += 1
+        self.latency_s += completion.latency_s
+        if isinstance(completion, Completion):
+            self.prompt_tokens += completion.prompt_tokens or 0
+            self.completion_tokens += completion.completion_tokens or 0
+        self.cost_usd = _sum_known(self.cost_usd, completion.cost_usd)
+        self.energy_kwh = _sum_known(self.energy_kwh, completion.impact.energy_kwh)
+        self.gwp_kgco2eq = _sum_known(self.gwp_kgco2eq, completion.impact.gwp_kgco2eq)
+
+
+def _sum_known(total: float | None, value: float | None) -> float | None:
+    """Unknown stays unknown: one call without an estimate makes the total unknown."""
+    if total is None or value is None:
+        return None
+    return total + value
+
+
+@dataclass
+class AuditedRun:
+    """What an analysis holds while it runs: the gateway, the pseudonymiser, the trail."""
+
+    id: str
+    kind: str
+    workspace: Workspace
+    facts: GateFacts
+    decision: GateDecision
+    gateway: ModelGateway | None
+    tracker: MlflowTracker
+    pseudonymisation_mode: str
+    ai_involvement: AIInvolvement
+    outputs_dir: Path
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    input_hashes: dict[str, str] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    totals: _Totals = field(default_factory=_Totals)
+    _pseudonymiser: Any = None
+    _mapping: Any = None
+    _last_completion: Completion | TranscriptionResult | None = None
+
+    # --- privacy ----------------------------------------------------------------------------
+
+    @property
+    def pseudonymise_required(self) -> bool:
+        return self.decision.pseudonymise
+
+    @property
+    def mapping(self) -> Any:
+        """This run's pseudonym mapping (kept locally, never sent nor logged)."""
+        if self._mapping is None:
+            from garant.privacy import PseudonymMapping
+
+            self._mapping = PseudonymMapping()
+        return self._mapping
+
+    def _pseudonymiser_instance(self) -> Any:
+        if self._pseudonymiser is None:
+            from garant.privacy import Pseudonymiser
+
+            self._pseudonymiser = Pseudonymiser(self.pseudonymisation_mode)  # type: ignore[arg-type]
+        return self._pseudonymiser
+
+    def pseudonymise(self, texts: Sequence[str]) -> list[str]:
+        """Pseudonymise ``texts`` with this run's mapping when the policy asks it."""
+        if not self.pseudonymise_required or not texts:
+            return list(texts)
+        results = self._pseudonymiser_instance().pseudonymise_many(list(texts), self.mapping)
+        return [result.text for result in results]
+
+    def reidentify(self, text: str) -> str:
+        """Put the original values back (locally, for an authorised person)."""
+        return self.mapping.reidentify(text) if self._mapping is not None else text
+
+    # --- inputs -----------------------------------------------------------------------------
+
+    def add_input(self, name: str, content: str | bytes | Path) -> str:
+        """Record an input: its SHA-256; a pseudonymised copy of text when it applies."""
+        data = _as_bytes(content)
+        digest = sha256_bytes(data)
+        self.input_hashes[name] = digest
+        if isinstance(content, str | bytes) or _is_text_file(content):
+            text = data.decode("utf-8", errors="replace")
+            if self.pseudonymise_required:
+                self.tracker.log_text(
+                    self.pseudonymise([text])[0], f"inputs/{name}.pseudonymise.txt"
+                )
+            elif not self.facts.handles_personal_data:
+                self.tracker.log_text(text, f"inputs/{name}")
+        self._ledger("input", {"name": name, "sha256": digest, "size": len(data)})
+        return digest
+
+    # --- model calls ------------------------------------------------------------------------
+
+    def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        template: PromptTemplate | None = None,
+        alias: str | None = None,
+        **parameters: Any,
+    ) -> Completion:
+        """Call the model through the gateway; the prompt as sent and the answer are traced."""
+        gateway, alias_name = self._gateway_and_alias(alias)
+        sent = [ChatMessage(m.role, self.pseudonymise([m.content])[0]) for m in messages]
+        inputs = {
+            "messages": [{"role": m.role, "content": m.content} for m in sent],
+            "parameters": parameters,
+        }
+        if template is not None:
+            inputs["template"] = template.trace_params()
+        with self.tracker.span(f"{self.kind}:{alias_name}", "LLM", inputs) as span:
+            completion = gateway.complete(alias_name, list(sent), **parameters)
+            span.set_outputs({"text": completion.text})
+            span.set_attributes(_call_attributes(completion))
+        self.totals.add(completion)
+        self._last_completion = completion
+        prompt_hash = sha256_bytes("\n".join(f"{m.role}:{m.content}" for m in sent).encode())
+        self._ledger(
+            "model_call",
+            {
+                "alias": alias_name,
+                "model": completion.model,
+                "provider": completion.provider,
+                "prompt_sha256": prompt_hash,
+                "output_sha256": sha256_bytes(completion.text.encode()),
+                "prompt_tokens": completion.prompt_tokens,
+                "completion_tokens": completion.completion_tokens,
+                "cost_usd": completion.cost_usd,
+                **(template.trace_params() if template else {}),
+            },
+        )
+        return completion
+
+    def transcribe(
+        self, audio: Path, language: str | None = None, alias: str | None = None, **parameters: Any
+    ) -> TranscriptionResult:
+        """Send audio to a speech model through the gateway (gate already checked the hosting)."""
+        gateway, alias_name = self._gateway_and_alias(alias)
+        audio_hash = sha256_file(audio)
+        inputs = {"audio_sha256": audio_hash, "language": language, "parameters": parameters}
+        with self.tracker.span(f"{self.kind}:{alias_name}", "LLM", inputs) as span:
+            result = gateway.transcribe(alias_name, audio, language, **parameters)
+            span.set_outputs({"text": self.pseudonymise([result.text])[0]})
+            span.set_attributes(
+                {"model": result.model, "provider": result.provider, "latency_s": result.latency_s}
+            )
+        self.totals.add(result)
+        self._last_completion = result
+        self._ledger(
+            "transcription_call",
+            {
+                "alias": alias_name,
+                "model": result.model,
+                "provider": result.provider,
+                "audio_sha256": audio_hash,
+                "output_sha256": sha256_bytes(result.text.encode()),
+                "duration_s": result.duration_s,
+            },
+        )
+        return result
+
+    def _gateway_and_alias(self, alias: str | None) -> tuple[ModelGateway, str]:
+        name = alias or self.facts.alias_name
+        if self.gateway is None or name is None:
+            raise RuntimeError("audited run opened without a model: pass model_alias and a gateway")
+        if alias is not None and alias != self.facts.alias_name:
+            raise RuntimeError("the policy gate checked another model alias for this run")
+        return self.gateway, name
+
+    # --- outputs ----------------------------------------------------------------------------
+
+    def add_output(
+        self, name: str, content: str | bytes | Path, *, contains_personal_data: bool = False
+    ) -> OutputRecord:
+        """Write an output beside the run (atomically), hash it, log it to MLflow and the ledger.
+
+        Outputs that contain personal data stay in the workspace: only their hash goes to MLflow.
+        """
+        target = self.outputs_dir / name
+        if isinstance(content, Path):
+            if content.resolve() != target.resolve():
+                atomic_write_bytes(target, content.read_bytes())
+        else:
+            atomic_write_bytes(target, _as_bytes(content))
+        digest = sha256_file(target)
+        logged = not contains_personal_data
+        if logged:
+            self.tracker.log_artifact(target, "outputs")
+        record = OutputRecord(name, target, digest, target.stat().st_size, logged)
+        self.outputs[name] = record
+        self._ledger(
+            "output", {"name": name, "sha256": digest, "size": record.size, "mlflow": logged}
+        )
+        return record
+
+    def disclosure(self, output: str) -> DisclosureLabel:
+        """The disclosure label of one output of this run (review pending)."""
+        record = self.outputs[output]
+        return DisclosureLabel(
+            ai_involvement=self.ai_involvement,
+            model=self._model_name(),
+            provider=self._provider_name(),
+            produced_on=utc_now().date(),
+            run_id=self.id,
+            output_sha256=record.sha256,
+            review_state="pending",
+            method=self.summary.get("method", ""),
+            offline=self.facts.hosting in ("offline", "local", "none"),
+        )
+
+    def _model_name(self) -> str:
+        if self._last_completion is not None:
+            return self._last_completion.model
+        return (
+            self.facts.alias.model
+            if self.facts.alias
+            else str(self.summary.get("method", self.kind))
+        )
+
+    def _provider_name(self) -> str:
+        if self._last_completion is not None:
+            return self._last_completion.provider
+        if self.facts.alias is not None:
+            return self.facts.alias.provider_label
+        return "garant"
+
+    # --- trail ------------------------------------------------------------------------------
+
+    def log_params(self, **params: Any) -> None:
+        self.tracker.log_params({f"analysis.{k}": v for k, v in params.items()})
+
+    def log_metrics(self, **metrics: float | None) -> None:
+        self.tracker.log_metrics({f"analysis.{k}": v for k, v in metrics.items()})
+
+    def _ledger(self, event: LedgerEvent, payload: dict[str, Any]) -> None:
+        engine = self.workspace.engine
+        with unit_of_work(engine) as session:
+            append_event(session, event, payload, self.id)
+        write_head(engine, ledger_anchor(self.workspace))
+
+
+def _as_bytes(content: str | bytes | Path) -> bytes:
+    if isinstance(content, Path):
+        return content.read_bytes()
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _is_text_file(path: Path) -> bool:
+    return path.suffix.lower() in {".txt", ".csv", ".md", ".json", ".jsonl", ".vtt", ".srt", ".eml"}
+
+
+def _call_attributes(completion: Completion) -> dict[str, Any]:
+    return {
+        "model": completion.model,
+        "provider": completion.provider,
+        "offline": completion.offline,
+        "prompt_tokens": completion.prompt_tokens,
+        "completion_tokens": completion.completion_tokens,
+        "cost_usd": completion.cost_usd,
+        "latency_s": completion.latency_s,
+        "energy_kwh": completion.impact.energy_kwh,
+        "gwp_kgco2eq": completion.impact.gwp_kgco2eq,
+        "impact_source": completion.impact.source,
+    }
+
+
+# --- the context manager ----------------------------------------------------------------------
+
+
+@contextmanager
+def audited_run(
+    workspace: Workspace,
+    *,
+    use: str,
+    kind: str,
+    operator: str,
+    model_alias: str | None = None,
+    tool: str | None = None,
+    gateway: ModelGateway | None = None,
+    policy: RunPolicy | None = None,
+    parameters: dict[str, Any] | None = None,
+    ai_involvement: AIInvolvement = "generated",
+    pseudonymisation_mode: str = "full",
+    tracker: MlflowTracker | None = None,
+) -> Iterator[AuditedRun]:
+    """Check the policy, open the trail, yield the run, then close it as finished or failed."""
+    policy = policy or _workspace_policy(workspace)
+    alias = _resolve_alias(workspace, model_alias)
+    run_id = new_run_id()
+    facts, decision = _check_gate(workspace, policy, kind, use, operator, model_alias, alias, tool)
+    if not decision.allowed:
+        _record_refusal(workspace, run_id, facts, decision)
+        raise PolicyRefusal(decision.reason, decision.hint, rule=decision.rule)
+    if model_alias is not None and gateway is None:
+        from garant.llm import Gateway
+
+        gateway = Gateway.from_settings(workspace.settings)
+    run = AuditedRun(
+        id=run_id,
+        kind=kind,
+        workspace=workspace,
+        facts=facts,
+        decision=decision,
+        gateway=gateway,
+        tracker=tracker or tracker_for(workspace),
+        pseudonymisation_mode=pseudonymisation_mode,
+        ai_involvement=ai_involvement,
+        outputs_dir=workspace.runs_dir / run_id,
+    )
+    _record_start(run, parameters or {})
+    try:
+        yield run
+    except BaseException as error:
+        _record_failure(run, error)
+        raise
+    _record_finish(run)
+
+
+def _workspace_policy(workspace: Workspace) -> RunPolicy:
+    from garant.audit.policy_bridge import run_policy_for
+
+    return run_policy_for(workspace)
+
+
+def _resolve_alias(workspace: Workspace, name: str | None) -> ModelAlias | None:
+    if name is None:
+        return None
+    from garant.llm.gateway import Gateway
+
+    return Gateway.from_settings(workspace.settings).resolve(name)
+
+
+def _check_gate(
+    workspace: Workspace,
+    policy: RunPolicy,
+    kind: str,
+    use: str,
+    operator: str,
+    alias_name: str | None,
+    alias: ModelAlias | None,
+    tool: str | None,
+) -> tuple[GateFacts, GateDecision]:
+    with unit_of_work(workspace.engine) as session:
+        facts = gather_facts(
+            session,
+            kind=kind,
+            use_ref=use,
+            operator_ref=operator,
+            alias_name=alias_name,
+            alias=alias,
+            tool_ref=tool,
+        )
+    return facts, decide(facts, policy)
+
+
+def _run_row(run_id: str, facts: GateFacts, decision: GateDecision, status: str) -> AuditRun:
+    return AuditRun(
+        id=run_id,
+        kind=facts.kind,
+        use_id=facts.use.id if facts.use else None,
+        use_key=facts.use.key if facts.use else facts.use_ref,
+        tool_key=facts.tool.key if facts.tool else "",
+        operator_key=facts.operator.key if facts.operator else facts.operator_ref,
+        status=status,
+        model_alias=facts.alias_name or "",
+        model=facts.alias.model if facts.alias else "",
+        provider=facts.alias.provider_label if facts.alias else "",
+        offline=facts.hosting in ("offline", "local", "none"),
+        pseudonymised=decision.pseudonymise,
+        policy_version=decision.policy_version,
+        garant_version=__version__,
+    )
+
+
+def _gate_payload(facts: GateFacts, decision: GateDecision) -> dict[str, Any]:
+    return {
+        "allowed": decision.allowed,
+        "rule": decision.rule,
+        "reason": decision.reason,
+        "checked": list(decision.checked),
+        "policy_version": decision.policy_version,
+        "use": facts.use.key if facts.use else facts.use_ref,
+        "tool": facts.tool.key if facts.tool else "",
+        "operator": facts.operator.key if facts.operator else facts.operator_ref,
+        "operator_roles": sorted(facts.operator_roles),
+        "model_alias": facts.alias_name or "",
+        "hosting": facts.hosting,
+        "pseudonymise": decision.pseudonymise,
+    }
+
+
+def _record_refusal(
+    workspace: Workspace, run_id: str, facts: GateFacts, decision: GateDecision
+) -> None:
+    row = _run_row(run_id, facts, decision, "refused")
+    row.refusal_rule, row.refusal_reason, row.ended_at = decision.rule, decision.reason, utc_now()
+    with unit_of_work(workspace.engine) as session:
+        session.add(row)
+        append_event(session, "run_refused", _gate_payload(facts, decision), run_id)
+    write_head(workspace.engine, ledger_anchor(workspace))
+
+
+def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
+    facts = run.facts
+    tags = {
+        "garant.kind": run.kind,
+        "garant.run_id": run.id,
+        "garant.use": facts.use.key if facts.use else "",
+        "garant.operator": facts.operator.key if facts.operator else "",
+        "garant.status": "started",
+        "garant.offline": str(facts.hosting in ("offline", "local", "none")).lower(),
+    }
+    mlflow_run_id = run.tracker.start(f"{run.kind}-{run.id}", tags)
+    alias = facts.alias
+    run.tracker.log_params(
+        {
+            "use": facts.use.key if facts.use else "",
+            "tool": facts.tool.key if facts.tool else "",
+            "kind": run.kind,
+            "operator": facts.operator.key if facts.operator else "",
+            "model_alias": facts.alias_name,
+            "model": alias.model if alias else None,
+            "provider": alias.provider_label if alias else None,
+            "hosting": facts.hosting,
+            "api_base": alias.api_base if alias else None,
+            "temperature": alias.temperature if alias else None,
+            "timeout_s": alias.timeout_s if alias else None,
+            "max_retries": alias.max_retries if alias else None,
+            "pseudonymisation": run.pseudonymisation_mode
+            if run.pseudonymise_required
+            else "non requise",
+            "policy_version": run.decision.policy_version,
+            "garant_version": __version__,
+            "electricity_mix_zone": run.workspace.settings.electricity_mix_zone,
+            **{f"param.{k}": v for k, v in parameters.items()},
+        }
+    )
+    row = _run_row(run.id, facts, run.decision, "started")
+    row.mlflow_run_id = mlflow_run_id
+    row.ai_involvement = run.ai_involvement
+    with unit_of_work(run.workspace.engine) as session:
+        session.add(row)
+        append_event(session, "gate_decision", _gate_payload(facts, run.decision), run.id)
+        append_event(
+            session,
+            "run_started",
+            {"kind": run.kind, "mlflow_run_id": mlflow_run_id, "parameters": parameters},
+            run.id,
+        )
+    write_head(run.workspace.engine, ledger_anchor(run.workspace))
+
+
+def _metrics(run: AuditedRun, duration_s: float) -> dict[str, float | None]:
+    totals = run.totals
+    return {
+        "model_calls": totals.calls,
+        "prompt_tokens": totals.prompt_tokens,
+        "completion_tokens": totals.completion_tokens,
+        "cost_usd": totals.cost_usd if totals.calls else None,
+        "model_latency_s": totals.latency_s,
+        "energy_kwh": totals.energy_kwh if totals.calls else None,
+        "gwp_kgco2eq": totals.gwp_kgco2eq if totals.calls else None,
+        "duration_s": duration_s,
+    }
+
+
+def _finish_row(run: AuditedRun, status: str, error: str = "") -> dict[str, Any]:
+    with unit_of_work(run.workspace.engine) as session:
+        row = session.get(AuditRun, run.id)
+        assert row is not None
+        row.status, row.ended_at, row.error = status, utc_now(), error[:4000]
+        row.input_hashes = dict(run.input_hashes)
+        row.output_hashes = {name: record.sha256 for name, record in run.outputs.items()}
+        row.summary = {**run.summary, "totals": _metrics(run, 0.0)}
+        if run._last_completion is not None:
+            row.model, row.provider = run._last_completion.model, run._last_completion.provider
+        session.add(row)
+        event: LedgerEvent = "run_finished" if status == "finished" else "run_failed"
+        payload: dict[str, Any] = {"outputs": row.output_hashes, "inputs": row.input_hashes}
+        if error:
+            payload["error"] = error[:500]
+        append_event(session, event, payload, run.id)
+        started = row.started_at
+    write_head(run.workspace.engine, ledger_anchor(run.workspace))
+    return {"started_at": started}
+
+
+def _record_finish(run: AuditedRun) -> None:
+    info = _finish_row(run, "finished")
+    duration = (utc_now() - info["started_at"]).total_seconds()
+    manifest = {
+        "run_id": run.id,
+        "status": "finished",
+        "outputs": {name: record.sha256 for name, record in run.outputs.items()},
+        "inputs": run.input_hashes,
+        "disclosures": {name: run.disclosure(name).as_dict() for name in run.outputs},
+    }
+    atomic_write_text(run.outputs_dir / "run.json", _json(manifest))
+    run.tracker.log_metrics(_metrics(run, duration))
+    run.tracker.log_dict(manifest, "run.json")
+    run.tracker.set_tags({"garant.status": "finished", "garant.ai_involvement": run.ai_involvement})
+    run.tracker.end("FINISHED")
+
+
+def _record_failure(run: AuditedRun, error: BaseException) -> None:
+    message = f"{type(error).__name__}: {error}"
+    for record in run.outputs.values():
+        record.path.unlink(missing_ok=True)
+    run.outputs.clear()
+    if run.outputs_dir.exists():
+        shutil.rmtree(run.outputs_dir)
+    run.outputs_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(
+        run.outputs_dir / "FAILED.json",
+        _json({"run_id": run.id, "status": "failed", "error": message}),
+    )
+    _finish_row(run, "failed", message)
+    try:
+        run.tracker.set_tags({"garant.status": "failed", "garant.error": message[:5000]})
+        run.tracker.end("FAILED")
+    except Exception:
+        pass
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)

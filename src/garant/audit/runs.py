@@ -1,0 +1,136 @@
+"""Reading and reviewing audited runs."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from garant.audit.disclosure import DisclosureLabel
+from garant.audit.gate import RunPolicy
+from garant.audit.ledger import append_event
+from garant.domain.models import AuditRun, LedgerEntry, Person, utc_now
+from garant.errors import ConflictError, NotFoundError, PolicyRefusal
+from garant.governance.lookup import find_person
+from garant.governance.people import active_roles
+from garant.i18n import tr
+
+__all__ = ["disclosure_labels", "get_run", "list_runs", "review_run", "run_events"]
+
+ReviewDecision = Literal["approve", "reject"]
+
+
+def list_runs(session: Session, status: str | None = None, limit: int = 100) -> list[AuditRun]:
+    statement = select(AuditRun).order_by(col(AuditRun.started_at).desc()).limit(limit)
+    if status:
+        statement = statement.where(AuditRun.status == status)
+    return list(session.exec(statement))
+
+
+def get_run(session: Session, run_id: str) -> AuditRun:
+    run = session.get(AuditRun, run_id)
+    if run is None:
+        matches = list(
+            session.exec(select(AuditRun).where(col(AuditRun.id).startswith(run_id)).limit(2))
+        )
+        if len(matches) == 1:
+            return matches[0]
+        raise NotFoundError(
+            tr("Exécution introuvable : {id}", "Run not found: {id}", id=run_id),
+            tr("Voyez « garant runs list ».", "See 'garant runs list'."),
+        )
+    return run
+
+
+def run_events(session: Session, run_id: str) -> list[LedgerEntry]:
+    statement = (
+        select(LedgerEntry).where(LedgerEntry.run_id == run_id).order_by(col(LedgerEntry.seq))
+    )
+    return list(session.exec(statement))
+
+
+def review_run(
+    session: Session,
+    run_id: str,
+    reviewer: str,
+    decision: ReviewDecision,
+    comment: str,
+    policy: RunPolicy,
+) -> AuditRun:
+    """Record a human review: who, when, approve or reject, why. Only allowed roles may review."""
+    run = get_run(session, run_id)
+    if run.status != "finished":
+        raise ConflictError(
+            tr(
+                "L'exécution {id} n'est pas terminée (statut : {s}) : rien à relire.",
+                "Run {id} is not finished (status: {s}): nothing to review.",
+                id=run.id,
+                s=run.status,
+            ),
+            tr(
+                "Seules les exécutions terminées se relisent.",
+                "Only finished runs can be reviewed.",
+            ),
+        )
+    person = find_person(session, reviewer, "by")
+    roles = active_roles(session, person)
+    if not roles & policy.review_roles:
+        raise PolicyRefusal(
+            tr(
+                "{p} n'a aucun rôle autorisé à relire (rôles actifs : {r}).",
+                "{p} holds no role allowed to review (active roles: {r}).",
+                p=person.full_name,
+                r=", ".join(sorted(roles)) or "—",
+            ),
+            tr(
+                "Rôles autorisés : {r}.",
+                "Allowed roles: {r}.",
+                r=", ".join(sorted(policy.review_roles)),
+            ),
+            rule="reviewer_without_allowed_role",
+        )
+    run.review_state = "approved" if decision == "approve" else "rejected"
+    run.reviewed_by, run.reviewed_at, run.review_comment = person.key, utc_now(), comment
+    session.add(run)
+    append_event(
+        session,
+        "review",
+        {
+            "reviewer": person.key,
+            "decision": run.review_state,
+            "comment": comment,
+            "roles": sorted(roles),
+        },
+        run.id,
+    )
+    return run
+
+
+def disclosure_labels(session: Session, run: AuditRun) -> dict[str, DisclosureLabel]:
+    """The current label of each output of ``run`` (reflecting its review)."""
+    reviewer = (
+        session.exec(select(Person).where(Person.key == run.reviewed_by)).first()
+        if run.reviewed_by
+        else None
+    )
+    method = str(run.summary.get("method", "")) if isinstance(run.summary, dict) else ""
+    return {
+        name: DisclosureLabel(
+            ai_involvement=run.ai_involvement,  # type: ignore[arg-type]
+            model=run.model,
+            provider=run.provider,
+            produced_on=(run.ended_at or run.started_at).date(),
+            run_id=run.id,
+            output_sha256=digest,
+            review_state=run.review_state,  # type: ignore[arg-type]
+            reviewer=reviewer.full_name if reviewer else "",
+            method=method,
+            offline=run.offline,
+        )
+        for name, digest in sorted(run.output_hashes.items())
+    }
+
+
+def summary_json(run: AuditRun) -> str:
+    return json.dumps(run.model_dump(mode="json"), ensure_ascii=False, indent=2)

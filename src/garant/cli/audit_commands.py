@@ -1,0 +1,323 @@
+"""Audited runs from the command line: ask, runs list/show/review, audit verify, mlflow ui."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+
+from garant.cli.output import print_json, print_record, print_table, say
+from garant.cli.state import state_of
+from garant.i18n import format_datetime, tr
+
+__all__ = ["ask", "audit_app", "mlflow_app", "runs_app"]
+
+runs_app = typer.Typer(
+    help="Exécutions auditées : liste, détail, relecture humaine.", no_args_is_help=True
+)
+audit_app = typer.Typer(
+    help="Vérification de l'intégrité du registre d'audit.", no_args_is_help=True
+)
+mlflow_app = typer.Typer(
+    help="Interface MLflow sur le suivi local de l'espace.", no_args_is_help=True
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON pour les scripts.")]
+
+
+def ask(
+    ctx: typer.Context,
+    use: Annotated[str, typer.Argument(help="Usage déclaré et approuvé (clé).")],
+    prompt: Annotated[str, typer.Argument(help="La question ou le texte à traiter.")],
+    by: Annotated[
+        str,
+        typer.Option("--by", envvar="GARANT_OPERATOR", help="Qui lance l'exécution (personne)."),
+    ],
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="Alias de modèle (défaut : celui de l'outil de l'usage)."),
+    ] = None,
+    mode: Annotated[
+        str, typer.Option("--pseudonymisation", help="full (noms par spaCy) | patterns (rapide).")
+    ] = "full",
+    reidentify: Annotated[
+        bool,
+        typer.Option(
+            "--reidentify", help="Affiche la réponse avec les données d'origine (localement)."
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Lance une requête auditée sur un usage déclaré (politique, pseudonymisation, traçabilité)."""
+    from garant.audit.ask import run_ask
+
+    state = state_of(ctx)
+    result = run_ask(
+        state.workspace(),
+        use=use,
+        prompt=prompt,
+        operator=by,
+        model_alias=model,
+        pseudonymisation_mode=mode,
+    )
+    answer = result.reidentified if reidentify else result.answer
+    if as_json:
+        print_json(
+            {"run_id": result.run_id, "answer": answer, "disclosure": result.label.as_dict()}
+        )
+        return
+    typer.echo(answer)
+    typer.echo("")
+    typer.echo(result.label.to_text())
+    say(
+        tr(
+            "Voir : garant runs show {id}  ·  garant mlflow ui",
+            "See: garant runs show {id}  ·  garant mlflow ui",
+            id=result.run_id,
+        )
+    )
+
+
+@runs_app.command("list")
+def runs_list(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option(help="started | finished | failed | refused")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Liste les exécutions auditées (les plus récentes d'abord)."""
+    from garant.audit.runs import list_runs
+
+    with state_of(ctx).transaction() as session:
+        runs = list_runs(session, status)
+    if as_json:
+        print_json(runs)
+        return
+    print_table(
+        tr("Exécutions auditées", "Audited runs"),
+        [
+            tr("Exécution", "Run"),
+            tr("Type", "Kind"),
+            tr("Usage", "Use"),
+            tr("Opérateur", "Operator"),
+            tr("Modèle", "Model"),
+            tr("Statut", "Status"),
+            tr("Relecture", "Review"),
+            tr("Début", "Started"),
+        ],
+        [
+            (
+                r.id,
+                r.kind,
+                r.use_key,
+                r.operator_key,
+                r.model_alias or r.model,
+                _status(r.status, r.refusal_rule),
+                _review(r.review_state),
+                format_datetime(r.started_at),
+            )
+            for r in runs
+        ],
+    )
+
+
+def _status(status: str, rule: str) -> str:
+    names = {
+        "started": tr("en cours", "started"),
+        "finished": tr("terminée", "finished"),
+        "failed": tr("échouée", "failed"),
+        "refused": tr("refusée", "refused"),
+    }
+    shown = names.get(status, status)
+    return f"{shown} ({rule})" if rule else shown
+
+
+def _review(state: str) -> str:
+    return {
+        "pending": tr("en attente", "pending"),
+        "approved": tr("approuvée", "approved"),
+        "rejected": tr("rejetée", "rejected"),
+    }.get(state, state)
+
+
+@runs_app.command("show")
+def runs_show(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="Identifiant (ou début).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Affiche une exécution : porte, modèle, entrées, sorties, relecture, mention IA."""
+    from garant.audit.runs import disclosure_labels, get_run, run_events
+
+    state = state_of(ctx)
+    with state.transaction() as session:
+        run = get_run(session, run_id)
+        events = run_events(session, run.id)
+        labels = disclosure_labels(session, run)
+    if as_json:
+        print_json(
+            {
+                "run": run,
+                "events": [e.model_dump(mode="json") for e in events],
+                "disclosures": {k: v.as_dict() for k, v in labels.items()},
+            }
+        )
+        return
+    print_record(
+        tr("Exécution {id}", "Run {id}", id=run.id),
+        [
+            (tr("Type", "Kind"), run.kind),
+            (tr("Usage", "Use"), run.use_key),
+            (tr("Outil", "Tool"), run.tool_key),
+            (tr("Opérateur", "Operator"), run.operator_key),
+            (tr("Modèle", "Model"), f"{run.model} ({run.provider})"),
+            (tr("Statut", "Status"), _status(run.status, run.refusal_rule)),
+            (tr("Motif du refus", "Refusal reason"), run.refusal_reason),
+            (tr("Erreur", "Error"), run.error),
+            (
+                tr("Pseudonymisation", "Pseudonymisation"),
+                tr("oui", "yes") if run.pseudonymised else tr("non", "no"),
+            ),
+            (tr("Politique", "Policy"), run.policy_version),
+            ("MLflow", run.mlflow_run_id),
+            (
+                tr("Début / fin", "Start / end"),
+                f"{format_datetime(run.started_at)} → {format_datetime(run.ended_at)}",
+            ),
+            (
+                tr("Relecture", "Review"),
+                f"{_review(run.review_state)} {run.reviewed_by} {run.review_comment}".strip(),
+            ),
+            (tr("Dossier", "Folder"), str(state.workspace().runs_dir / run.id)),
+        ],
+    )
+    for name, digest in sorted(run.input_hashes.items()):
+        typer.echo(f"  {tr('entrée', 'input')}  {name}  sha256:{digest}")
+    for name, digest in sorted(run.output_hashes.items()):
+        typer.echo(f"  {tr('sortie', 'output')}  {name}  sha256:{digest}")
+    typer.echo(tr("  Événements du registre :", "  Ledger events:"))
+    for event in events:
+        typer.echo(f"    #{event.seq} {event.recorded_at[:19]} {event.event}")
+    for label in labels.values():
+        typer.echo("")
+        typer.echo(label.to_text())
+
+
+@runs_app.command("review")
+def runs_review(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="Identifiant de l'exécution.")],
+    by: Annotated[str, typer.Option("--by", help="Personne qui relit.")],
+    decision: Annotated[str, typer.Option("--decision", help="approve | reject")],
+    comment: Annotated[str, typer.Option("--comment", help="Commentaire de relecture.")] = "",
+) -> None:
+    """Enregistre la relecture humaine d'une exécution (approuver ou rejeter)."""
+    from garant.audit.ledger import write_head
+    from garant.audit.policy_bridge import run_policy_for
+    from garant.audit.run import ledger_anchor
+    from garant.audit.runs import review_run
+    from garant.errors import InputError
+
+    if decision not in ("approve", "reject"):
+        raise InputError(
+            tr("« --decision » invalide : {d}", "Invalid '--decision': {d}", d=decision),
+            "approve | reject",
+        )
+    state = state_of(ctx)
+    workspace = state.workspace()
+    with state.transaction() as session:
+        run = review_run(session, run_id, by, decision, comment, run_policy_for(workspace))  # type: ignore[arg-type]
+    write_head(workspace.engine, ledger_anchor(workspace))
+    say(
+        tr(
+            "Relecture enregistrée pour {id} : {d}.",
+            "Review recorded for {id}: {d}.",
+            id=run.id,
+            d=_review(run.review_state),
+        )
+    )
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ctx: typer.Context,
+    skip_mlflow: Annotated[
+        bool, typer.Option("--skip-mlflow", help="Ne pas comparer aux artefacts MLflow.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Recalcule la chaîne du registre d'audit et vérifie les sorties ; code 1 si altéré."""
+    from garant.audit.verify import verify_workspace
+
+    report = verify_workspace(state_of(ctx).workspace(), check_mlflow=not skip_mlflow)
+    if as_json:
+        print_json(
+            {
+                "ok": report.ok,
+                "entries": report.entries,
+                "outputs_checked": report.outputs_checked,
+                "mlflow_checked": report.mlflow_checked,
+                "chain": [p.__dict__ for p in report.chain],
+                "outputs": [p.__dict__ for p in report.outputs],
+            }
+        )
+    else:
+        typer.echo(
+            tr(
+                "{n} entrées du registre, {o} sorties vérifiées ({m} contre MLflow).",
+                "{n} ledger entries, {o} outputs checked ({m} against MLflow).",
+                n=report.entries,
+                o=report.outputs_checked,
+                m=report.mlflow_checked,
+            )
+        )
+        for problem in report.chain:
+            typer.echo(f"  ✗ {problem.message}")
+        for output in report.outputs:
+            typer.echo(f"  ✗ {output.run_id} / {output.output} : {output.message}")
+        typer.echo(
+            tr("Intégrité vérifiée : aucune altération.", "Integrity verified: no tampering.")
+            if report.ok
+            else tr("ALTÉRATION DÉTECTÉE.", "TAMPERING DETECTED.")
+        )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@mlflow_app.command("ui")
+def mlflow_ui(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="Port local.")] = 5000,
+) -> None:
+    """Démarre l'interface MLflow sur 127.0.0.1 pour le suivi local de l'espace."""
+    from garant.audit.tracking import offline_environment
+
+    workspace = state_of(ctx).workspace()
+    offline_environment()
+    command = [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "ui",
+        "--backend-store-uri",
+        workspace.mlflow_tracking_uri,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
+    say(
+        tr(
+            "Interface MLflow : http://127.0.0.1:{p} (Ctrl+C pour arrêter)",
+            "MLflow UI: http://127.0.0.1:{p} (Ctrl+C to stop)",
+            p=port,
+        )
+    )
+    environment = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
+    raise typer.Exit(subprocess.call(command, env=environment))
