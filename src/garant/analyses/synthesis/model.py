@@ -84,6 +84,8 @@ class ProlificAuthor(BaseModel):
     """Share of the corpus (0–1)."""
     duplicate_count: int
     """How many of their contributions are in a duplicate group."""
+    largest_burst: int = 0
+    """Most contributions they posted within the burst window (dated contributions only)."""
 
 
 class FloodReport(BaseModel):

@@ -1,0 +1,423 @@
+"""Themes without any hosted model: TF-IDF, LSA, k-means, then a second pass for minorities.
+
+1. **Vectors.** Word unigrams + bigrams (French stop words removed, accents folded) and
+   character 3–5-grams inside word boundaries (robust to spelling, plural and conjugation in
+   French), each TF-IDF with sublinear counts, concatenated and L2-normalised.
+2. **LSA.** Truncated SVD to ``svd_components`` dimensions (seeded), rows re-normalised, so
+   dot products are cosine similarities.
+3. **Main themes.** k-means (seeded, ``n_init`` restarts). ``k`` is either given or chosen
+   among a few values up to ``√(n/2)`` (at most ``max_themes``) by the cosine silhouette on a
+   seeded sample.
+4. **Fit.** A contribution whose similarity to its theme's centre is below ``fit_threshold``
+   does not fit: it is *not* forced into the theme.
+5. **Minority pass.** Contributions that fit nowhere are linked when their similarity is at
+   least ``minority_threshold``; each connected group with ≥ 2 distinct positions becomes a
+   *small theme* (kept whatever its size); the rest are *propos singuliers / signaux faibles*.
+6. **Multi-label.** A contribution also joins another theme when its similarity to that
+   centre is ≥ ``fit_threshold`` and ≥ ``secondary_ratio`` × its best similarity.
+7. **Description.** Distinctive terms are the word features whose mean TF-IDF in the theme
+   most exceeds the corpus mean; quotes are the opening sentences of the members closest to
+   the centre (one per distinct text), verified like any other quote.
+
+Contributions with fewer than ``min_tokens`` content words ("Oui", "100 %") are listed as
+singular with the reason "trop court pour être classé" rather than clustered on noise.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from garant.i18n import tr
+
+from .model import (
+    Assignment,
+    Contribution,
+    FloodReport,
+    QuoteCheck,
+    SingularContribution,
+    StanceCounts,
+    Theme,
+)
+from .quotes import verify_quote
+from .text import FRENCH_STOP_WORDS, excerpt, normalise_for_duplicates, strip_accents
+
+__all__ = [
+    "OfflineParameters",
+    "estimate_stance",
+    "offline_themes",
+]
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@dataclass(frozen=True)
+class OfflineParameters:
+    """Parameters of the offline method (all recorded in the run result)."""
+
+    seed: int = 0
+    n_themes: int | None = None
+    """Number of main themes; ``None`` chooses it by silhouette."""
+    max_themes: int = 40
+    svd_components: int = 100
+    fit_threshold: float = 0.25
+    minority_threshold: float = 0.45
+    secondary_ratio: float = 0.9
+    min_tokens: int = 2
+    quotes_per_theme: int = 3
+    terms_per_theme: int = 8
+    char_ngrams: bool = True
+    max_word_features: int = 60_000
+    max_char_features: int = 120_000
+    silhouette_sample: int = 3_000
+    n_init: int = 3
+    max_minority_candidates: int = 30_000
+
+
+_CONTRE = re.compile(
+    r"\b(contre|oppos\w*|refus\w*|pas d accord|desaccord|inacceptable|scandal\w*|non a(?:u|ux)?\b"
+    r"|abandon\w*|arret\w* (?:le|la|les|ce|cette)\b|supprim\w*)"
+)
+_POUR = re.compile(
+    r"\b(je suis pour|favorable|d accord|bonne idee|excellente idee|soutien\w*|soutiens|"
+    r"approuv\w*|tout a fait|oui\b|bravo|indispensable|essentiel\w*|il faut)"
+)
+
+
+def estimate_stance(text: str) -> str:
+    """Crude lexical stance (pour / contre / neutre); always shown labelled "estimée".
+
+    Counts French cue phrases of opposition ("contre", "opposé", "pas d'accord", "non au"…)
+    and support ("favorable", "d'accord", "il faut", "oui"…); the larger count wins, ties are
+    neutral. It reads stance towards whatever the text is about, not towards the theme.
+    """
+    folded = normalise_for_duplicates(text)
+    against = len(_CONTRE.findall(folded))
+    support = len(_POUR.findall(folded))
+    if against > support:
+        return "contre"
+    if support > against:
+        return "pour"
+    return "neutre"
+
+
+def _content_tokens(text: str, stop: frozenset[str]) -> int:
+    return sum(1 for token in _TOKEN.findall(strip_accents(text.casefold())) if token not in stop)
+
+
+def _choose_k(vectors: Any, parameters: OfflineParameters) -> tuple[int, dict[int, float]]:
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    count = vectors.shape[0]
+    upper = max(2, min(parameters.max_themes, round(math.sqrt(count / 2)), count - 1))
+    lower = max(2, upper // 3)
+    candidates = sorted({int(round(value)) for value in np.linspace(lower, upper, num=5)})
+    rng = np.random.default_rng(parameters.seed)
+    sample_size = min(count, parameters.silhouette_sample)
+    sample = np.sort(rng.choice(count, size=sample_size, replace=False))
+    subset = vectors[sample]
+    scores: dict[int, float] = {}
+    for k in candidates:
+        if k >= sample_size:
+            continue
+        model = KMeans(n_clusters=k, random_state=parameters.seed, n_init=1).fit(subset)
+        if len(set(model.labels_.tolist())) < 2:
+            continue
+        scores[k] = float(silhouette_score(subset, model.labels_, metric="cosine"))
+    if not scores:
+        return min(upper, count), scores
+    best = max(scores, key=lambda k: (round(scores[k], 4), -k))
+    return best, scores
+
+
+def offline_themes(
+    contributions: Sequence[Contribution],
+    floods: FloodReport,
+    parameters: OfflineParameters | None = None,
+) -> tuple[list[Theme], list[Assignment], list[SingularContribution], dict[str, Any]]:
+    """Themes, one assignment per contribution, singular contributions and run details."""
+    import numpy as np
+    import scipy.sparse as sparse
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    parameters = parameters or OfflineParameters()
+    stop = frozenset(strip_accents(word) for word in FRENCH_STOP_WORDS)
+    texts = [item.text_pseudonymised for item in contributions]
+    short_reason = tr("trop court pour être classé", "too short to classify")
+    empty_reason = tr("texte vide", "empty text")
+    isolated_reason = tr(
+        "isolé : proche d'aucun thème ni d'aucune autre contribution",
+        "isolated: close to no theme and no other contribution",
+    )
+    eligible: list[int] = []
+    singular_reasons: dict[int, str] = {}
+    for index, text in enumerate(texts):
+        tokens = _content_tokens(text, stop)
+        if not text.strip():
+            singular_reasons[index] = empty_reason
+        elif tokens < parameters.min_tokens:
+            singular_reasons[index] = short_reason
+        else:
+            eligible.append(index)
+
+    position_of: dict[str, str] = {}
+    for group in floods.groups:
+        for identifier in group.contribution_ids:
+            position_of[identifier] = group.id
+
+    def position(index: int) -> str:
+        identifier = contributions[index].id
+        return position_of.get(identifier, identifier)
+
+    details: dict[str, Any] = {"parameters": asdict(parameters)}
+    themes_members: list[list[int]] = []
+    small_flags: list[bool] = []
+    primary: dict[int, int] = {}
+    secondary: dict[int, list[int]] = {}
+    scores: dict[int, float] = {}
+    word_matrix: Any = None
+    word_terms: list[str] = []
+    vectors: Any = None
+
+    if len(eligible) >= 2:
+        eligible_texts = [texts[index] for index in eligible]
+        stop_list = sorted(stop)
+        min_df = 2 if len(eligible) >= 50 else 1
+        words = TfidfVectorizer(
+            strip_accents="unicode",
+            lowercase=True,
+            stop_words=stop_list,
+            token_pattern=r"(?u)\b\w\w+\b",
+            ngram_range=(1, 2),
+            min_df=min_df,
+            max_df=0.5 if len(eligible) >= 20 else 1.0,
+            sublinear_tf=True,
+            max_features=parameters.max_word_features,
+            dtype=np.float32,
+        )
+        try:
+            word_matrix = words.fit_transform(eligible_texts)
+        except ValueError:
+            word_matrix = sparse.csr_matrix((len(eligible), 0), dtype=np.float32)
+        word_terms = words.get_feature_names_out().tolist() if word_matrix.shape[1] else []
+        blocks = [word_matrix] if word_matrix.shape[1] else []
+        if parameters.char_ngrams:
+            chars = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                strip_accents="unicode",
+                lowercase=True,
+                min_df=min_df,
+                max_df=0.5 if len(eligible) >= 20 else 1.0,
+                sublinear_tf=True,
+                max_features=parameters.max_char_features,
+                dtype=np.float32,
+            )
+            blocks.append(chars.fit_transform(eligible_texts))
+        matrix = normalize(sparse.hstack(blocks).tocsr())
+        components = min(parameters.svd_components, matrix.shape[1] - 1, len(eligible) - 1)
+        if components >= 2:
+            svd = TruncatedSVD(n_components=components, random_state=parameters.seed)
+            vectors = normalize(svd.fit_transform(matrix)).astype(np.float64)
+        else:
+            vectors = normalize(matrix.toarray()).astype(np.float64)
+        if parameters.n_themes is not None:
+            k = max(1, min(parameters.n_themes, len(eligible)))
+            silhouettes: dict[int, float] = {}
+        else:
+            k, silhouettes = _choose_k(vectors, parameters)
+        details["k"] = k
+        details["silhouette"] = {str(key): round(value, 4) for key, value in silhouettes.items()}
+        kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=parameters.n_init)
+        labels = kmeans.fit_predict(vectors)
+        centres = normalize(kmeans.cluster_centers_)
+        similarity = vectors @ centres.T
+        best = similarity[np.arange(len(eligible)), labels]
+        fits = best >= parameters.fit_threshold
+        main_members: list[list[int]] = [[] for _ in range(k)]
+        for row in np.flatnonzero(fits):
+            main_members[int(labels[row])].append(int(row))
+        residual = np.flatnonzero(~fits)
+        details["residual_after_main"] = int(residual.size)
+
+        minority_groups: list[list[int]] = []
+        if residual.size >= 2:
+            from scipy.sparse.csgraph import connected_components
+            from sklearn.neighbors import radius_neighbors_graph
+
+            candidates = residual[: parameters.max_minority_candidates]
+            graph = radius_neighbors_graph(
+                vectors[candidates],
+                radius=1.0 - parameters.minority_threshold,
+                metric="cosine",
+                include_self=False,
+            )
+            _count, component = connected_components(graph, directed=False)
+            grouped: dict[int, list[int]] = {}
+            for position_index, label in enumerate(component.tolist()):
+                grouped.setdefault(label, []).append(int(candidates[position_index]))
+            for rows in grouped.values():
+                if len({position(eligible[row]) for row in rows}) >= 2:
+                    minority_groups.append(sorted(rows))
+        in_minority = {row for rows in minority_groups for row in rows}
+        for row in residual.tolist():
+            if row not in in_minority:
+                singular_reasons[eligible[row]] = isolated_reason
+
+        ordered: list[tuple[list[int], bool]] = [
+            (rows, False) for rows in main_members if rows
+        ] + [(rows, True) for rows in minority_groups]
+        for rows, small in ordered:
+            themes_members.append(rows)
+            small_flags.append(small)
+        theme_centres = []
+        for rows in themes_members:
+            centre = vectors[rows].mean(axis=0)
+            norm = float(np.linalg.norm(centre))
+            theme_centres.append(centre / norm if norm else centre)
+        centre_matrix = np.vstack(theme_centres) if theme_centres else np.zeros((0, 1))
+        for theme_index, rows in enumerate(themes_members):
+            for row in rows:
+                primary[row] = theme_index
+        if len(theme_centres):
+            all_similarity = vectors @ centre_matrix.T
+            for row, theme_index in primary.items():
+                own = float(all_similarity[row, theme_index])
+                scores[row] = own
+                threshold = max(parameters.fit_threshold, parameters.secondary_ratio * own)
+                others = [
+                    int(other)
+                    for other in np.argsort(-all_similarity[row]).tolist()[:3]
+                    if other != theme_index and all_similarity[row, other] >= threshold
+                ]
+                if others:
+                    secondary[row] = others
+
+    # Order themes by size (largest first), small themes after main ones of equal size.
+    order = sorted(
+        range(len(themes_members)),
+        key=lambda index: (-len(themes_members[index]), small_flags[index], index),
+    )
+    renumber = {old: new for new, old in enumerate(order)}
+    by_id = {item.id: item for item in contributions}
+    analysed = {item.id: item.text_pseudonymised for item in contributions}
+    themes: list[Theme] = []
+    member_rows: list[list[int]] = [[] for _ in order]
+    for row, theme_index in primary.items():
+        member_rows[renumber[theme_index]].append(row)
+    for row, others in secondary.items():
+        for other in others:
+            member_rows[renumber[other]].append(row)
+
+    if word_matrix is not None and word_matrix.shape[1]:
+        overall = np.asarray(word_matrix.mean(axis=0)).ravel()
+    else:
+        overall = None
+    for new_index, old_index in enumerate(order):
+        primary_rows = sorted(themes_members[old_index])
+        rows = sorted(set(member_rows[new_index]))
+        ids = [contributions[eligible[row]].id for row in rows]
+        terms: list[str] = []
+        if overall is not None:
+            mean = np.asarray(word_matrix[primary_rows].mean(axis=0)).ravel()
+            lift = mean - overall
+            top = np.argsort(-lift)[: parameters.terms_per_theme]
+            terms = [word_terms[i] for i in top.tolist() if lift[i] > 0]
+        label = " · ".join(terms[:3]) if terms else tr("thème {n}", "theme {n}", n=new_index + 1)
+        ranked = sorted(primary_rows, key=lambda row: (-scores.get(row, 0.0), row))
+        quotes: list[QuoteCheck] = []
+        seen_keys: set[str] = set()
+        for row in ranked:
+            item = contributions[eligible[row]]
+            key = normalise_for_duplicates(item.text_pseudonymised)
+            if key in seen_keys:
+                continue
+            seen_keys.add(key)
+            check = verify_quote(item.id, excerpt(item.text_pseudonymised), analysed)
+            if check.verified:
+                quotes.append(check)
+            if len(quotes) >= parameters.quotes_per_theme:
+                break
+        members = [by_id[identifier] for identifier in ids]
+        themes.append(
+            Theme(
+                id=f"T{new_index + 1:02d}",
+                label=label,
+                terms=terms,
+                contribution_ids=ids,
+                primary_count=len(primary_rows),
+                distinct_positions=len({position_of.get(i, i) for i in ids}),
+                distinct_authors=len({m.author or m.id for m in members}),
+                small=small_flags[old_index],
+                stance=stance_counts(members),
+                quotes=quotes,
+            )
+        )
+
+    assignments: list[Assignment] = []
+    row_of = {index: row for row, index in enumerate(eligible)}
+    for index, item in enumerate(contributions):
+        row = row_of.get(index)
+        theme_ids: list[str] = []
+        if row is not None and row in primary:
+            theme_ids = [themes[renumber[primary[row]]].id] + [
+                themes[renumber[other]].id for other in secondary.get(row, [])
+            ]
+        assignments.append(
+            Assignment(
+                contribution_id=item.id,
+                theme_ids=theme_ids,
+                singular_reason="" if theme_ids else singular_reasons.get(index, isolated_reason),
+                score=round(scores[row], 4) if row is not None and row in scores else None,
+                estimated_stance=None if item.stance else estimate_stance(item.text_pseudonymised),
+            )
+        )
+    singular = [
+        SingularContribution(
+            contribution_id=assignment.contribution_id,
+            reason=assignment.singular_reason,
+            excerpt=excerpt(by_id[assignment.contribution_id].text_pseudonymised, 200),
+        )
+        for assignment in assignments
+        if not assignment.theme_ids
+    ]
+    details["themes"] = len(themes)
+    details["small_themes"] = sum(1 for theme in themes if theme.small)
+    return themes, assignments, singular, details
+
+
+def stance_counts(
+    members: Sequence[Contribution], estimated: dict[str, str] | None = None
+) -> StanceCounts:
+    """Declared stances from the source; the others estimated (lexical cues, or ``estimated``)."""
+    declared: Counter[str] = Counter()
+    guessed: Counter[str] = Counter()
+    for item in members:
+        if item.stance is not None:
+            declared[item.stance] += 1
+        elif estimated is not None and item.id in estimated:
+            guessed[estimated[item.id]] += 1
+        else:
+            guessed[estimate_stance(item.text_pseudonymised)] += 1
+    method = (
+        tr("estimée par le modèle", "estimated by the model")
+        if estimated is not None
+        else tr(
+            "estimée par indices lexicaux (« contre », « favorable »…)",
+            "estimated from lexical cues ('contre', 'favorable'…)",
+        )
+    )
+    return StanceCounts(
+        declared=dict(sorted(declared.items())),
+        estimated=dict(sorted(guessed.items())),
+        estimation_method=method if guessed else "",
+    )

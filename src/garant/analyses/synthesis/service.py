@@ -1,0 +1,267 @@
+"""Service functions a CLI command or the TUI calls in a few lines.
+
+::
+
+    record = ingest_table(corpus_dir, Path("avis.csv"), text_column="texte", author_column="nom")
+    result = run_offline(corpus_dir, seed=0)
+    save_result(result, corpus_dir / "runs" / "offline.json")
+    report = build_report(result, load_corpus(corpus_dir), disclosure_markdown=label)
+    write_report(report, out_dir)
+    evaluation = evaluate(result, Path("gold.csv"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from garant.errors import InputError, NotFoundError
+from garant.i18n import tr
+from garant.llm.types import ModelGateway
+
+from .corpus import (
+    Corpus,
+    Pseudonymiser,
+    SourceRecord,
+    add_batch,
+    atomic_write_text,
+    load_corpus,
+)
+from .duplicates import DuplicateParameters, detect_duplicates
+from .ingest import read_decidim, read_folder, read_jsonl, read_table, read_transcript
+from .model import SynthesisResult
+from .offline import OfflineParameters, offline_themes
+
+__all__ = [
+    "ingest_decidim",
+    "ingest_folder",
+    "ingest_jsonl",
+    "ingest_table",
+    "ingest_transcript",
+    "load_result",
+    "run_llm",
+    "run_offline",
+    "save_result",
+]
+
+
+def ingest_table(
+    corpus_dir: Path,
+    path: Path,
+    *,
+    text_column: str,
+    pseudonymise: Pseudonymiser | None = None,
+    pseudonymiser_name: str = "",
+    prefix: str | None = None,
+    **columns: Any,
+) -> SourceRecord:
+    """Ingest a CSV/XLSX table; ``columns`` are ``read_table``'s keyword arguments."""
+    batch = read_table(path, text_column=text_column, **columns)
+    return add_batch(
+        corpus_dir,
+        batch,
+        pseudonymise=pseudonymise,
+        pseudonymiser_name=pseudonymiser_name,
+        prefix=prefix,
+    )
+
+
+def ingest_decidim(
+    corpus_dir: Path,
+    paths: Sequence[Path] | Path,
+    *,
+    pseudonymise: Pseudonymiser | None = None,
+    pseudonymiser_name: str = "",
+) -> list[SourceRecord]:
+    """Ingest Decidim exports (a folder or files): proposals, comments, participant debates."""
+    return [
+        add_batch(
+            corpus_dir,
+            batch,
+            pseudonymise=pseudonymise,
+            pseudonymiser_name=pseudonymiser_name,
+        )
+        for batch in read_decidim(paths)
+    ]
+
+
+def ingest_jsonl(
+    corpus_dir: Path,
+    path: Path,
+    *,
+    pseudonymise: Pseudonymiser | None = None,
+    pseudonymiser_name: str = "",
+    prefix: str | None = None,
+    **fields: Any,
+) -> SourceRecord:
+    """Ingest a JSON-lines file; ``fields`` are ``read_jsonl``'s keyword arguments."""
+    return add_batch(
+        corpus_dir,
+        read_jsonl(path, **fields),
+        pseudonymise=pseudonymise,
+        pseudonymiser_name=pseudonymiser_name,
+        prefix=prefix,
+    )
+
+
+def ingest_folder(
+    corpus_dir: Path,
+    path: Path,
+    *,
+    pseudonymise: Pseudonymiser | None = None,
+    pseudonymiser_name: str = "",
+    prefix: str | None = None,
+) -> SourceRecord:
+    """Ingest a folder of ``.txt`` and ``.eml`` files."""
+    return add_batch(
+        corpus_dir,
+        read_folder(path),
+        pseudonymise=pseudonymise,
+        pseudonymiser_name=pseudonymiser_name,
+        prefix=prefix,
+    )
+
+
+def ingest_transcript(
+    corpus_dir: Path,
+    turns: Sequence[Any] | Path,
+    *,
+    name: str | None = None,
+    meeting_date: str | None = None,
+    pseudonymise: Pseudonymiser | None = None,
+    pseudonymiser_name: str = "",
+) -> SourceRecord:
+    """Ingest a transcript: one contribution per speaker turn."""
+    return add_batch(
+        corpus_dir,
+        read_transcript(turns, name=name, meeting_date=meeting_date),
+        pseudonymise=pseudonymise,
+        pseudonymiser_name=pseudonymiser_name,
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _open(corpus: Corpus | Path) -> Corpus:
+    return corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
+
+
+def _empty_corpus_error(corpus: Corpus) -> InputError:
+    return InputError(
+        tr("Le corpus {path} est vide.", "Corpus {path} is empty.", path=corpus.path),
+        tr("Ingérez d'abord une source.", "Ingest a source first."),
+    )
+
+
+def run_offline(
+    corpus: Corpus | Path,
+    *,
+    seed: int = 0,
+    n_themes: int | None = None,
+    parameters: OfflineParameters | None = None,
+    duplicate_parameters: DuplicateParameters | None = None,
+) -> SynthesisResult:
+    """Offline synthesis: duplicates and floods, then TF-IDF/LSA/k-means themes (no model)."""
+    loaded = _open(corpus)
+    if not loaded.contributions:
+        raise _empty_corpus_error(loaded)
+    if parameters is None:
+        parameters = OfflineParameters(seed=seed, n_themes=n_themes)
+    floods = detect_duplicates(loaded.contributions, duplicate_parameters)
+    themes, assignments, singular, details = offline_themes(
+        loaded.contributions, floods, parameters
+    )
+    recorded: dict[str, str | int | float | bool | None] = {
+        key: value
+        for key, value in details["parameters"].items()
+        if value is None or isinstance(value, str | int | float | bool)
+    }
+    recorded["k"] = details.get("k")
+    recorded["residual_after_main"] = details.get("residual_after_main")
+    warnings = [warning for source in loaded.manifest.sources for warning in source.warnings]
+    if not all(source.pseudonymised for source in loaded.manifest.sources):
+        warnings.append(
+            tr(
+                "Certaines sources n'ont pas été pseudonymisées : le rapport peut contenir "
+                "des données personnelles.",
+                "Some sources were not pseudonymised: the report may contain personal data.",
+            )
+        )
+    return SynthesisResult(
+        method="offline",
+        method_description=tr(
+            "Méthode hors ligne, sans modèle génératif : vecteurs TF-IDF de mots et de "
+            "n-grammes de caractères, réduction LSA, regroupement k-means (graine {seed}), "
+            "seconde passe pour les petits groupes minoritaires ; termes distinctifs et "
+            "extraits verbatim des contributions les plus centrales.",
+            "Offline method, no generative model: word and character n-gram TF-IDF, LSA, "
+            "k-means clustering (seed {seed}), a second pass for small minority groups; "
+            "distinctive terms and verbatim excerpts of the most central contributions.",
+            seed=parameters.seed,
+        ),
+        parameters=recorded,
+        corpus_sha256=loaded.sha256,
+        created_at=_now(),
+        themes=themes,
+        assignments=assignments,
+        singular=singular,
+        floods=floods,
+        warnings=warnings,
+    )
+
+
+def run_llm(
+    corpus: Corpus | Path,
+    gateway: ModelGateway,
+    *,
+    alias: str,
+    batch_size: int = 25,
+    max_retries: int = 2,
+    duplicate_parameters: DuplicateParameters | None = None,
+) -> SynthesisResult:
+    """Synthesis with a model reached through ``gateway`` (themes, assignment, summaries)."""
+    from .llm import LlmParameters, llm_synthesis
+
+    loaded = _open(corpus)
+    if not loaded.contributions:
+        raise _empty_corpus_error(loaded)
+    floods = detect_duplicates(loaded.contributions, duplicate_parameters)
+    return llm_synthesis(
+        loaded,
+        floods,
+        gateway,
+        LlmParameters(alias=alias, batch_size=batch_size, max_retries=max_retries),
+        created_at=_now(),
+    )
+
+
+def save_result(result: SynthesisResult, path: Path) -> None:
+    """Write a run result as JSON, atomically."""
+    atomic_write_text(path, result.model_dump_json(indent=1))
+
+
+def load_result(path: Path) -> SynthesisResult:
+    """Read a run result written by ``save_result``."""
+    if not path.is_file():
+        raise NotFoundError(
+            tr("Résultat introuvable : {path}.", "Result not found: {path}.", path=path),
+            tr("Lancez d'abord l'analyse.", "Run the analysis first."),
+        )
+    try:
+        return SynthesisResult.model_validate_json(path.read_bytes())
+    except ValidationError as error:
+        raise InputError(
+            tr(
+                "{path} n'est pas un résultat de synthèse valide ({error}).",
+                "{path} is not a valid synthesis result ({error}).",
+                path=path,
+                error=error.errors()[0]["msg"],
+            ),
+            tr("Relancez l'analyse.", "Run the analysis again."),
+        ) from error
