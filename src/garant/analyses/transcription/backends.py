@@ -245,6 +245,9 @@ class LocalWhisperBackend:
     cpu_threads: int = 0
     """0: CTranslate2's default (4, or OMP_NUM_THREADS)."""
     beam_size: int = 5
+    temperature: float | tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    """Whisper's fallback schedule: a window whose output looks degenerate is decoded again at
+    the next temperature; a single 0.0 gives greedy/beam decoding only (faster, deterministic)."""
     vad_filter: bool = False
     """Skip silences with the Silero VAD bundled in faster-whisper."""
     word_confidence: bool = False
@@ -323,6 +326,7 @@ class LocalWhisperBackend:
                 chunk.samples,
                 language=chosen,
                 beam_size=self.beam_size,
+                temperature=self.temperature,
                 vad_filter=self.vad_filter,
                 condition_on_previous_text=False,
                 word_timestamps=self.word_confidence,
@@ -360,6 +364,7 @@ class LocalWhisperBackend:
                     or ("float16" if device == "cuda" else "int8"),
                     "cpu_threads": self.cpu_threads,
                     "beam_size": self.beam_size,
+                    "temperature": self.temperature,
                     "vad_filter": self.vad_filter,
                     "word_confidence": self.word_confidence,
                     "chunk_s": self.chunk_s,

@@ -39,7 +39,9 @@ TranscriptFormat = Literal["webvtt", "srt", "text"]
 _TIME = r"(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+(.*))?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?(?:\s+([^>]*))?>", re.IGNORECASE)
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>|\{\\[^}]*\}")
+_VTT_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>")
+_SRT_TAG = re.compile(r"</?(?:b|i|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+"""SubRip has no escaping: only its own styling tags are removed, any other ``<…>`` is text."""
 _SPEAKER_PREFIX = re.compile(
     r"^(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.·-]*(?:[ \t][\w'’.·-]+){0,4})[ \t\u00a0]?:[ \t\u00a0]+(?P<text>\S.*)$",
     re.DOTALL,
@@ -213,9 +215,9 @@ def _cues(path: Path, text: str, *, webvtt: bool) -> list[_Cue]:
     return cues
 
 
-def _clean(text: str) -> str:
-    text = _TAG.sub("", text)
-    return " ".join(html.unescape(text).split())
+def _clean(text: str, tags: re.Pattern[str] = _VTT_TAG, *, unescape: bool = True) -> str:
+    text = tags.sub("", text)
+    return " ".join((html.unescape(text) if unescape else text).split())
 
 
 def _split_speaker(text: str, detect_speakers: bool) -> tuple[str | None, str]:
@@ -262,7 +264,7 @@ def parse_srt(path: Path, text: str, *, detect_speakers: bool = True) -> list[Se
     """Parse SubRip; the index line is optional, formatting tags are dropped."""
     segments: list[Segment] = []
     for cue in _cues(path, text, webvtt=False):
-        content = _clean("\n".join(cue.lines))
+        content = _clean("\n".join(cue.lines), _SRT_TAG, unescape=False)
         if not content:
             continue
         speaker, content = _split_speaker(content, detect_speakers)
