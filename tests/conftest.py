@@ -43,8 +43,11 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
 def _template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from garant.workspace import init_workspace
 
+    from garant.audit.run import tracker_for
+
     root = tmp_path_factory.mktemp("template") / "ws"
     workspace = init_workspace(root, "Métropole Exemple", "collectivite")
+    tracker_for(workspace).experiment_id()  # builds the MLflow store once (~1.6 s), then copied
     workspace.close()
     return root
 
@@ -54,7 +57,21 @@ def workspace_root(_template_workspace: Path, tmp_path: Path) -> Path:
     """A fresh workspace (copied from a migrated template: no per-test migration cost)."""
     root = tmp_path / "ws"
     shutil.copytree(_template_workspace, root)
+    _relocate_mlflow_artifacts(root)
     return root
+
+
+def _relocate_mlflow_artifacts(root: Path) -> None:
+    """MLflow stores an absolute artifact location per experiment: point it at the copy."""
+    import sqlite3
+
+    connection = sqlite3.connect(root / "mlflow" / "mlflow.db")
+    with connection:
+        connection.execute(
+            "UPDATE experiments SET artifact_location = ?",
+            ((root / "mlflow" / "artifacts").resolve().as_uri(),),
+        )
+    connection.close()
 
 
 @pytest.fixture

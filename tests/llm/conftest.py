@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fake_openai import FakeOpenAIServer
+from fake_openai import FakeOpenAIServer  # tests/support, on pytest's pythonpath
 
 FAKE_KEY = "sk-garant-test-NE-DOIT-JAMAIS-APPARAITRE-4242"
 

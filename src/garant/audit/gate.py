@@ -83,6 +83,7 @@ class RunPolicy:
     review_roles: frozenset[str] = frozenset(
         {"referent_ia", "personne_ressource", "commissaire_enqueteur", "relecteur_conformite"}
     )
+    reidentify_roles: frozenset[str] = frozenset({"referent_ia", "dpo", "commissaire_enqueteur"})
     personal_data_hostings: frozenset[str] = frozenset({"offline", "local", "fr", "eu", "none"})
     special_data_hostings: frozenset[str] = frozenset({"offline", "local", "none"})
     pseudonymise_hosted: bool = True

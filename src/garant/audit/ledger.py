@@ -47,6 +47,7 @@ LedgerEvent = Literal[
     "run_finished",
     "run_failed",
     "review",
+    "reidentification",
     "export",
     "policy_approved",
 ]

@@ -121,6 +121,8 @@ class AuditedRun:
     totals: _Totals = field(default_factory=_Totals)
     _pseudonymiser: Any = None
     _mapping: Any = None
+    _templates_logged: set[str] = field(default_factory=set)
+    _impact_sources: set[str] = field(default_factory=set)
     _last_completion: Completion | TranscriptionResult | None = None
 
     # --- privacy ----------------------------------------------------------------------------
@@ -193,11 +195,13 @@ class AuditedRun:
         }
         if template is not None:
             inputs["template"] = template.trace_params()
+            self._log_template(template)
         with self.tracker.span(f"{self.kind}:{alias_name}", "LLM", inputs) as span:
             completion = gateway.complete(alias_name, list(sent), **parameters)
             span.set_outputs({"text": completion.text})
             span.set_attributes(_call_attributes(completion))
         self.totals.add(completion)
+        self._impact_sources.add(completion.impact.source)
         self._last_completion = completion
         prompt_hash = sha256_bytes("\n".join(f"{m.role}:{m.content}" for m in sent).encode())
         self._ledger(
@@ -243,6 +247,17 @@ class AuditedRun:
             },
         )
         return result
+
+    def _log_template(self, template: PromptTemplate) -> None:
+        if template.name in self._templates_logged:
+            return
+        self._templates_logged.add(template.name)
+        self.tracker.log_params(
+            {f"prompt.{template.name}": f"v{template.version} sha256:{template.sha256}"}
+        )
+
+    def mapping_path(self) -> Path:
+        return self.workspace.private_dir / "runs" / self.id / "pseudonymes.json"
 
     def _gateway_and_alias(self, alias: str | None) -> tuple[ModelGateway, str]:
         name = alias or self.facts.alias_name
@@ -570,7 +585,15 @@ def _finish_row(run: AuditedRun, status: str, error: str = "") -> dict[str, Any]
     return {"started_at": started}
 
 
+def _keep_mapping(run: AuditedRun) -> None:
+    """Save the pseudonym mapping locally (0600) so an authorised person can re-identify."""
+    if run._mapping is not None and len(run._mapping):
+        run.mapping_path().parent.mkdir(parents=True, exist_ok=True)
+        run._mapping.save(run.mapping_path())
+
+
 def _record_finish(run: AuditedRun) -> None:
+    _keep_mapping(run)
     info = _finish_row(run, "finished")
     duration = (utc_now() - info["started_at"]).total_seconds()
     manifest = {
@@ -582,6 +605,8 @@ def _record_finish(run: AuditedRun) -> None:
     }
     atomic_write_text(run.outputs_dir / "run.json", _json(manifest))
     run.tracker.log_metrics(_metrics(run, duration))
+    if run._impact_sources:
+        run.tracker.log_params({"impact_source": " ; ".join(sorted(run._impact_sources))})
     run.tracker.log_dict(manifest, "run.json")
     run.tracker.set_tags({"garant.status": "finished", "garant.ai_involvement": run.ai_involvement})
     run.tracker.end("FINISHED")

@@ -15,8 +15,16 @@ from garant.errors import ConflictError, NotFoundError, PolicyRefusal
 from garant.governance.lookup import find_person
 from garant.governance.people import active_roles
 from garant.i18n import tr
+from garant.workspace import Workspace
 
-__all__ = ["disclosure_labels", "get_run", "list_runs", "review_run", "run_events"]
+__all__ = [
+    "disclosure_labels",
+    "get_run",
+    "list_runs",
+    "reidentify_output",
+    "review_run",
+    "run_events",
+]
 
 ReviewDecision = Literal["approve", "reject"]
 
@@ -105,6 +113,65 @@ def review_run(
         run.id,
     )
     return run
+
+
+def reidentify_output(
+    session: Session,
+    workspace: Workspace,
+    run_id: str,
+    output: str,
+    by: str,
+    policy: RunPolicy,
+) -> str:
+    """An output with its pseudonyms replaced by the original values, for an authorised person.
+
+    The mapping never left the workspace; the access is recorded in the ledger.
+    """
+    from garant.privacy import PseudonymMapping
+
+    run = get_run(session, run_id)
+    person = find_person(session, by, "by")
+    roles = active_roles(session, person)
+    if not roles & policy.reidentify_roles:
+        raise PolicyRefusal(
+            tr(
+                "{p} n'a aucun rôle autorisé à ré-identifier (rôles actifs : {r}).",
+                "{p} holds no role allowed to re-identify (active roles: {r}).",
+                p=person.full_name,
+                r=", ".join(sorted(roles)) or "—",
+            ),
+            tr(
+                "Rôles autorisés : {r}.",
+                "Allowed roles: {r}.",
+                r=", ".join(sorted(policy.reidentify_roles)),
+            ),
+            rule="reidentification_not_allowed",
+        )
+    if output not in run.output_hashes:
+        raise NotFoundError(
+            tr(
+                "Sortie « {o} » absente de l'exécution {id}.",
+                "Output '{o}' not in run {id}.",
+                o=output,
+                id=run.id,
+            ),
+            tr(
+                "Sorties : {names}",
+                "Outputs: {names}",
+                names=", ".join(sorted(run.output_hashes)) or "—",
+            ),
+        )
+    text = (workspace.runs_dir / run.id / output).read_text(encoding="utf-8")
+    mapping_file = workspace.private_dir / "runs" / run.id / "pseudonymes.json"
+    if mapping_file.is_file():
+        text = PseudonymMapping.load(mapping_file).reidentify(text)
+    append_event(
+        session,
+        "reidentification",
+        {"output": output, "by": person.key, "roles": sorted(roles)},
+        run.id,
+    )
+    return text
 
 
 def disclosure_labels(session: Session, run: AuditRun) -> dict[str, DisclosureLabel]:

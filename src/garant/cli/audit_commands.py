@@ -242,6 +242,27 @@ def runs_review(
     )
 
 
+@runs_app.command("reidentify")
+def runs_reidentify(
+    ctx: typer.Context,
+    run_id: Annotated[str, typer.Argument(help="Identifiant de l'exécution.")],
+    output: Annotated[str, typer.Argument(help="Nom de la sortie (ex. reponse.md).")],
+    by: Annotated[str, typer.Option("--by", help="Personne autorisée (référent IA, DPO…).")],
+) -> None:
+    """Affiche une sortie avec les données d'origine (localement ; l'accès est journalisé)."""
+    from garant.audit.ledger import write_head
+    from garant.audit.policy_bridge import run_policy_for
+    from garant.audit.run import ledger_anchor
+    from garant.audit.runs import reidentify_output
+
+    state = state_of(ctx)
+    workspace = state.workspace()
+    with state.transaction() as session:
+        text = reidentify_output(session, workspace, run_id, output, by, run_policy_for(workspace))
+    write_head(workspace.engine, ledger_anchor(workspace))
+    typer.echo(text)
+
+
 @audit_app.command("verify")
 def audit_verify(
     ctx: typer.Context,
