@@ -141,8 +141,11 @@ class PseudonymMapping:
         path = Path(path)
         if not path.is_file():
             raise NotFoundError(
-                tr("Table de correspondance introuvable : {path}", "Mapping not found: {path}",
-                   path=path),
+                tr(
+                    "Table de correspondance introuvable : {path}",
+                    "Mapping not found: {path}",
+                    path=path,
+                ),
                 tr(
                     "Vérifiez le chemin ; la table reste sur le poste où le traitement a eu lieu.",
                     "Check the path; the mapping stays on the machine where the run took place.",
@@ -152,8 +155,12 @@ class PseudonymMapping:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise InputError(
-                tr("{path} n'est pas un fichier JSON lisible ({error}).",
-                   "{path} is not readable JSON ({error}).", path=path, error=error),
+                tr(
+                    "{path} n'est pas un fichier JSON lisible ({error}).",
+                    "{path} is not readable JSON ({error}).",
+                    path=path,
+                    error=error,
+                ),
                 tr("Restaurez la table depuis une sauvegarde.", "Restore it from a backup."),
             ) from error
         return cls._from_document(document, path)
@@ -166,23 +173,33 @@ class PseudonymMapping:
         )
         if not isinstance(document, dict) or document.get("format") != MAPPING_FORMAT:
             raise InputError(
-                tr("{path} : champ « format » absent ou différent de « {expected} ».",
-                   "{path}: field 'format' missing or not '{expected}'.",
-                   path=path, expected=MAPPING_FORMAT),
+                tr(
+                    "{path} : champ « format » absent ou différent de « {expected} ».",
+                    "{path}: field 'format' missing or not '{expected}'.",
+                    path=path,
+                    expected=MAPPING_FORMAT,
+                ),
                 hint,
             )
         if document.get("version") != _VERSION:
             raise InputError(
-                tr("{path} : version {version} non prise en charge (attendue : {expected}).",
-                   "{path}: unsupported version {version} (expected {expected}).",
-                   path=path, version=document.get("version"), expected=_VERSION),
+                tr(
+                    "{path} : version {version} non prise en charge (attendue : {expected}).",
+                    "{path}: unsupported version {version} (expected {expected}).",
+                    path=path,
+                    version=document.get("version"),
+                    expected=_VERSION,
+                ),
                 hint,
             )
         entries = document.get("entries")
         if not isinstance(entries, list):
             raise InputError(
-                tr("{path} : le champ « entries » doit être une liste.",
-                   "{path}: field 'entries' must be a list.", path=path),
+                tr(
+                    "{path} : le champ « entries » doit être une liste.",
+                    "{path}: field 'entries' must be a list.",
+                    path=path,
+                ),
                 hint,
             )
         mapping = cls()
@@ -195,17 +212,25 @@ class PseudonymMapping:
         value = raw.get("value") if isinstance(raw, dict) else None
         if match is None or not isinstance(value, str) or not isinstance(raw, dict):
             raise InputError(
-                tr("{path} : entrée n° {index} invalide (champs « tag » et « value » attendus).",
-                   "{path}: entry #{index} is invalid (fields 'tag' and 'value' expected).",
-                   path=path, index=index + 1),
+                tr(
+                    "{path} : entrée n° {index} invalide (champs « tag » et « value » attendus).",
+                    "{path}: entry #{index} is invalid (fields 'tag' and 'value' expected).",
+                    path=path,
+                    index=index + 1,
+                ),
                 hint,
             )
         entity_type = EntityType(match.group(1))
         if raw.get("type") != entity_type.value:
             raise InputError(
-                tr("{path} : entrée n° {index}, le type « {type} » ne correspond pas à {tag}.",
-                   "{path}: entry #{index}, type '{type}' does not match {tag}.",
-                   path=path, index=index + 1, type=raw.get("type"), tag=match.group(0)),
+                tr(
+                    "{path} : entrée n° {index}, le type « {type} » ne correspond pas à {tag}.",
+                    "{path}: entry #{index}, type '{type}' does not match {tag}.",
+                    path=path,
+                    index=index + 1,
+                    type=raw.get("type"),
+                    tag=match.group(0),
+                ),
                 hint,
             )
         entry = MappingEntry(match.group(0), entity_type, value)

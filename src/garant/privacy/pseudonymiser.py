@@ -8,6 +8,7 @@ spans and raw values that were replaced (to check that none of them reaches a mo
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,18 @@ _PRIORITY = {
     EntityType.PERSONNE: 5,
 }
 _TRIM = " \t\n\r,;:.!?()[]«»\"'’-–—"
+
+# A name right after one of these words names a place ("rue Jean Jaurès", "collège Jean Moulin"):
+# tagging it would hide what a contribution is about without protecting anyone.
+_PLACE_BEFORE_RE = re.compile(
+    r"(?:\b(?:rue|avenue|av|boulevard|bd|place|quai|cours|chemin|route|allée|impasse|square|"
+    r"passage|esplanade|parvis|pont|résidence|quartier|cité|parc|jardin|stade|gymnase|salle|"
+    r"collège|lycée|école|université|hôpital|clinique|médiathèque|bibliothèque|centre|espace|"
+    r"maison|complexe|fondation|institut|gare|station|arrêt)"
+    r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]))?\s*)$",
+    re.IGNORECASE,
+)
+_NAME_PARTICLES = ("de ", "du ", "d'", "d’", "van ", "von ")
 
 
 @dataclass(frozen=True)
@@ -73,22 +86,31 @@ class Pseudonymiser:
     ) -> None:
         if mode not in get_args(Mode):
             raise InputError(
-                tr("Mode de pseudonymisation inconnu : « {mode} ».",
-                   "Unknown pseudonymisation mode: '{mode}'.", mode=mode),
+                tr(
+                    "Mode de pseudonymisation inconnu : « {mode} ».",
+                    "Unknown pseudonymisation mode: '{mode}'.",
+                    mode=mode,
+                ),
                 tr("Choisissez « full » ou « patterns ».", "Choose 'full' or 'patterns'."),
             )
         if not 0.0 <= score_threshold <= 1.0:
             raise InputError(
-                tr("Seuil de score hors de [0, 1] : {value}.",
-                   "Score threshold outside [0, 1]: {value}.", value=score_threshold),
+                tr(
+                    "Seuil de score hors de [0, 1] : {value}.",
+                    "Score threshold outside [0, 1]: {value}.",
+                    value=score_threshold,
+                ),
                 tr("Utilisez par exemple 0,5.", "Use e.g. 0.5."),
             )
         if batch_size < 1 or n_process < 1:
             raise InputError(
-                tr("batch_size et n_process doivent être au moins 1.",
-                   "batch_size and n_process must be at least 1."),
-                tr("Gardez les valeurs par défaut en cas de doute.",
-                   "Keep the defaults if unsure."),
+                tr(
+                    "batch_size et n_process doivent être au moins 1.",
+                    "batch_size and n_process must be at least 1.",
+                ),
+                tr(
+                    "Gardez les valeurs par défaut en cas de doute.", "Keep the defaults if unsure."
+                ),
             )
         self.mode: Mode = mode
         self.entities = frozenset(entities) if entities is not None else frozenset(EntityType)
@@ -119,11 +141,16 @@ class Pseudonymiser:
         for index, text in enumerate(texts):
             if not isinstance(text, str):
                 raise InputError(
-                    tr("Texte n° {index} : une chaîne est attendue, pas {kind}.",
-                       "Text #{index}: a string is expected, not {kind}.",
-                       index=index + 1, kind=type(text).__name__),
-                    tr("Convertissez la valeur en texte avant de la pseudonymiser.",
-                       "Convert the value to text before pseudonymising it."),
+                    tr(
+                        "Texte n° {index} : une chaîne est attendue, pas {kind}.",
+                        "Text #{index}: a string is expected, not {kind}.",
+                        index=index + 1,
+                        kind=type(text).__name__,
+                    ),
+                    tr(
+                        "Convertissez la valeur en texte avant de la pseudonymiser.",
+                        "Convert the value to text before pseudonymising it.",
+                    ),
                 )
         analyzer = self._analyzer()
         wanted = [entity.value for entity in self.entities]
@@ -145,15 +172,11 @@ class Pseudonymiser:
                 )
                 for text in texts
             ]
-        return [
-            _resolve(text, results) for text, results in zip(texts, raw_results, strict=True)
-        ]
+        return [_resolve(text, results) for text, results in zip(texts, raw_results, strict=True)]
 
     # -- pseudonymisation ----------------------------------------------------------------------
 
-    def pseudonymise(
-        self, text: str, mapping: PseudonymMapping | None = None
-    ) -> PseudonymisedText:
+    def pseudonymise(self, text: str, mapping: PseudonymMapping | None = None) -> PseudonymisedText:
         """Replace personal data in ``text`` by tags from ``mapping`` (a new one if None)."""
         return self.pseudonymise_many([text], mapping)[0]
 
@@ -187,6 +210,25 @@ def _trimmed(text: str, entity_type: EntityType, start: int, end: int) -> tuple[
     return start, end
 
 
+def _not_names() -> frozenset[str]:
+    from garant.privacy.recognizers import NOT_NAMES
+
+    return NOT_NAMES
+
+
+def _plausible_person(text: str, start: int, end: int) -> bool:
+    """Reject person spans that are titles, greetings or the name of a street or building."""
+    span = text[start:end]
+    if not span:
+        return False
+    if not span[0].isupper() and not span.lower().startswith(_NAME_PARTICLES):
+        return False
+    words = [w.strip(".") for w in re.split(r"[\s\-]+", span) if w.strip(".")]
+    if all(word.lower() in _not_names() for word in words):
+        return False
+    return _PLACE_BEFORE_RE.search(text, max(0, start - 40), start) is None
+
+
 def _resolve(text: str, results: Iterable[Any]) -> list[DetectedEntity]:
     """Turn Presidio results into non-overlapping spans, by priority then length.
 
@@ -197,15 +239,46 @@ def _resolve(text: str, results: Iterable[Any]) -> list[DetectedEntity]:
     for result in results:
         entity_type = EntityType(result.entity_type)
         start, end = _trimmed(text, entity_type, result.start, result.end)
+        if entity_type is EntityType.PERSONNE and not _plausible_person(text, start, end):
+            continue
         if end > start:
             candidates.append(DetectedEntity(entity_type, start, end, float(result.score)))
     candidates.sort(key=lambda e: (_PRIORITY[e.type], -(e.end - e.start), -e.score, e.start))
     accepted: list[DetectedEntity] = []
     for candidate in candidates:
         free = _free_part(candidate, accepted)
-        if free is not None:
-            accepted.append(free)
-    return sorted(accepted, key=lambda e: e.start)
+        if free is None or free is candidate:
+            if free is not None:
+                accepted.append(free)
+            continue
+        start, end = _trimmed(text, free.type, free.start, free.end)
+        if end - start < 2:
+            continue
+        if free.type is EntityType.PERSONNE and not _plausible_person(text, start, end):
+            continue
+        accepted.append(DetectedEntity(free.type, start, end, free.score))
+    return _propagate(text, sorted(accepted, key=lambda e: e.start))
+
+
+def _propagate(text: str, entities: list[DetectedEntity]) -> list[DetectedEntity]:
+    """Add the other occurrences of each detected value, so a repeated name cannot leak."""
+    if not entities:
+        return entities
+    found = list(entities)
+    for entity in entities:
+        value = text[entity.start : entity.end]
+        if len(value) < 3:
+            continue
+        position = text.find(value)
+        while position != -1:
+            end = position + len(value)
+            bounded = (position == 0 or not text[position - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            )
+            if bounded and all(other.end <= position or other.start >= end for other in found):
+                found.append(DetectedEntity(entity.type, position, end, entity.score))
+            position = text.find(value, position + 1)
+    return sorted(found, key=lambda e: e.start)
 
 
 def _free_part(

