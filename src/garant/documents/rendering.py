@@ -1,0 +1,113 @@
+"""Render a document to a file: one entry point for every format, atomic writes, sidecar hash."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import get_args
+
+from jinja2 import Environment
+
+from garant.documents.environment import make_environment
+from garant.documents.integrity import write_sidecar
+from garant.documents.model import Document, DocumentFormat, RenderedDocument
+from garant.documents.source import FIGURES_DIR, PreparedDocument, prepare
+from garant.errors import InputError
+from garant.i18n import tr
+from garant.util.files import atomic_write_bytes, sha256_bytes
+
+__all__ = ["FORMATS", "check_format", "render", "render_bytes"]
+
+FORMATS: tuple[DocumentFormat, ...] = get_args(DocumentFormat)
+
+
+def check_format(value: str) -> DocumentFormat:
+    """Validate a format name given by a user (``md``, ``html``, ``pdf``, ``docx``)."""
+    lowered = value.lower().lstrip(".")
+    if lowered == "markdown":
+        lowered = "md"
+    for known in FORMATS:
+        if lowered == known:
+            return known
+    raise InputError(
+        tr("Format inconnu : {value}", "Unknown format: {value}", value=value),
+        tr(
+            "Formats possibles : {formats}.",
+            "Possible formats: {formats}.",
+            formats=", ".join(FORMATS),
+        ),
+    )
+
+
+def render_bytes(
+    prepared: PreparedDocument, format: DocumentFormat, environment: Environment
+) -> bytes:
+    """The bytes of ``prepared`` in ``format`` (no file written)."""
+    if format == "md":
+        from garant.documents.text_formats import render_markdown_bytes
+
+        return render_markdown_bytes(prepared)
+    if format == "html":
+        from garant.documents.text_formats import render_html_bytes
+
+        return render_html_bytes(prepared, environment)
+    if format == "pdf":
+        from garant.documents.pdf import render_pdf_bytes
+
+        return render_pdf_bytes(prepared)
+    from garant.documents.docx import render_docx_bytes
+
+    data: bytes = render_docx_bytes(prepared)
+    return data
+
+
+def render(
+    document: Document,
+    format: DocumentFormat | str,
+    out_path: Path,
+    *,
+    template_dirs: Sequence[Path] = (),
+    environment: Environment | None = None,
+) -> RenderedDocument:
+    """Render ``document`` to ``out_path`` in ``format`` and write ``<out_path>.sha256`` beside it.
+
+    Every file is written atomically (temporary file, then rename). A Markdown output also gets
+    its figures in ``figures/`` beside it. ``template_dirs`` (or a ready ``environment``) lets a
+    workspace override ``document.md.j2``, ``page.html.j2`` and ``page.css``.
+    """
+    chosen = check_format(format)
+    out_path = Path(out_path)
+    if out_path.is_dir():
+        raise InputError(
+            tr(
+                "{path} est un dossier, pas un fichier de sortie.",
+                "{path} is a folder, not an output file.",
+                path=out_path,
+            ),
+            tr(
+                "Donnez un nom de fichier, par exemple {path}/document.{ext}.",
+                "Give a file name, e.g. {path}/document.{ext}.",
+                path=out_path,
+                ext=chosen,
+            ),
+        )
+    environment = environment or make_environment(template_dirs)
+    prepared = prepare(document, environment)
+    data = render_bytes(prepared, chosen, environment)
+    assets: list[Path] = []
+    if chosen == "md":
+        for figure in prepared.figures.values():
+            target = out_path.parent / FIGURES_DIR / figure.image.name
+            atomic_write_bytes(target, figure.data)
+            assets.append(target)
+    atomic_write_bytes(out_path, data)
+    file_hash = sha256_bytes(data)
+    sidecar = write_sidecar(out_path, file_hash)
+    return RenderedDocument(
+        path=out_path,
+        format=chosen,
+        sha256=file_hash,
+        content_sha256=prepared.content_sha256,
+        sidecar=sidecar,
+        assets=tuple(assets),
+    )

@@ -1,0 +1,117 @@
+"""The PDF is checked through its text, as a reader (or poppler's pdftotext) sees it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_AT
+from garant.documents import Document, example_charter_context, render, render_charter
+from garant.documents.environment import make_environment
+from garant.documents.pdf import render_pdf_bytes
+from garant.documents.source import prepare
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
+    reason="poppler-utils is not installed (apt-get install -y poppler-utils): "
+    "the PDF tests read the PDF with pdftotext",
+)
+
+
+def _pages(path: Path) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def _page_count(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True)
+    match = re.search(r"^Pages:\s+(\d+)", info.stdout, re.M)
+    assert match
+    return int(match.group(1))
+
+
+def test_charter_pdf_has_title_page_contents_and_numbered_footers(tmp_path: Path) -> None:
+    out = tmp_path / "guide.pdf"
+    rendered = render_charter(
+        "internal", example_charter_context(), "pdf", out, generated_at=FIXED_AT
+    )
+    pages = _pages(out)
+    total = _page_count(out)
+    assert len(pages) == total >= 4
+    assert "Guide interne d'usage de" in pages[0]
+    assert "MÉTROPOLE DE VAL-DE-LOIRE" in pages[0]
+    assert "23/11/2026 à 10:00 UTC" in pages[0]
+    # Table of contents on page 2, with the page each section starts on.
+    assert "Sommaire" in pages[1]
+    entries = dict(re.findall(r"^\s*(\d+\. .+?)\s*(?:\.\s*)+(\d+)\s*$", pages[1], re.M))
+    assert len(entries) == 12, entries
+    assert "1. Objet et champ d'application" in entries
+    assert "12. Révision" in entries
+    for title, page in entries.items():
+        assert title in pages[int(page) - 1], f"{title} is not on page {page}"
+    # Every page: "Page n / N", the policy version and the full content hash.
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} / {total}" in page
+        assert "Politique v3" in page
+        assert rendered.content_sha256 in page
+
+
+def test_sample_report_pdf_keeps_french_glyphs_and_all_constructs(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    out = tmp_path / "annexe.pdf"
+    render(sample_document, "pdf", out)
+    text = "\n".join(_pages(out))
+    assert "Œuvre, cœur, « guillemets », l’apostrophe courbe… et ≥ 30 %" in text
+    assert "propos singuliers" in text  # third-level list item
+    assert "Mobilités" in text and "43,7 %" in text  # table
+    assert "Bruit <b>nocturne</b>" in text  # raw HTML shown as text, not interpreted
+    assert "garant document verify annexe.pdf" in text  # code block
+    assert "Je demande que la piste cyclable" in text  # quote
+    assert "Taille des thèmes" in text  # figure caption
+    assert "Exécutions tracées" in text and "4f1c2a, 9b7e11" in text
+    assert "Texte préparé avec l'assistance d'un outil d'IA" in text  # disclosure
+
+
+def test_pdf_embeds_figures_as_images(tmp_path: Path, sample_document: Document) -> None:
+    out = tmp_path / "annexe.pdf"
+    render(sample_document, "pdf", out)
+    assert out.read_bytes().count(b"/Subtype /Image") == 1
+
+
+def test_english_charter_pdf_uses_english_labels(tmp_path: Path) -> None:
+    context = example_charter_context().model_copy(update={"language": "en"})
+    out = tmp_path / "charter.pdf"
+    render_charter("external", context, "pdf", out, generated_at=FIXED_AT)
+    pages = _pages(out)
+    assert "Contents" in pages[1]
+    assert "2026-11-23 10:00 UTC" in pages[0]
+    assert "Policy v3" in pages[-1]
+
+
+def test_same_document_gives_identical_pdf_bytes(tmp_path: Path) -> None:
+    context = example_charter_context()
+    first = render_charter("external", context, "pdf", tmp_path / "a.pdf", generated_at=FIXED_AT)
+    second = render_charter("external", context, "pdf", tmp_path / "b.pdf", generated_at=FIXED_AT)
+    assert first.sha256 == second.sha256
+
+
+def test_helvetica_fallback_substitutes_characters_outside_windows_1252(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    prepared = prepare(sample_document, make_environment())
+    out = tmp_path / "fallback.pdf"
+    out.write_bytes(render_pdf_bytes(prepared, prefer_unicode=False))
+    text = "\n".join(_pages(out))
+    # œ, ’, … and « » exist in Windows-1252 and survive; ≥ becomes >=.
+    assert "Œuvre, cœur, « guillemets », l’apostrophe courbe… et >= 30 %" in text
+    assert b"/BaseFont /Helvetica" in out.read_bytes()

@@ -1,0 +1,139 @@
+"""Rendering: atomic writes, safe HTML from public text, clear errors on bad input."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from conftest import FIXED_AT, write_png
+from garant.documents import Document, DocumentImage, DocumentMetadata, check_format, render
+from garant.errors import InputError, NotFoundError
+
+
+def _document(body: str, **changes: object) -> Document:
+    values: dict[str, object] = {
+        "title": "Rapport",
+        "organisation": "Agence Exemple",
+        "metadata": DocumentMetadata(generated_at=FIXED_AT),
+        "body": body,
+    }
+    values.update(changes)
+    return Document(**values)  # type: ignore[arg-type]
+
+
+def test_render_writes_file_and_sidecar_and_leaves_no_temporary_file(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    rendered = render(sample_document, "html", tmp_path / "out" / "annexe.html")
+    assert rendered.path.is_file()
+    assert rendered.sidecar.read_text(encoding="utf-8") == f"{rendered.sha256}  annexe.html\n"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "annexe.html",
+        "annexe.html.sha256",
+    ]
+
+
+def test_failed_render_keeps_the_previous_file_intact(
+    tmp_path: Path, sample_document: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "annexe.pdf"
+    out.write_bytes(b"previous version")
+    from garant.documents import render as render_module
+
+    def explode(*_: object) -> bytes:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("garant.documents.rendering.render_bytes", explode)
+    with pytest.raises(RuntimeError):
+        render_module(sample_document, "pdf", out)
+    assert out.read_bytes() == b"previous version"
+    assert [p.name for p in tmp_path.iterdir() if p.name != "source-themes.png"] == ["annexe.pdf"]
+
+
+def test_html_escapes_raw_html_and_drops_unsafe_links(tmp_path: Path) -> None:
+    body = (
+        "## Avis\n\nJe cite <script>alert('x')</script> et <img src=x onerror=alert(1)>.\n\n"
+        "[piège](javascript:alert(1)) [source](https://example.fr)\n"
+    )
+    rendered = render(_document(body), "html", tmp_path / "r.html")
+    html = rendered.path.read_text(encoding="utf-8")
+    assert "<script>" not in html and "onerror=alert(1)>" not in html
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in html
+    assert "javascript:" not in html
+    assert '<a href="https://example.fr">source</a>' in html
+
+
+def test_html_autoescapes_document_fields(tmp_path: Path) -> None:
+    rendered = render(
+        _document("Texte.", title="Rapport <i>spécial</i>", organisation="A & B"),
+        "html",
+        tmp_path / "r.html",
+    )
+    html = rendered.path.read_text(encoding="utf-8")
+    assert "<title>Rapport &lt;i&gt;spécial&lt;/i&gt; — A &amp; B</title>" in html
+
+
+def test_html_is_a_self_contained_accessible_page(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    html = render(sample_document, "html", tmp_path / "a.html").path.read_text(encoding="utf-8")
+    assert html.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert '<th scope="col"' in html
+    assert 'src="data:image/png;base64,' in html and 'alt="Taille des thèmes"' in html
+    assert "@media print" in html and "size: A4" in html
+    assert '<nav class="doc-toc" aria-labelledby="sommaire">' in html
+
+
+def test_markdown_output_copies_figures_beside_it(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    rendered = render(sample_document, "md", tmp_path / "annexe.md")
+    figure = tmp_path / "figures" / "themes.png"
+    assert figure.read_bytes() == sample_document.images[0].path.read_bytes()
+    assert '](figures/themes.png "sha256:' in rendered.path.read_text(encoding="utf-8")
+
+
+def test_unknown_format_and_folder_output_are_input_errors(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    with pytest.raises(InputError, match="Format inconnu : odt"):
+        render(sample_document, "odt", tmp_path / "a.odt")
+    with pytest.raises(InputError, match="est un dossier"):
+        render(sample_document, "md", tmp_path)
+    assert check_format(".PDF") == "pdf" and check_format("markdown") == "md"
+
+
+def test_declared_figure_missing_from_body_is_an_input_error(tmp_path: Path) -> None:
+    image = DocumentImage(name="profil.png", path=write_png(tmp_path / "p.png"))
+    with pytest.raises(InputError, match=r"profil\.png") as caught:
+        render(_document("Pas de figure.", images=(image,)), "md", tmp_path / "r.md")
+    assert "![texte alternatif](nom.png)" in caught.value.hint
+
+
+def test_figure_that_is_not_png_or_absent_is_reported(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.png"
+    fake.write_bytes(b"GIF89a")
+    image = DocumentImage(name="fake.png", path=fake)
+    with pytest.raises(InputError, match="n'est pas un fichier PNG"):
+        render(_document("![x](fake.png)", images=(image,)), "html", tmp_path / "r.html")
+    missing = DocumentImage(name="absent.png", path=tmp_path / "absent.png")
+    with pytest.raises(NotFoundError, match=r"absent\.png"):
+        render(_document("![x](absent.png)", images=(missing,)), "html", tmp_path / "r.html")
+
+
+def test_undeclared_image_is_shown_as_its_alt_text(tmp_path: Path) -> None:
+    html = render(_document("![Carte du quartier](carte.png)"), "html", tmp_path / "r.html")
+    assert "<em>[Carte du quartier]</em>" in html.path.read_text(encoding="utf-8")
+
+
+def test_document_model_rejects_naive_dates_and_bad_image_names(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="fuseau horaire"):
+        DocumentMetadata(generated_at=datetime(2026, 11, 23, 10, 0))
+    with pytest.raises(ValidationError, match="nom d'image invalide"):
+        DocumentImage(name="../evil.png", path=tmp_path / "x.png")
+    image = DocumentImage(name="a.png", path=tmp_path / "a.png")
+    with pytest.raises(ValidationError, match="images en double"):
+        _document("x", images=(image, image))
