@@ -47,10 +47,13 @@ def verify_workspace(workspace: Workspace, check_mlflow: bool = True) -> Verific
     report = VerificationReport(entries=len(entries))
     report.chain = verify_chain(entries, read_head(ledger_anchor(workspace)))
     tracker = tracker_for(workspace) if check_mlflow else None
+    untrusted = {problem.seq for problem in report.chain if problem.kind == "modified"}
     for entry in entries:
-        if entry.event != "output":
+        if entry.event != "output" or entry.seq in untrusted:
+            continue  # a modified entry is already reported; its content cannot be trusted
+        payload = _payload(entry)
+        if payload is None:
             continue
-        payload = json.loads(entry.payload)
         run = runs.get(entry.run_id)
         problem = _check_output(workspace, entry.run_id, payload, run)
         report.outputs_checked += 1
@@ -67,6 +70,16 @@ def verify_workspace(workspace: Workspace, check_mlflow: bool = True) -> Verific
             if problem:
                 report.outputs.append(problem)
     return report
+
+
+def _payload(entry: LedgerEntry) -> dict[str, object] | None:
+    try:
+        payload = json.loads(entry.payload)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or "name" not in payload or "sha256" not in payload:
+        return None
+    return payload
 
 
 def _check_output(
