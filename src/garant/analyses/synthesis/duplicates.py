@@ -5,7 +5,7 @@ report shows both "N contributions" and "M distinct positions".
 
 * **Exact duplicates**: same text after lower-casing, removing accents, punctuation and extra
   spaces (the key La Grande Annotation used on the Grand Débat).
-* **Near duplicates**: MinHash LSH (datasketch) over word 3-shingles proposes candidate pairs
+* **Near duplicates**: MinHash LSH (datasketch) over word 2-shingles (bigrams) proposes candidate pairs
   with an estimated Jaccard similarity ≥ ``lsh_threshold``; each pair is confirmed with an
   edit-distance similarity (rapidfuzz ``fuzz.ratio``, 0–100) ≥ ``edit_threshold``. Groups are
   the connected components of confirmed pairs. Texts shorter than ``min_tokens`` words ("Oui",
@@ -44,7 +44,7 @@ class DuplicateParameters:
 
     lsh_threshold: float = 0.6
     num_perm: int = 64
-    shingle_size: int = 3
+    shingle_size: int = 2
     edit_threshold: float = 85.0
     min_tokens: int = 6
     campaign_min_authors: int = 3

@@ -225,7 +225,8 @@ def llm_synthesis(
     # 1. Proposal.
     proposal_prompt = load_prompt("theme_proposal")
     proposed: list[_ProposedTheme] = []
-    for batch in _batches(representatives, parameters.batch_size):
+
+    def propose(batch: Sequence[Contribution]) -> None:
         block, nonce = data_block([payload(item) for item in batch])
         answer = caller.ask(
             "proposal",
@@ -234,16 +235,24 @@ def llm_synthesis(
             _Proposal,
             [item.id for item in batch],
         )
-        if answer is None:
+        if answer is not None:
+            proposed.extend(answer.themes)
+        elif len(batch) > 1:
+            # Split the batch: one contribution (an injection, say) cannot cost its neighbours.
+            middle = len(batch) // 2
+            propose(batch[:middle])
+            propose(batch[middle:])
+        else:
             warnings.append(
                 tr(
-                    "Proposition de thèmes : réponse invalide pour un lot de {n} contributions.",
-                    "Theme proposal: invalid answer for a batch of {n} contributions.",
-                    n=len(batch),
+                    "Proposition de thèmes : aucune réponse valide pour {id}.",
+                    "Theme proposal: no valid answer for {id}.",
+                    id=batch[0].id,
                 )
             )
-            continue
-        proposed.extend(answer.themes)
+
+    for batch in _batches(representatives, parameters.batch_size):
+        propose(batch)
 
     # 2. Consolidation.
     consolidated: list[tuple[str, str]] = []

@@ -58,9 +58,9 @@ def verify_quote(
                 quote=quote,
                 verified=False,
                 reason=tr(
-                    "passage absent du texte de la contribution : « {piece} »",
-                    "passage not in the contribution's text: '{piece}'",
-                    piece=piece[:80],
+                    "passage absent du texte de la contribution (caractère {at} de la citation)",
+                    "passage not in the contribution's text (character {at} of the quote)",
+                    at=sum(len(p) for p in folded_pieces[: folded_pieces.index(piece)]) + 1,
                 ),
             )
         if start is None:

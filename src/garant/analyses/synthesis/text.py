@@ -79,7 +79,7 @@ def normalise_for_duplicates(text: str) -> str:
 
 
 def normalise_for_quotes(text: str) -> tuple[str, list[int]]:
-    """Fold quote marks, dashes and whitespace; return the folded text and an offset map.
+    """Fold quote marks, dashes and spaces; return the folded text and an offset map.
 
     ``offsets[i]`` is the index in ``text`` of the folded text's character ``i``, so a span
     found in the folded text maps back to the original. Case and accents are kept: a quote must
@@ -101,7 +101,21 @@ def normalise_for_quotes(text: str) -> tuple[str, list[int]]:
                 out.append(piece)
                 offsets.append(index)
                 previous_space = False
-    if out and out[-1] == " ":
+    # French typography puts spaces inside « » and before : ; ! ?; English does not. Drop a
+    # space next to a straight double quote and before those marks, so both spellings agree.
+    keep = [
+        not (
+            char == " "
+            and (
+                (i > 0 and out[i - 1] == '"')
+                or (i + 1 < len(out) and out[i + 1] in '":;!?')
+            )
+        )
+        for i, char in enumerate(out)
+    ]
+    out = [char for char, kept in zip(out, keep, strict=True) if kept]
+    offsets = [offset for offset, kept in zip(offsets, keep, strict=True) if kept]
+    while out and out[-1] == " ":
         out.pop()
         offsets.pop()
     return "".join(out), offsets
