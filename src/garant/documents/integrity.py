@@ -301,6 +301,14 @@ def verify_document(
                 "Give a .md, .html, .pdf or .docx file produced by garant.",
             ),
         )
+    if embedded is not None:
+        notes.append(
+            tr(
+                "empreinte du contenu inscrite dans le fichier : {h}",
+                "content hash written in the file: {h}",
+                h=embedded,
+            )
+        )
     if embedded is None:
         failed.append(
             tr(

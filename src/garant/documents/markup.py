@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-__all__ = ["HtmlBody", "markdown_to_html"]
+__all__ = ["HtmlBody", "HtmlNode", "markdown_to_html", "parse_html"]
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 
@@ -97,3 +98,54 @@ def markdown_to_html(body: str, *, image_sources: Mapping[str, str] | None = Non
     return HtmlBody(
         html=html, toc_html=str(getattr(converter, "toc", "")), headings=tuple(headings)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# A small tree of the HTML python-markdown produced, for the PDF and DOCX converters.
+
+
+@dataclass
+class HtmlNode:
+    """An element: tag, attributes, children (elements or text)."""
+
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[HtmlNode | str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+
+class _TreeBuilder(HTMLParser):
+    _VOID = frozenset({"img", "br", "hr", "meta", "input", "link", "col"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = HtmlNode("root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = HtmlNode(tag, {key: value or "" for key, value in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in self._VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(HtmlNode(tag, {key: value or "" for key, value in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(html: str) -> HtmlNode:
+    """Parse python-markdown's HTML into a tree rooted at a ``root`` node."""
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root

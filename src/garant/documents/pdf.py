@@ -17,16 +17,15 @@ import importlib.util
 import io
 import struct
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from garant.documents.environment import in_language
 from garant.documents.integrity import PDF_KEYWORD, VERIFY_COMMAND
-from garant.documents.markup import markdown_to_html
+from garant.documents.markup import HtmlNode, markdown_to_html, parse_html
 from garant.documents.source import Figure, PreparedDocument
 from garant.i18n import tr
 
@@ -140,54 +139,6 @@ def register_fonts(*, prefer_unicode: bool = True) -> PdfFonts:
         names["mono"],
         unicode=True,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# A small tree of the HTML python-markdown produced.
-
-
-@dataclass
-class _Node:
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[_Node | str] = field(default_factory=list)
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-
-class _TreeBuilder(HTMLParser):
-    _VOID = frozenset({"img", "br", "hr", "meta", "input", "link", "col"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Node("root")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = _Node(tag, {key: value or "" for key, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in self._VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(_Node(tag, {key: value or "" for key, value in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def _parse_html(html: str) -> _Node:
-    builder = _TreeBuilder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
 
 
 _INLINE = frozenset(
@@ -306,7 +257,7 @@ class _Converter:
         text = "".join(_LATIN1_SUBSTITUTES.get(char, char) for char in text)
         return text.encode("cp1252", errors="replace").decode("cp1252")
 
-    def inline(self, children: Sequence[_Node | str]) -> str:
+    def inline(self, children: Sequence[HtmlNode | str]) -> str:
         parts: list[str] = []
         for child in children:
             if isinstance(child, str):
@@ -345,11 +296,11 @@ class _Converter:
 
     # --- blocks --------------------------------------------------------------------------
 
-    def blocks(self, node: _Node, depth: int = 0, style: str = "body") -> list[Any]:
+    def blocks(self, node: HtmlNode, depth: int = 0, style: str = "body") -> list[Any]:
         from reportlab.platypus import Paragraph
 
         out: list[Any] = []
-        pending: list[_Node | str] = []
+        pending: list[HtmlNode | str] = []
 
         def flush() -> None:
             markup = self.inline(pending)
@@ -384,7 +335,7 @@ class _Converter:
         flush()
         return out
 
-    def heading(self, node: _Node, level: int) -> Any:
+    def heading(self, node: HtmlNode, level: int) -> Any:
         relative = max(0, level - self.heading_base)
         toc_level = min(relative, self.last_toc_level + 1, 3)
         self.last_toc_level = toc_level
@@ -395,16 +346,16 @@ class _Converter:
         heading.garant_text = self.plain(node.text().strip())
         return heading
 
-    def paragraph(self, node: _Node, style: str = "body") -> list[Any]:
+    def paragraph(self, node: HtmlNode, style: str = "body") -> list[Any]:
         from reportlab.platypus import Paragraph
 
         significant = [c for c in node.children if not (isinstance(c, str) and not c.strip())]
-        if significant and all(isinstance(c, _Node) and c.tag == "img" for c in significant):
-            return [self.image(c) for c in significant if isinstance(c, _Node)]
+        if significant and all(isinstance(c, HtmlNode) and c.tag == "img" for c in significant):
+            return [self.image(c) for c in significant if isinstance(c, HtmlNode)]
         markup = self.inline(node.children)
         return [Paragraph(markup, self.styles[style])] if markup else []
 
-    def image(self, node: _Node) -> Any:
+    def image(self, node: HtmlNode) -> Any:
         from reportlab.platypus import Image, KeepTogether, Paragraph
 
         figure = self.figures.get(node.attrs.get("src", ""))
@@ -422,12 +373,12 @@ class _Converter:
             parts.append(Paragraph(self.escape(alt), self.styles["caption"]))
         return KeepTogether(parts)
 
-    def listing(self, node: _Node, depth: int) -> Any:
+    def listing(self, node: HtmlNode, depth: int) -> Any:
         from reportlab.platypus import ListFlowable, ListItem
 
         items = []
         for child in node.children:
-            if isinstance(child, _Node) and child.tag == "li":
+            if isinstance(child, HtmlNode) and child.tag == "li":
                 flowables = self.blocks(child, depth + 1, "item")
                 items.append(ListItem(flowables or [self.rule(0)]))
         ordered = node.tag == "ol"
@@ -446,22 +397,22 @@ class _Converter:
             options.update(bulletType="bullet", start=bullets[min(depth, len(bullets) - 1)])
         return ListFlowable(items, **options)
 
-    def table(self, node: _Node) -> Any:
+    def table(self, node: HtmlNode) -> Any:
         from reportlab.platypus import Paragraph, Table, TableStyle
 
         rows: list[list[Any]] = []
         lengths: list[list[tuple[float, float]]] = []
         header_rows = 0
-        sections = [c for c in node.children if isinstance(c, _Node)]
-        raw_rows: list[tuple[bool, _Node]] = []
+        sections = [c for c in node.children if isinstance(c, HtmlNode)]
+        raw_rows: list[tuple[bool, HtmlNode]] = []
         for section in sections:
             if section.tag == "tr":
                 raw_rows.append((False, section))
             for row in section.children:
-                if isinstance(row, _Node) and row.tag == "tr":
+                if isinstance(row, HtmlNode) and row.tag == "tr":
                     raw_rows.append((section.tag == "thead", row))
         columns = max(
-            (len([c for c in r.children if isinstance(c, _Node)]) for _, r in raw_rows),
+            (len([c for c in r.children if isinstance(c, HtmlNode)]) for _, r in raw_rows),
             default=0,
         )
         if columns == 0:
@@ -470,7 +421,7 @@ class _Converter:
         for in_head, row in raw_rows:
             cells: list[Any] = []
             row_lengths: list[tuple[float, float]] = []
-            for cell in [c for c in row.children if isinstance(c, _Node)]:
+            for cell in [c for c in row.children if isinstance(c, HtmlNode)]:
                 align = "left"
                 style_attr = cell.attrs.get("style", "") + cell.attrs.get("align", "")
                 for name in ("center", "right"):
@@ -535,7 +486,7 @@ class _Converter:
         box.spaceAfter = 8
         return box
 
-    def pre(self, node: _Node) -> Any:
+    def pre(self, node: HtmlNode) -> Any:
         from reportlab.pdfbase.pdfmetrics import stringWidth
         from reportlab.platypus import Preformatted
 
@@ -545,7 +496,7 @@ class _Converter:
         code = Preformatted(text, style, maxLineLength=max(columns, 20), newLineChars="")
         return self._boxed([code], _SOFT, None)
 
-    def quote(self, node: _Node, depth: int) -> Any:
+    def quote(self, node: HtmlNode, depth: int) -> Any:
         inner = self.blocks(node, depth, "quote")
         return self._boxed(inner, "#fafafa", _RULE)
 
@@ -866,7 +817,7 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
     )
     story += [NextPageTemplate("body"), PageBreak()]
 
-    flowables = converter.blocks(_parse_html(body.html))
+    flowables = converter.blocks(parse_html(body.html))
     if body.headings:
         contents = TableOfContents(dotsMinLevel=0)
         contents.levelStyles = [
