@@ -352,7 +352,7 @@ def evaluate_run_request(policy: Policy, request: RunRequest) -> GateDecision:
                 "Rule policy.not_in_force: policy {policy} has status '{status}'; only an "
                 "approved or published version allows runs.",
                 policy=policy.label,
-                status=policy.status.value,
+                status=str(policy.status),
             )
         )
     if request.use_key is None:

@@ -108,6 +108,8 @@ def _build(
                     ),
                 )
             result[key] = _build(value_node, (*path, key), lines, constructor, source)
+            # A value is found at its key's line (a block mapping's value starts one line below).
+            lines[(*path, key)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
