@@ -21,8 +21,8 @@ from garant.errors import InputError, NotFoundError
 
 def test_workspace_template_overrides_the_builtin_charter(tmp_path: Path) -> None:
     folder = tmp_path / "charters"
-    (folder / "charters").mkdir(parents=True)
-    (folder / "charters" / "external.fr.md.j2").write_text(
+    folder.mkdir()
+    (folder / "charter-external.fr.md.j2").write_text(
         "## Notre charte\n\nRéférente : {{ c.referent.name }}, revue le {{ c.review_date | date }}.\n",
         encoding="utf-8",
     )

@@ -174,3 +174,24 @@ def test_sidecar_checks_with_standard_sha256sum(tmp_path: Path) -> None:
         ["sha256sum", "-c", "charte.pdf.sha256"], cwd=tmp_path, capture_output=True, text=True
     )
     assert check.returncode != 0
+
+
+def test_markdown_content_hash_is_the_sha256_of_the_text_above_the_marker(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    import hashlib
+
+    rendered = render(sample_document, "md", tmp_path / "annexe.md")
+    text = rendered.path.read_bytes()
+    above = text.split(b"<!-- garant:integrity", 1)[0]
+    assert hashlib.sha256(above).hexdigest() == rendered.content_sha256
+    if shutil.which("sed") and shutil.which("sha256sum"):
+        shell = subprocess.run(
+            "sed '/^<!-- garant:integrity/,$d' annexe.md | sha256sum",
+            shell=True,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert shell.stdout.split()[0] == rendered.content_sha256

@@ -21,7 +21,7 @@ CHARTER_KINDS: tuple[CharterKind, ...] = ("internal", "external")
 
 
 def charter_template_name(kind: str, language: str) -> str:
-    """``charters/internal.fr.md.j2`` — the name a workspace template overrides."""
+    """``charter-internal.fr.md.j2`` — the name a workspace template overrides."""
     if kind not in CHARTER_KINDS:
         raise InputError(
             tr("Type de charte inconnu : {kind}", "Unknown charter kind: {kind}", kind=kind),
@@ -30,7 +30,7 @@ def charter_template_name(kind: str, language: str) -> str:
                 "Choose internal (internal guide) or external (public charter).",
             ),
         )
-    return f"charters/{kind}.{language}.md.j2"
+    return f"charter-{kind}.{language}.md.j2"
 
 
 def _titles(kind: CharterKind, context: CharterContext) -> tuple[str, str]:

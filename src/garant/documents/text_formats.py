@@ -44,7 +44,7 @@ def render_markdown_bytes(prepared: PreparedDocument) -> bytes:
             cmd=VERIFY_COMMAND,
         )
         return (
-            f"{prepared.markdown}\n{INTEGRITY_MARKER}{prepared.content_sha256} -->\n\n"
+            f"{prepared.markdown}{INTEGRITY_MARKER}{prepared.content_sha256} -->\n\n"
             f"---\n\n*{footer}*\n"
         )
 
