@@ -137,3 +137,29 @@ def test_document_model_rejects_naive_dates_and_bad_image_names(tmp_path: Path) 
     image = DocumentImage(name="a.png", path=tmp_path / "a.png")
     with pytest.raises(ValidationError, match="images en double"):
         _document("x", images=(image, image))
+
+
+def test_render_formats_and_checksums_file_verify_with_sha256sum(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    import shutil
+    import subprocess
+
+    from garant.documents import render_formats, write_checksums
+
+    rendered = render_formats(sample_document, ["md", "html", "pdf"], tmp_path / "annexe")
+    assert [r.path.name for r in rendered] == ["annexe.md", "annexe.html", "annexe.pdf"]
+    assert len({r.content_sha256 for r in rendered}) == 1
+    sums = write_checksums(rendered, tmp_path / "SHA256SUMS")
+    lines = sums.read_text(encoding="utf-8").splitlines()
+    assert [line.split("  ")[1] for line in lines] == [
+        "annexe.md",
+        "figures/themes.png",
+        "annexe.html",
+        "annexe.pdf",
+    ]
+    if shutil.which("sha256sum"):
+        check = subprocess.run(
+            ["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert check.returncode == 0, check.stdout

@@ -39,7 +39,13 @@ from garant.documents.model import (
     DocumentMetadata,
     RenderedDocument,
 )
-from garant.documents.rendering import FORMATS, check_format, render
+from garant.documents.rendering import (
+    FORMATS,
+    check_format,
+    render,
+    render_formats,
+    write_checksums,
+)
 
 __all__ = [
     "CHARTER_KINDS",
@@ -71,6 +77,8 @@ __all__ = [
     "md_cell",
     "render",
     "render_charter",
+    "render_formats",
     "render_template",
     "verify_document",
+    "write_checksums",
 ]

@@ -14,9 +14,9 @@ from garant.documents.model import Document, DocumentFormat, RenderedDocument
 from garant.documents.source import FIGURES_DIR, PreparedDocument, prepare
 from garant.errors import InputError
 from garant.i18n import tr
-from garant.util.files import atomic_write_bytes, sha256_bytes
+from garant.util.files import atomic_write_bytes, sha256_bytes, sha256_file
 
-__all__ = ["FORMATS", "check_format", "render", "render_bytes"]
+__all__ = ["FORMATS", "check_format", "render", "render_bytes", "render_formats", "write_checksums"]
 
 FORMATS: tuple[DocumentFormat, ...] = get_args(DocumentFormat)
 
@@ -111,3 +111,41 @@ def render(
         sidecar=sidecar,
         assets=tuple(assets),
     )
+
+
+def render_formats(
+    document: Document,
+    formats: Sequence[DocumentFormat | str],
+    out_stem: Path,
+    *,
+    template_dirs: Sequence[Path] = (),
+) -> list[RenderedDocument]:
+    """Render ``document`` once per format to ``<out_stem>.<format>`` (e.g. ``out/charte.pdf``)."""
+    environment = make_environment(template_dirs)
+    out_stem = Path(out_stem)
+    return [
+        render(
+            document,
+            fmt,
+            out_stem.with_name(f"{out_stem.name}.{check_format(fmt)}"),
+            environment=environment,
+        )
+        for fmt in formats
+    ]
+
+
+def write_checksums(rendered: Sequence[RenderedDocument], path: Path) -> Path:
+    """Write a ``SHA256SUMS``-style list of the files (paths relative to ``path``'s folder).
+
+    ``sha256sum -c SHA256SUMS`` then checks every document (and figure) of a folder at once.
+    """
+    import os
+
+    folder = Path(path).parent
+    lines: list[str] = []
+    for item in rendered:
+        for file in (item.path, *item.assets):
+            relative = Path(os.path.relpath(file, folder)).as_posix()
+            lines.append(f"{sha256_file(file)}  {relative}")
+    atomic_write_bytes(Path(path), ("\n".join(dict.fromkeys(lines)) + "\n").encode("utf-8"))
+    return Path(path)
