@@ -21,7 +21,7 @@ def _v1_v2() -> tuple[str, str]:
         .replace("  run_records_months: 36", "  run_records_months: 48")
         .replace(
             "    - key: chatgpt-grand-public\n"
-            "      reason: \"Version grand public de ChatGPT : conditions d'utilisation incompatibles, hors UE.\"\n",
+            '      reason: "Version grand public de ChatGPT : conditions d\'utilisation incompatibles, hors UE."\n',
             "",
         )
         .replace("  approve_policy: [referent_ia, dpo]", "  approve_policy: [referent_ia]")
@@ -62,7 +62,7 @@ def test_added_forbidden_use_is_an_added_rule() -> None:
     v1 = PACK.read_text(encoding="utf-8")
     v2 = v1.replace(
         "forbidden_uses:\n",
-        "forbidden_uses:\n  - id: traduction_officielle\n    label: \"Traduire un acte officiel\"\n",
+        'forbidden_uses:\n  - id: traduction_officielle\n    label: "Traduire un acte officiel"\n',
     )
     changes = diff_policies(parse_policy(v1), parse_policy(v2))
     assert [(c.rule, c.kind) for c in changes] == [
@@ -82,7 +82,10 @@ def test_rendered_diff_reads_in_french() -> None:
         "retiré : « modèle local »" in lines
     )
     assert "  ~ Conservation des traces d'exécution (mois) — 36 → 48" in lines
-    assert any(line.startswith("  - Outil interdit [key:chatgpt-grand-public] — règle supprimée") for line in lines)
+    assert any(
+        line.startswith("  - Outil interdit [key:chatgpt-grand-public] — règle supprimée")
+        for line in lines
+    )
     assert (
         "  ~ Rôles habilités à approuver la politique — retiré : « délégué·e à la protection des "
         "données (DPO) »" in lines

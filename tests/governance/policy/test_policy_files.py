@@ -54,7 +54,9 @@ def test_starter_pack_for_unknown_kind_is_an_input_error() -> None:
         starter_pack_path("mairie")
 
 
-def test_starter_packs_keep_special_data_on_premises_and_pseudonymise_hosted_personal_data() -> None:
+def test_starter_packs_keep_special_data_on_premises_and_pseudonymise_hosted_personal_data() -> (
+    None
+):
     for kind in OrganisationKind:
         policy = load_policy(starter_pack_path(kind))
         special = policy.data_rule(DataCategory.SPECIAL)
@@ -88,14 +90,21 @@ def test_every_error_of_a_file_is_reported_with_its_own_line() -> None:
     text = (
         _pack_text()
         .replace("every_months: 12", "every_months: douze")
-        .replace("  distinct_from_operator: true", "  distinct_from_operator: true\n  relecteurs: 2")
+        .replace(
+            "  distinct_from_operator: true", "  distinct_from_operator: true\n  relecteurs: 2"
+        )
     )
     with pytest.raises(InputError) as caught:
         parse_policy(text, "ma-politique.yaml")
     message = caught.value.message
     assert "(2 erreur(s))" in message
-    assert f"ligne {_line_of(text, 'every_months: douze')}, champ « review.every_months »" in message
-    assert f"ligne {_line_of(text, 'relecteurs: 2')}, champ « human_review.relecteurs » : champ inconnu" in message
+    assert (
+        f"ligne {_line_of(text, 'every_months: douze')}, champ « review.every_months »" in message
+    )
+    assert (
+        f"ligne {_line_of(text, 'relecteurs: 2')}, champ « human_review.relecteurs » : champ inconnu"
+        in message
+    )
 
 
 def test_missing_field_points_at_its_parent_block() -> None:
@@ -118,10 +127,15 @@ def test_missing_data_category_is_refused_by_name() -> None:
 
 
 def test_tool_rule_with_both_key_and_access_mode_is_refused_at_its_line() -> None:
-    text = _pack_text().replace("    - key: albert\n", "    - key: albert\n      access_mode: api\n")
+    text = _pack_text().replace(
+        "    - key: albert\n", "    - key: albert\n      access_mode: api\n"
+    )
     with pytest.raises(InputError) as caught:
         parse_policy(text, "p.yaml")
-    assert f"ligne {_line_of(text, '- key: albert')}, champ « tools.allowed[2] »" in caught.value.message
+    assert (
+        f"ligne {_line_of(text, '- key: albert')}, champ « tools.allowed[2] »"
+        in caught.value.message
+    )
 
 
 def test_tool_both_allowed_and_forbidden_is_a_contradiction() -> None:
@@ -181,12 +195,17 @@ def test_risky_allowances_raise_warnings() -> None:
 
 
 def test_approval_role_must_be_allowed_to_approve() -> None:
-    text = _pack_text() + "approval:\n  approved_by: jdupont\n  role: agent\n  approved_on: 2026-11-20\n"
+    text = (
+        _pack_text()
+        + "approval:\n  approved_by: jdupont\n  role: agent\n  approved_on: 2026-11-20\n"
+    )
     with pytest.raises(InputError, match="approve_policy"):
         parse_policy(text, "p.yaml")
 
 
-def test_starter_pack_dir_missing_is_not_found(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_starter_pack_dir_missing_is_not_found(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import garant.governance.policy.loading as loading
 
     monkeypatch.setattr(loading, "__file__", str(tmp_path / "a" / "b" / "c" / "d" / "loading.py"))

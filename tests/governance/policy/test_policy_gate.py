@@ -105,7 +105,9 @@ def test_tool_forbidden_by_access_mode_is_refused(collectivite: Policy) -> None:
 def test_tool_allowed_by_key_overrides_a_forbidden_access_mode(enquete: Policy) -> None:
     # The enquête pack forbids every API but names Albert: the rule naming the tool wins.
     request = _request(
-        operator_roles=frozenset({"commissaire_enqueteur"}), tool_key="albert", tool_access_mode="api"
+        operator_roles=frozenset({"commissaire_enqueteur"}),
+        tool_key="albert",
+        tool_access_mode="api",
     )
     assert evaluate_run_request(enquete, request).allowed
     other_api = replace(request, tool_key="mistral-small")
@@ -127,7 +129,9 @@ def test_unlisted_tool_passes_when_policy_allows_unlisted(collectivite: Policy) 
 
 def test_personal_data_to_non_eu_provider_is_refused(collectivite: Policy) -> None:
     request = _request(
-        tool_key="mistral-small", hosting=Hosting.HOSTED_NON_EU, data_categories=frozenset({"personal"})
+        tool_key="mistral-small",
+        hosting=Hosting.HOSTED_NON_EU,
+        data_categories=frozenset({"personal"}),
     )
     decision = evaluate_run_request(collectivite, request)
     assert decision.rules == ("data.personal.hosting",)
