@@ -115,3 +115,40 @@ def test_helvetica_fallback_substitutes_characters_outside_windows_1252(
     # œ, ’, … and « » exist in Windows-1252 and survive; ≥ becomes >=.
     assert "Œuvre, cœur, « guillemets », l’apostrophe courbe… et >= 30 %" in text
     assert b"/BaseFont /Helvetica" in out.read_bytes()
+
+
+def test_characters_missing_from_the_font_are_named_not_dropped(tmp_path: Path) -> None:
+    from garant.documents import DocumentMetadata
+
+    document = Document(
+        title="Avis",
+        organisation="Agence",
+        metadata=DocumentMetadata(generated_at=FIXED_AT),
+        body="Très favorable 👍🏽 au projet.\n",
+    )
+    out = tmp_path / "avis.pdf"
+    render(document, "pdf", out)
+    from garant.documents.pdf import find_dejavu
+
+    if find_dejavu() is None:
+        pytest.skip("DejaVu fonts not found (neither fonts-dejavu-core nor matplotlib's copy)")
+    # DejaVu has no emoji: the name is written instead, the skin-tone modifier is dropped.
+    assert "Très favorable [thumbs up sign] au projet." in "\n".join(_pages(out))
+
+
+def test_document_without_headings_has_no_contents_page(tmp_path: Path) -> None:
+    from garant.documents import DocumentMetadata
+
+    document = Document(
+        title="Note",
+        organisation="Agence",
+        metadata=DocumentMetadata(generated_at=FIXED_AT),
+        body="Un seul paragraphe, sans section.\n",
+    )
+    out = tmp_path / "note.pdf"
+    render(document, "pdf", out)
+    pages = _pages(out)
+    assert len(pages) == 2
+    assert "Sommaire" not in "\n".join(pages)
+    assert "Un seul paragraphe, sans section." in pages[1]
+    assert "Page 2 / 2" in pages[1]

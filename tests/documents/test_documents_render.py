@@ -163,3 +163,10 @@ def test_render_formats_and_checksums_file_verify_with_sha256sum(
             ["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True
         )
         assert check.returncode == 0, check.stdout
+
+
+def test_control_characters_are_removed_so_every_format_stays_valid(tmp_path: Path) -> None:
+    document = _document("Texte\x0c avec\x01 contrôles.\n", title="Titre\x07")
+    assert document.body == "Texte avec contrôles.\n" and document.title == "Titre"
+    for fmt in ("md", "html", "pdf"):
+        render(document, fmt, tmp_path / f"r.{fmt}")

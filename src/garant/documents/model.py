@@ -26,6 +26,13 @@ __all__ = [
 DocumentFormat = Literal["md", "html", "pdf", "docx"]
 
 _IMAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.png$")
+# C0/C1 control characters other than tab, line feed and carriage return: invalid in XML
+# (HTML, DOCX) and invisible in print, so they are removed from every text field.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(value: object) -> object:
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 class DocumentMetadata(BaseModel):
@@ -44,6 +51,18 @@ class DocumentMetadata(BaseModel):
 
     extra: tuple[tuple[str, str], ...] = ()
     """Further label → value pairs shown in the metadata block, in order."""
+
+    @field_validator("extra", mode="before")
+    @classmethod
+    def _clean_extra(cls, value: object) -> object:
+        if isinstance(value, (list, tuple)):
+            return tuple(
+                tuple(_without_controls(part) for part in pair)
+                if isinstance(pair, (list, tuple))
+                else pair
+                for pair in value
+            )
+        return value
 
     @field_validator("generated_at")
     @classmethod
@@ -108,6 +127,11 @@ class Document(BaseModel):
 
     images: tuple[DocumentImage, ...] = ()
     """PNG figures referenced from the body by name."""
+
+    @field_validator("title", "organisation", "body", "subtitle", "disclosure", mode="before")
+    @classmethod
+    def _clean_text(cls, value: object) -> object:
+        return _without_controls(value)
 
     @field_validator("images")
     @classmethod

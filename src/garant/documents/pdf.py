@@ -147,6 +147,26 @@ _INLINE = frozenset(
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
+def _glyphs(font_name: str) -> frozenset[int]:
+    """Code points the (TrueType) font can draw."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = getattr(pdfmetrics.getFont(font_name), "face", None)
+    return frozenset(getattr(face, "charToGlyph", {}) or ()) | frozenset(b"\n\t\r ")
+
+
+def _describe_missing(char: str, glyphs: frozenset[int]) -> str:
+    """A character the font lacks (an emoji…) becomes its Unicode name, so no meaning is lost
+    silently; modifiers, joiners and variation selectors are dropped."""
+    import unicodedata
+
+    if ord(char) in glyphs:
+        return char
+    if unicodedata.category(char) in ("Sk", "Mn", "Me", "Cf", "Cc", "Co", "Cn"):
+        return ""
+    return f"[{unicodedata.name(char, f'U+{ord(char):04X}').lower()}]"
+
+
 def _png_size(data: bytes) -> tuple[int, int]:
     width, height = struct.unpack(">II", data[16:24])
     return int(width), int(height)
@@ -168,6 +188,7 @@ class _Converter:
         from reportlab.lib.styles import ParagraphStyle
 
         self.fonts = fonts
+        self.glyphs = _glyphs(fonts.regular) if fonts.unicode else frozenset()
         self.figures = figures
         self.width = width
         self.height = height
@@ -253,7 +274,9 @@ class _Converter:
 
     def plain(self, text: str) -> str:
         if self.fonts.unicode:
-            return text
+            if all(ord(char) in self.glyphs for char in text):
+                return text
+            return "".join(_describe_missing(char, self.glyphs) for char in text)
         text = "".join(_LATIN1_SUBSTITUTES.get(char, char) for char in text)
         return text.encode("cp1252", errors="replace").decode("cp1252")
 
