@@ -8,6 +8,12 @@ A workspace adopts a starter pack (``policies/collectivite.yaml``, ``agence.yaml
 from __future__ import annotations
 
 from garant.governance.policy.diff import ChangeKind, RuleChange, diff_policies, render_diff
+from garant.governance.policy.editing import (
+    ALLOWED_TRANSITIONS,
+    check_transition,
+    render_policy,
+    set_policy_fields,
+)
 from garant.governance.policy.gate import (
     EU_COUNTRY_CODES,
     GateDecision,
@@ -47,6 +53,7 @@ from garant.governance.policy.model import (
 )
 
 __all__ = [
+    "ALLOWED_TRANSITIONS",
     "ANALYSIS_KINDS",
     "EU_COUNTRY_CODES",
     "STARTER_PACKS",
@@ -71,6 +78,7 @@ __all__ = [
     "ToolRule",
     "ToolRules",
     "UsePurpose",
+    "check_transition",
     "classify_hosting",
     "diff_policies",
     "evaluate_run_request",
@@ -80,6 +88,8 @@ __all__ = [
     "policy_warnings",
     "purpose_label",
     "render_diff",
+    "render_policy",
+    "set_policy_fields",
     "starter_pack_path",
     "starter_packs_dir",
 ]
