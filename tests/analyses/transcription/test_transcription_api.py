@@ -103,3 +103,14 @@ def test_gateway_refusal_is_passed_through_unchanged(french_wav: Path) -> None:
 def test_api_backend_without_alias_is_refused(french_wav: Path) -> None:
     with pytest.raises(InputError, match="alias"):
         transcribe(french_wav, "api", gateway=RecordingGateway())
+
+
+def test_engine_times_past_the_chunk_end_are_kept_inside_the_recording(french_wav: Path) -> None:
+    gateway = RecordingGateway()
+    gateway.enqueue_transcription([(1.0, 2.0, "dans le temps"), (29.0, 30.0, "au-delà de la fin")])
+    transcript = transcribe(french_wav, "api", gateway=gateway, alias="voxtral")
+    duration = probe_audio(french_wav).duration_s
+    assert [(s.start_s, s.end_s) for s in transcript.segments] == [
+        (1.0, 2.0),
+        (duration, duration),
+    ]

@@ -62,7 +62,7 @@ def _essentials(transcript: Transcript) -> list[tuple[float | None, float | None
     return [(s.start_s, s.end_s, s.speaker, s.text) for s in transcript.segments]
 
 
-@pytest.mark.parametrize("fmt", ["vtt", "srt"])
+@pytest.mark.parametrize("fmt", ["vtt", "srt", "txt"])
 def test_export_then_import_gives_the_same_segments(tmp_path: Path, fmt: str) -> None:
     original = _meeting()
     path = export(original, fmt, tmp_path / f"reunion.{fmt}")  # type: ignore[arg-type]
@@ -107,7 +107,7 @@ def test_untimed_transcript_cannot_be_exported_as_subtitles(tmp_path: Path) -> N
 
 def test_incomplete_transcript_is_never_exported(tmp_path: Path) -> None:
     partial = _meeting().model_copy(update={"complete": False})
-    formats: list[ExportFormat] = ["vtt", "srt", "md", "json"]
+    formats: list[ExportFormat] = ["vtt", "srt", "txt", "md", "json"]
     for fmt in formats:
         with pytest.raises(InputError, match="incomplète"):
             export(partial, fmt, tmp_path / f"x.{fmt}")
@@ -139,3 +139,15 @@ def test_load_names_the_damaged_field(tmp_path: Path) -> None:
         load_transcript(path)
     assert "t.json" in caught.value.message
     assert "segments.1" in caught.value.message
+
+
+def test_trace_summary_records_audio_engine_and_hash_without_text() -> None:
+    meeting = _meeting()
+    summary = meeting.trace_summary()
+    assert summary["audio_sha256"] == "ab" * 32
+    assert summary["audio_duration_s"] == 3731.0
+    assert summary["audio_sample_rate"] == 16000
+    assert summary["model"] == "large-v3"
+    assert summary["transcript_sha256"] == meeting.sha256()
+    assert summary["segments"] == 4 and summary["speakers"] == 2
+    assert not any("Bonjour" in str(value) for value in summary.values())

@@ -151,3 +151,23 @@ def test_mixed_timed_and_untimed_text_is_refused(tmp_path: Path) -> None:
     text = "[00:00:05] Marie : Bonjour.\n\nJean : Merci.\n"
     with pytest.raises(InputError, match="paragraphe 2"):
         import_transcript(_write(tmp_path, "notes.txt", text))
+
+
+def test_french_prose_with_a_colon_is_not_read_as_a_speaker(tmp_path: Path) -> None:
+    text = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nPremier point : le budget.\n\n"
+        "00:00:02.000 --> 00:00:03.000\nIl a dit : non.\n\n"
+        "00:00:03.000 --> 00:00:04.000\nJean-Pierre de La Tour : Oui.\n"
+    )
+    segments = import_transcript(_write(tmp_path, "a.vtt", text)).segments
+    assert [(s.speaker, s.text) for s in segments] == [
+        (None, "Premier point : le budget."),
+        (None, "Il a dit : non."),
+        ("Jean-Pierre de La Tour", "Oui."),
+    ]
+
+
+def test_cue_right_under_the_header_is_read(tmp_path: Path) -> None:
+    text = "WEBVTT\nKind: captions\n00:00:01.000 --> 00:00:02.000\nBonjour.\n"
+    (segment,) = import_transcript(_write(tmp_path, "a.vtt", text)).segments
+    assert (segment.start_s, segment.text) == (1.0, "Bonjour.")

