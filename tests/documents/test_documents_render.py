@@ -84,7 +84,7 @@ def test_html_is_a_self_contained_accessible_page(
     assert '<th scope="col"' in html
     assert 'src="data:image/png;base64,' in html and 'alt="Taille des thèmes"' in html
     assert "@media print" in html and "size: A4" in html
-    assert '<nav class="doc-toc" aria-labelledby="sommaire">' in html
+    assert '<nav class="doc-toc" aria-labelledby="doc-sommaire">' in html
 
 
 def test_markdown_output_copies_figures_beside_it(

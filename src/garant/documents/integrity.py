@@ -54,7 +54,7 @@ HTML_META = "garant-content-sha256"
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _SIDECAR_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *]?(.+)$")
 _MARKER_LINE = re.compile(r"^<!-- garant:integrity content-sha256=([0-9a-f]{64}) -->$", re.M)
-_HTML_META = re.compile(r'<meta name="garant-content-sha256" content="([0-9a-f]{64})"')
+_HTML_META = re.compile(r'<meta\s+name="garant-content-sha256"\s+content="([0-9a-f]{64})"')
 _PDF_KEYWORD = re.compile(rb"garant-content-sha256=([0-9a-f]{64})")
 _FIGURE = re.compile(r'!\[[^\]]*\]\((figures/[A-Za-z0-9._-]+\.png) "sha256:([0-9a-f]{64})"\)')
 
