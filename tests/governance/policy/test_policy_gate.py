@@ -13,7 +13,9 @@ from garant.governance.policy import (
     PolicyStatus,
     RunRequest,
     classify_hosting,
+    evaluate_review,
     evaluate_run_request,
+    may_reidentify,
 )
 from garant.i18n import set_language
 
@@ -249,3 +251,45 @@ def test_refusal_message_follows_the_current_language(collectivite: Policy) -> N
 )
 def test_classify_hosting_from_registry_facts(kwargs: dict[str, object], expected: Hosting) -> None:
     assert classify_hosting(**kwargs) is expected  # type: ignore[arg-type]
+
+
+def test_review_by_the_operator_is_refused_under_four_eyes(collectivite: Policy) -> None:
+    decision = evaluate_review(
+        collectivite,
+        reviewer="cmartin",
+        reviewer_roles=frozenset({"referent_ia"}),
+        operator="cmartin",
+    )
+    assert decision.rules == ("human_review.distinct_from_operator",)
+    other = evaluate_review(
+        collectivite,
+        reviewer="adurand",
+        reviewer_roles=frozenset({"referent_ia"}),
+        operator="cmartin",
+    )
+    assert other.allowed
+
+
+def test_review_by_a_role_not_allowed_is_refused(collectivite: Policy) -> None:
+    decision = evaluate_review(
+        collectivite, reviewer="adurand", reviewer_roles=frozenset({"agent"}), operator="cmartin"
+    )
+    assert decision.rules == ("human_review.reviewer_roles",)
+
+
+def test_inquiry_officer_reviews_their_own_run(enquete: Policy) -> None:
+    decision = evaluate_review(
+        enquete,
+        reviewer="jlefebvre",
+        reviewer_roles=frozenset({"commissaire_enqueteur"}),
+        operator="jlefebvre",
+    )
+    assert decision.allowed
+
+
+def test_reidentification_is_reserved_to_the_listed_roles(
+    collectivite: Policy, enquete: Policy
+) -> None:
+    assert may_reidentify(collectivite, frozenset({"dpo"}))
+    assert not may_reidentify(collectivite, frozenset({"agent"}))
+    assert may_reidentify(enquete, frozenset({"commissaire_enqueteur"}))

@@ -20,7 +20,9 @@ from garant.governance.policy.gate import (
     Refusal,
     RunRequest,
     classify_hosting,
+    evaluate_review,
     evaluate_run_request,
+    may_reidentify,
 )
 from garant.governance.policy.loading import (
     STARTER_PACKS,
@@ -81,9 +83,11 @@ __all__ = [
     "check_transition",
     "classify_hosting",
     "diff_policies",
+    "evaluate_review",
     "evaluate_run_request",
     "hosting_label",
     "load_policy",
+    "may_reidentify",
     "parse_policy",
     "policy_warnings",
     "purpose_label",

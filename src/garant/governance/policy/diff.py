@@ -169,6 +169,10 @@ _SIMPLE_TITLES: dict[str, tuple[str, str]] = {
         "Rôles habilités à lancer des analyses",
         "Roles allowed to run analyses",
     ),
+    "roles.reidentify": (
+        "Rôles habilités à ré-identifier les pseudonymes",
+        "Roles allowed to re-identify pseudonyms",
+    ),
     "roles.approve_policy": (
         "Rôles habilités à approuver la politique",
         "Roles allowed to approve the policy",
@@ -238,6 +242,7 @@ def _flatten(policy: Policy) -> dict[str, Value]:
     for kind, roles in policy.roles.run_by_kind.items():
         rules[f"roles.run_by_kind.{kind}"] = frozenset(r.value for r in roles)
     rules["roles.approve_policy"] = frozenset(r.value for r in policy.roles.approve_policy)
+    rules["roles.reidentify"] = frozenset(r.value for r in policy.roles.reidentify)
     return rules
 
 

@@ -216,4 +216,11 @@ def render_policy(policy: Policy) -> str:
             roles=", ".join(label(r.value) for r in policy.roles.approve_policy),
         )
     )
+    out.append(
+        tr(
+            "Ré-identifier les pseudonymes : {roles}",
+            "Re-identify pseudonyms: {roles}",
+            roles=", ".join(label(r.value) for r in policy.roles.reidentify),
+        )
+    )
     return "\n".join(out)

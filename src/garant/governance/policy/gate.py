@@ -32,7 +32,9 @@ __all__ = [
     "Refusal",
     "RunRequest",
     "classify_hosting",
+    "evaluate_review",
     "evaluate_run_request",
+    "may_reidentify",
 ]
 
 EU_COUNTRY_CODES = frozenset(
@@ -419,3 +421,47 @@ def evaluate_run_request(policy: Policy, request: RunRequest) -> GateDecision:
         pseudonymisation_required=bool(pseudonymising),
         pseudonymisation_rules=tuple(pseudonymising),
     )
+
+
+def evaluate_review(
+    policy: Policy, *, reviewer: str, reviewer_roles: frozenset[str], operator: str
+) -> GateDecision:
+    """May ``reviewer`` approve or reject the output of a run launched by ``operator``?
+
+    Rules: ``human_review.reviewer_roles`` (the reviewer holds an allowed role) and
+    ``human_review.distinct_from_operator`` (four eyes, unless the policy lifts it — a
+    commissaire enquêteur works alone).
+    """
+    refusals: list[Refusal] = []
+    allowed_roles = policy.human_review.reviewer_roles
+    if not {role.value for role in allowed_roles} & set(reviewer_roles):
+        refusals.append(
+            _refusal(
+                "human_review.reviewer_roles",
+                "Règle human_review.reviewer_roles : {who} n'a aucun des rôles habilités à "
+                "relire ({roles}).",
+                "Rule human_review.reviewer_roles: {who} holds none of the roles allowed to "
+                "review ({roles}).",
+                who=reviewer,
+                roles=lambda: ", ".join(label(r.value) for r in allowed_roles),
+            )
+        )
+    if policy.human_review.distinct_from_operator and reviewer == operator:
+        refusals.append(
+            _refusal(
+                "human_review.distinct_from_operator",
+                "Règle human_review.distinct_from_operator : {who} a lancé l'analyse et ne peut "
+                "pas la relire soi-même.",
+                "Rule human_review.distinct_from_operator: {who} ran the analysis and cannot "
+                "review it themselves.",
+                who=reviewer,
+            )
+        )
+    return GateDecision(
+        policy_id=policy.id, policy_version=policy.version, refusals=tuple(refusals)
+    )
+
+
+def may_reidentify(policy: Policy, roles: frozenset[str]) -> bool:
+    """Whether a person holding ``roles`` may re-identify pseudonyms (``roles.reidentify``)."""
+    return bool({role.value for role in policy.roles.reidentify} & set(roles))

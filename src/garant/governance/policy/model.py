@@ -297,6 +297,10 @@ class Roles(_Strict):
     run_by_kind: dict[Slug, list[RoleName]] = Field(default_factory=dict)
     """Stricter role lists for some analysis kinds (e.g. only the referent runs a sortition)."""
     approve_policy: list[RoleName] = Field(min_length=1)
+    reidentify: list[RoleName] = Field(
+        default_factory=lambda: [RoleName.REFERENT_IA, RoleName.DPO], min_length=1
+    )
+    """Who may re-identify pseudonymised outputs locally (the mapping never leaves the machine)."""
 
     @field_validator("run_by_kind")
     @classmethod
