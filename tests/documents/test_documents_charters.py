@@ -58,7 +58,7 @@ def test_empty_policy_sections_say_so_instead_of_leaving_blanks() -> None:
 
 
 def test_english_charter_uses_english_titles_and_dates() -> None:
-    context = example_charter_context().model_copy(update={"language": "en"})
+    context = example_charter_context("en")
     document = build_charter_document("internal", context, generated_at=FIXED_AT)
     assert document.title == "Internal guide to the use of artificial intelligence"
     assert document.language == "en"

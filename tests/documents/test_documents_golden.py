@@ -31,7 +31,7 @@ def _compare(produced: Path, golden_name: str) -> None:
 def test_charter_output_matches_golden_file(
     tmp_path: Path, kind: str, language: str, fmt: str
 ) -> None:
-    context = example_charter_context().model_copy(update={"language": language})
+    context = example_charter_context(language)  # type: ignore[arg-type]
     out = tmp_path / f"{kind}.{fmt}"
     render_charter(kind, context, fmt, out, generated_at=FIXED_AT)  # type: ignore[arg-type]
     _compare(out, f"charter-{kind}.{language}.{fmt}")

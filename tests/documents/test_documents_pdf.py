@@ -89,7 +89,7 @@ def test_pdf_embeds_figures_as_images(tmp_path: Path, sample_document: Document)
 
 
 def test_english_charter_pdf_uses_english_labels(tmp_path: Path) -> None:
-    context = example_charter_context().model_copy(update={"language": "en"})
+    context = example_charter_context("en")
     out = tmp_path / "charter.pdf"
     render_charter("external", context, "pdf", out, generated_at=FIXED_AT)
     pages = _pages(out)
