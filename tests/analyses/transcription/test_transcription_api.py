@@ -114,3 +114,39 @@ def test_engine_times_past_the_chunk_end_are_kept_inside_the_recording(french_wa
         (1.0, 2.0),
         (duration, duration),
     ]
+
+
+def test_real_gateway_against_a_local_openai_compatible_server(
+    french_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end through litellm: what reaches the server and what comes back."""
+    fake_openai = pytest.importorskip("fake_openai", reason="tests/support not on the path")
+    gateway_module = pytest.importorskip("garant.llm.gateway")
+    from garant.settings import ModelAlias
+
+    server = fake_openai.FakeOpenAIServer().start()
+    try:
+        monkeypatch.setenv("GARANT_TEST_STT_KEY", "sk-test-transcription")
+        alias = ModelAlias(
+            model="openai/whisper-local",
+            provider_label="Serveur de transcription de test",
+            api_base=server.base_url,
+            api_key_env="GARANT_TEST_STT_KEY",
+            timeout_s=10.0,
+            max_retries=0,
+        )
+        gateway = gateway_module.Gateway({"stt": alias})
+        transcript = transcribe(french_wav, "api", gateway=gateway, alias="stt", language="fr")
+        (request,) = server.requests
+    finally:
+        server.stop()
+    assert request.path == "/v1/audio/transcriptions"
+    assert request.form["model"] == "whisper-local"
+    assert request.form["language"] == "fr"
+    assert request.files["file"] == ("conseil.wav", french_wav.read_bytes())
+    assert [(s.start_s, s.end_s, s.text) for s in transcript.segments] == [
+        (0.0, 2.5, "Bonjour à toutes et à tous."),
+        (2.5, 5.0, "La séance est ouverte."),
+    ]
+    assert transcript.engine.provider == "Serveur de transcription de test"
+    assert transcript.engine.model == "stt → openai/whisper-local"
