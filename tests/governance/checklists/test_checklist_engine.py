@@ -21,6 +21,7 @@ from garant.governance.checklists import (
     assessment_to_dict,
     load_catalogue,
     profile_from_mapping,
+    profile_from_registry,
     profile_to_mapping,
     render_assessment,
 )
@@ -218,3 +219,18 @@ def test_assessment_exports_to_json_ready_data() -> None:
     assert data["ai_act"]["risk_class"] == "minimal"
     assert data["assessed_on"] == "2026-11-23"
     assert {item["id"] for item in data["items"]} >= {"RIA-4", "RGPD-30"}
+
+
+def test_profile_from_registry_merges_use_columns_and_answers() -> None:
+    profile = profile_from_registry(
+        use_key="assistant",
+        purpose="Répondre aux habitants",
+        stage="collection",
+        data_categories=["personal"],
+        hosting="hosted_eu",
+        answers={"interacts_with_public": True, "generative": True, "use_key": "ignoré"},
+    )
+    assert profile.use_key == "assistant"
+    assert profile.hosting is Hosting.HOSTED_EU
+    assert profile.data_categories == frozenset({DataCategory.PERSONAL})
+    assert assess(profile, [], TODAY).ai_act.transparency_duties == ("50(1)",)

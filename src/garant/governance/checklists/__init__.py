@@ -49,6 +49,7 @@ from garant.governance.checklists.profile import (
     ProfileQuestion,
     UseProfile,
     profile_from_mapping,
+    profile_from_registry,
     profile_to_mapping,
 )
 
@@ -90,6 +91,7 @@ __all__ = [
     "parse_items",
     "profile_facts",
     "profile_from_mapping",
+    "profile_from_registry",
     "profile_to_mapping",
     "render_assessment",
     "sha256_of_file",

@@ -26,6 +26,7 @@ __all__ = [
     "ProfileQuestion",
     "UseProfile",
     "profile_from_mapping",
+    "profile_from_registry",
     "profile_to_mapping",
 ]
 
@@ -425,3 +426,30 @@ def profile_to_mapping(profile: UseProfile) -> dict[str, Any]:
             value = str(value)
         result[spec.name] = value
     return result
+
+
+def profile_from_registry(
+    *,
+    use_key: str,
+    purpose: str,
+    stage: str,
+    data_categories: list[str] | frozenset[str],
+    hosting: Hosting | str,
+    answers: Mapping[str, Any] | None = None,
+) -> UseProfile:
+    """A profile from a registered use's columns plus the stored profile answers.
+
+    The registry gives the key, purpose, stage, data categories and the tool's hosting (see
+    :func:`garant.governance.policy.classify_hosting`); ``answers`` holds the replies to
+    :data:`PROFILE_QUESTIONS` (e.g. ``{"interacts_with_public": True}``). Registry values win
+    over answers with the same name.
+    """
+    values: dict[str, Any] = dict(answers or {})
+    values.update(
+        use_key=use_key,
+        purpose=purpose,
+        stage=stage,
+        data_categories=list(data_categories),
+        hosting=str(hosting),
+    )
+    return profile_from_mapping(values)
