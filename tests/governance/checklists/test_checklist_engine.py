@@ -234,3 +234,11 @@ def test_profile_from_registry_merges_use_columns_and_answers() -> None:
     assert profile.hosting is Hosting.HOSTED_EU
     assert profile.data_categories == frozenset({DataCategory.PERSONAL})
     assert assess(profile, [], TODAY).ai_act.transparency_duties == ("50(1)",)
+
+
+def test_profiling_that_grounds_individual_decisions_is_a_mandatory_dpia_case() -> None:
+    profile = replace(BASE, profiling=True, individual_decisions=True, ai_system=False)
+    dpia = assess(profile, [], TODAY).dpia
+    assert dpia.mandatory_cases == ("35(3)(a)",)
+    assert dpia.criteria == (1,)
+    assert dpia.required  # a mandatory case needs no second criterion

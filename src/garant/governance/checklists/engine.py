@@ -373,7 +373,9 @@ def dpia_assessment(profile: UseProfile) -> DpiaAssessment:
     }
     criteria = tuple(number for number, flag in met.items() if flag)
     mandatory: list[str] = []
-    if (profile.evaluation_scoring or profile.profiling) and profile.solely_automated_decisions:
+    # (a) systematic and extensive evaluation (incl. profiling) on which decisions about
+    # persons are based; (b) large-scale special categories; (c) large-scale monitoring.
+    if (profile.evaluation_scoring or profile.profiling) and profile.individual_decisions:
         mandatory.append("35(3)(a)")
     if profile.special_data and profile.large_scale:
         mandatory.append("35(3)(b)")
