@@ -63,9 +63,9 @@ def _essentials(transcript: Transcript) -> list[tuple[float | None, float | None
 
 
 @pytest.mark.parametrize("fmt", ["vtt", "srt", "txt"])
-def test_export_then_import_gives_the_same_segments(tmp_path: Path, fmt: str) -> None:
+def test_export_then_import_gives_the_same_segments(tmp_path: Path, fmt: ExportFormat) -> None:
     original = _meeting()
-    path = export(original, fmt, tmp_path / f"reunion.{fmt}")  # type: ignore[arg-type]
+    path = export(original, fmt, tmp_path / f"reunion.{fmt}")
     assert _essentials(import_transcript(path)) == _essentials(original)
 
 
