@@ -340,7 +340,7 @@ class _Converter:
             if tag in ("table", "pre", "blockquote") and out and isinstance(out[-1], Paragraph):
                 out[-1].keepWithNext = 1  # an introducing sentence stays with what it introduces
             if tag in _HEADINGS:
-                out.append(self.heading(child, _HEADINGS[tag]))
+                out.extend(self.heading(child, _HEADINGS[tag]))
             elif tag == "p":
                 out.extend(self.paragraph(child, style))
             elif tag in ("ul", "ol"):
@@ -358,7 +358,12 @@ class _Converter:
         flush()
         return out
 
-    def heading(self, node: HtmlNode, level: int) -> Any:
+    def heading(self, node: HtmlNode, level: int) -> list[Any]:
+        """The heading, after a conditional page break: a heading never ends a page alone
+        (reportlab's keepWithNext does not hold a heading to a following list)."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak
+
         relative = max(0, level - self.heading_base)
         toc_level = min(relative, self.last_toc_level + 1, 3)
         self.last_toc_level = toc_level
@@ -367,7 +372,7 @@ class _Converter:
         heading.garant_key = node.attrs.get("id", "") or f"h-{id(node)}"
         heading.garant_level = toc_level
         heading.garant_text = self.plain(node.text().strip())
-        return heading
+        return [CondPageBreak((40, 30, 22, 18)[min(relative, 3)] * mm), heading]
 
     def paragraph(self, node: HtmlNode, style: str = "body") -> list[Any]:
         from reportlab.platypus import Paragraph
