@@ -106,14 +106,19 @@ class LedgerHead:
     entry_hash: str
 
 
-def write_head(engine: Engine, anchor: Path) -> LedgerHead | None:
-    """Record the latest committed entry in the anchor file (call after each commit)."""
-    with Session(engine) as session:
-        last = _last_entry(session)
+def write_head(engine: Engine, anchor: Path, last: LedgerEntry | None = None) -> LedgerHead | None:
+    """Record the latest committed entry in the anchor file (call after each commit).
+
+    Pass ``last`` when the caller just committed it, to save a query.
+    """
+    if last is None:
+        with Session(engine) as session:
+            last = _last_entry(session)
     if last is None:
         return None
     head = LedgerHead(last.seq, last.entry_hash)
-    atomic_write_text(anchor, canonical_json({"seq": head.seq, "entry_hash": head.entry_hash}))
+    text = canonical_json({"seq": head.seq, "entry_hash": head.entry_hash})
+    atomic_write_text(anchor, text, durable=False)
     return head
 
 

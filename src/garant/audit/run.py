@@ -19,7 +19,7 @@ from __future__ import annotations
 import secrets
 import shutil
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,6 +122,7 @@ class AuditedRun:
     _pseudonymiser: Any = None
     _mapping: Any = None
     _templates_logged: set[str] = field(default_factory=set)
+    _root_span: ExitStack = field(default_factory=ExitStack)
     _impact_sources: set[str] = field(default_factory=set)
     _last_completion: Completion | TranscriptionResult | None = None
 
@@ -333,10 +334,9 @@ class AuditedRun:
         self.tracker.log_metrics({f"analysis.{k}": v for k, v in metrics.items()})
 
     def _ledger(self, event: LedgerEvent, payload: dict[str, Any]) -> None:
-        engine = self.workspace.engine
-        with unit_of_work(engine) as session:
+        """One committed ledger entry per event; the anchor moves at the run's end."""
+        with unit_of_work(self.workspace.engine) as session:
             append_event(session, event, payload, self.id)
-        write_head(engine, ledger_anchor(self.workspace))
 
 
 def _as_bytes(content: str | bytes | Path) -> bytes:
@@ -511,6 +511,12 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
         "garant.offline": str(facts.hosting in ("offline", "local", "none")).lower(),
     }
     mlflow_run_id = run.tracker.start(f"{run.kind}-{run.id}", tags)
+    # One trace per run: model calls are child spans, exported once when the run closes.
+    run._root_span.enter_context(
+        run.tracker.span(
+            f"{run.kind}-{run.id}", "CHAIN", {"run_id": run.id, "use": tags["garant.use"]}
+        )
+    )
     alias = facts.alias
     run.tracker.log_params(
         {
@@ -594,6 +600,7 @@ def _keep_mapping(run: AuditedRun) -> None:
 
 def _record_finish(run: AuditedRun) -> None:
     _keep_mapping(run)
+    run._root_span.close()
     info = _finish_row(run, "finished")
     duration = (utc_now() - info["started_at"]).total_seconds()
     manifest = {
@@ -604,16 +611,21 @@ def _record_finish(run: AuditedRun) -> None:
         "disclosures": {name: run.disclosure(name).as_dict() for name in run.outputs},
     }
     atomic_write_text(run.outputs_dir / "run.json", _json(manifest))
-    run.tracker.log_metrics(_metrics(run, duration))
-    if run._impact_sources:
-        run.tracker.log_params({"impact_source": " ; ".join(sorted(run._impact_sources))})
     run.tracker.log_dict(manifest, "run.json")
-    run.tracker.set_tags({"garant.status": "finished", "garant.ai_involvement": run.ai_involvement})
-    run.tracker.end("FINISHED")
+    run.tracker.finish(
+        "FINISHED",
+        metrics=_metrics(run, duration),
+        params={"impact_source": " ; ".join(sorted(run._impact_sources))}
+        if run._impact_sources
+        else {},
+        tags={"garant.status": "finished", "garant.ai_involvement": run.ai_involvement},
+    )
 
 
 def _record_failure(run: AuditedRun, error: BaseException) -> None:
     message = f"{type(error).__name__}: {error}"
+    with suppress(Exception):
+        run._root_span.close()
     for record in run.outputs.values():
         record.path.unlink(missing_ok=True)
     run.outputs.clear()
@@ -625,11 +637,10 @@ def _record_failure(run: AuditedRun, error: BaseException) -> None:
         _json({"run_id": run.id, "status": "failed", "error": message}),
     )
     _finish_row(run, "failed", message)
-    try:
-        run.tracker.set_tags({"garant.status": "failed", "garant.error": message[:5000]})
-        run.tracker.end("FAILED")
-    except Exception:
-        pass
+    with suppress(Exception):
+        run.tracker.finish(
+            "FAILED", tags={"garant.status": "failed", "garant.error": message[:5000]}
+        )
 
 
 def _json(value: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,6 +37,7 @@ class MlflowTracker:
         self.experiment = experiment
         self.artifacts_dir = artifacts_dir
         self._experiment_id: str | None = None
+        self._artifacts: Any = None
 
     @property
     def mlflow(self) -> Any:
@@ -43,6 +45,7 @@ class MlflowTracker:
         import mlflow
 
         logging.getLogger("mlflow").setLevel(logging.WARNING)
+        _fast_sqlite_commits()
 
         if mlflow.get_tracking_uri() != self.tracking_uri:
             mlflow.set_tracking_uri(self.tracking_uri)
@@ -72,6 +75,10 @@ class MlflowTracker:
         run = self.mlflow.start_run(
             experiment_id=self.experiment_id(), run_name=run_name, tags=tags
         )
+        from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
+
+        # One repository per run: MLflow's fluent calls look the run up again for every file.
+        self._artifacts = get_artifact_repository(run.info.artifact_uri)
         return str(run.info.run_id)
 
     def log_params(self, params: dict[str, Any]) -> None:
@@ -88,13 +95,25 @@ class MlflowTracker:
         self.mlflow.set_tags(tags)
 
     def log_text(self, text: str, artifact_file: str) -> None:
-        self.mlflow.log_text(text, artifact_file)
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            local = Path(folder) / Path(artifact_file).name
+            local.write_text(text, encoding="utf-8")
+            self.log_artifact(
+                local, str(Path(artifact_file).parent) if "/" in artifact_file else None
+            )
 
     def log_dict(self, data: dict[str, Any], artifact_file: str) -> None:
-        self.mlflow.log_dict(data, artifact_file)
+        import json
+
+        self.log_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), artifact_file)
 
     def log_artifact(self, path: Path, artifact_dir: str | None = None) -> None:
-        self.mlflow.log_artifact(str(path), artifact_dir)
+        if self._artifacts is None:
+            self.mlflow.log_artifact(str(path), artifact_dir)
+        else:
+            self._artifacts.log_artifact(str(path), artifact_dir)
 
     @contextmanager
     def span(self, name: str, span_type: str, inputs: dict[str, Any]) -> Iterator[Any]:
@@ -106,6 +125,32 @@ class MlflowTracker:
     def end(self, status: str) -> None:
         self.mlflow.end_run(status=status)
 
+    def finish(
+        self,
+        status: str,
+        *,
+        metrics: dict[str, float | None] | None = None,
+        params: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> None:
+        """Log the closing metrics, params and tags in one batch, then end the run."""
+        mlflow = self.mlflow
+        from mlflow.entities import Metric, Param, RunTag
+
+        run = mlflow.active_run()
+        if run is None:
+            return
+        now = int(time.time() * 1000)
+        self.client().log_batch(
+            run.info.run_id,
+            metrics=[
+                Metric(k, float(v), now, 0) for k, v in (metrics or {}).items() if v is not None
+            ],
+            params=[Param(k, _param(v)) for k, v in (params or {}).items() if v is not None],
+            tags=[RunTag(k, v) for k, v in (tags or {}).items()],
+        )
+        mlflow.end_run(status=status)
+
     def flush(self) -> None:
         """Wait for traces still being exported (call before reading them or exiting)."""
         mlflow = self.mlflow
@@ -115,6 +160,32 @@ class MlflowTracker:
 
     def client(self) -> Any:
         return self.mlflow.MlflowClient(tracking_uri=self.tracking_uri)
+
+
+_SQLITE_TUNED = False
+
+
+def _fast_sqlite_commits() -> None:
+    """Write-ahead log and ``synchronous=NORMAL`` for the MLflow SQLite store too (ADR 0001).
+
+    MLflow builds its own engine; a listener on SQLAlchemy's Engine class reaches it. Every
+    SQLite file this process opens is garant's own (the registry and the MLflow store).
+    """
+    global _SQLITE_TUNED
+    if _SQLITE_TUNED:
+        return
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+    event.listen(Engine, "connect", configure)
+    _SQLITE_TUNED = True
 
 
 def _param(value: Any) -> str:

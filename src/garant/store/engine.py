@@ -20,9 +20,17 @@ __all__ = ["create_store_engine", "migrate", "unit_of_work"]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys on; write-ahead log with ``synchronous=NORMAL`` (see docs/adr-0001).
+
+    Each transaction stays atomic and the file cannot be corrupted; only the very last
+    transactions before a power cut may be lost. This keeps a ledger entry under a millisecond
+    instead of two fsyncs per commit.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -30,7 +38,7 @@ def create_store_engine(url: str) -> Engine:
     """Create an engine for ``url`` (SQLite with foreign keys enforced, or PostgreSQL)."""
     if url.startswith("sqlite"):
         engine = sa_create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _configure_sqlite)
         return engine
     return sa_create_engine(url, pool_pre_ping=True)
 

@@ -1,0 +1,112 @@
+"""Overhead of the audit trail on the offline provider, in one process.
+
+Baseline: 200 bare gateway calls (``Gateway.complete`` on the offline provider).
+Measured: (a) 200 calls inside ONE audited run (per-call overhead: span, ledger entry);
+          (b) 200 whole audited runs of one call each (per-run overhead: gate, MLflow run,
+              ledger, output, manifest).
+Prints medians, the overhead per call/run and the ratio to the bare call.
+Goals (issue 3): ≤ 5 ms median overhead per model call inside a run; ≤ 50 ms per whole run.
+
+    .venv/bin/python benchmarks/audit_overhead.py [--calls 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from garant.audit.run import audited_run, tracker_for  # noqa: E402
+from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput  # noqa: E402
+from garant.governance.people import add_person, assign_role  # noqa: E402
+from garant.governance.tools import add_tool  # noqa: E402
+from garant.governance.uses import add_use  # noqa: E402
+from garant.llm import ChatMessage, Gateway  # noqa: E402
+from garant.store.engine import unit_of_work  # noqa: E402
+from garant.workspace import Workspace, init_workspace  # noqa: E402
+
+PROMPT = [
+    ChatMessage(
+        "user",
+        "Le parc doit rester ouvert le soir. Les habitants veulent plus de bancs. "
+        "La piste cyclable de l'avenue est dangereuse au carrefour. Le marché du samedi est apprécié.",
+    )
+]
+
+
+def _workspace(root: Path) -> Workspace:
+    workspace = init_workspace(root, "Banc d'essai", "collectivite")
+    with unit_of_work(workspace.engine) as session:
+        add_person(session, PersonInput(full_name="Claire Martin"), "bench")
+        assign_role(session, RoleInput(person="claire-martin", role="referent_ia", start_date="2025-01-01"), "bench")
+        add_tool(session, ToolInput(name="garant hors ligne", access_mode="local", status="approved",
+                                    model_alias="hors-ligne", hosting_region="local"), "bench")
+        add_use(session, UseInput(title="Banc", purpose="mesure", stage="analysis", tools=["garant-hors-ligne"],
+                                  data_categories=["none"], status="approved", key="banc"), "bench")
+    tracker_for(workspace).experiment_id()  # store creation is a one-time cost, not measured
+    return workspace
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def bare_calls(gateway: Gateway, count: int) -> list[float]:
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        gateway.complete("hors-ligne", PROMPT)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def calls_in_one_run(workspace: Workspace, gateway: Gateway, count: int) -> list[float]:
+    samples = []
+    with audited_run(workspace, use="banc", kind="bench", operator="claire-martin",
+                     model_alias="hors-ligne", gateway=gateway) as run:
+        for _ in range(count):
+            start = time.perf_counter()
+            run.complete(PROMPT)
+            samples.append(time.perf_counter() - start)
+    return samples
+
+
+def whole_runs(workspace: Workspace, gateway: Gateway, count: int) -> list[float]:
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        with audited_run(workspace, use="banc", kind="bench", operator="claire-martin",
+                         model_alias="hors-ligne", gateway=gateway) as run:
+            answer = run.complete(PROMPT)
+            run.add_output("reponse.md", answer.text)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=200)
+    count = parser.parse_args().calls
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = _workspace(Path(folder) / "ws")
+        gateway = Gateway.from_settings(workspace.settings)
+        whole_runs(workspace, gateway, 3)  # warm-up: imports of mlflow etc.
+        bare = _median_ms(bare_calls(gateway, count))
+        in_run = _median_ms(calls_in_one_run(workspace, gateway, count))
+        runs = _median_ms(whole_runs(workspace, gateway, count))
+        tracker_for(workspace).flush()
+        workspace.close()
+    print(f"bare gateway call (offline)      median {bare:8.3f} ms   (baseline)")
+    print(f"call inside an audited run       median {in_run:8.3f} ms   overhead {in_run - bare:7.3f} ms"
+          f"   ratio {in_run / bare:7.1f}×   goal ≤ 5 ms")
+    print(f"whole audited run (1 call)       median {runs:8.3f} ms   overhead {runs - bare:7.3f} ms"
+          f"   ratio {runs / bare:7.1f}×   goal ≤ 50 ms")
+
+
+if __name__ == "__main__":
+    main()
