@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -170,3 +170,32 @@ def test_control_characters_are_removed_so_every_format_stays_valid(tmp_path: Pa
     assert document.body == "Texte avec contrôles.\n" and document.title == "Titre"
     for fmt in ("md", "html", "pdf"):
         render(document, fmt, tmp_path / f"r.{fmt}")
+
+
+def test_build_document_renders_a_report_template_with_workspace_override(tmp_path: Path) -> None:
+    from garant.documents import build_document
+
+    builtin = tmp_path / "pkg"
+    builtin.mkdir()
+    (builtin / "rapport.md.j2").write_text(
+        "## Résultat\n\n{{ n }} personnes tirées au sort le {{ jour | date }}.\n", encoding="utf-8"
+    )
+    document = build_document(
+        "rapport.md.j2",
+        {"n": 30, "jour": date(2026, 11, 23)},
+        title="Tirage au sort",
+        organisation="Agence",
+        metadata=DocumentMetadata(generated_at=FIXED_AT),
+        template_dirs=[builtin],
+    )
+    assert document.body == "## Résultat\n\n30 personnes tirées au sort le 23/11/2026.\n"
+    english = build_document(
+        "rapport.md.j2",
+        {"n": 30, "jour": date(2026, 11, 23)},
+        title="Draw",
+        organisation="Agency",
+        metadata=DocumentMetadata(generated_at=FIXED_AT),
+        language="en",
+        template_dirs=[builtin],
+    )
+    assert "tirées au sort le 2026-11-23." in english.body  # the date filter follows `language`

@@ -41,6 +41,7 @@ from garant.documents.model import (
 )
 from garant.documents.rendering import (
     FORMATS,
+    build_document,
     check_format,
     render,
     render_formats,
@@ -68,6 +69,7 @@ __all__ = [
     "TrainingOffer",
     "VerificationResult",
     "build_charter_document",
+    "build_document",
     "canonical_text",
     "charter_template_name",
     "check_format",

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import get_args
+from typing import Any, Literal, get_args
 
 from jinja2 import Environment
 
-from garant.documents.environment import make_environment
+from garant.documents.environment import make_environment, render_template
 from garant.documents.integrity import write_sidecar
-from garant.documents.model import Document, DocumentFormat, RenderedDocument
+from garant.documents.model import (
+    Document,
+    DocumentFormat,
+    DocumentImage,
+    DocumentMetadata,
+    RenderedDocument,
+)
 from garant.documents.source import FIGURES_DIR, PreparedDocument, prepare
 from garant.errors import InputError
 from garant.i18n import tr
 from garant.util.files import atomic_write_bytes, sha256_bytes, sha256_file
 
-__all__ = ["FORMATS", "check_format", "render", "render_bytes", "render_formats", "write_checksums"]
+__all__ = [
+    "FORMATS",
+    "build_document",
+    "check_format",
+    "render",
+    "render_bytes",
+    "render_formats",
+    "write_checksums",
+]
 
 FORMATS: tuple[DocumentFormat, ...] = get_args(DocumentFormat)
 
@@ -149,3 +163,35 @@ def write_checksums(rendered: Sequence[RenderedDocument], path: Path) -> Path:
             lines.append(f"{sha256_file(file)}  {relative}")
     atomic_write_bytes(Path(path), ("\n".join(dict.fromkeys(lines)) + "\n").encode("utf-8"))
     return Path(path)
+
+
+def build_document(
+    template: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    organisation: str,
+    metadata: DocumentMetadata,
+    language: Literal["fr", "en"] = "fr",
+    subtitle: str = "",
+    disclosure: str = "",
+    images: Sequence[DocumentImage] = (),
+    template_dirs: Sequence[Path] = (),
+    packages: Sequence[str] = (),
+) -> Document:
+    """A :class:`Document` whose body is the Markdown template ``template`` rendered with
+    ``context`` (plus ``lang``) — how a report module (sortition, synthesis, audit) builds its
+    report from templates shipped in its own package's ``templates/`` folder (``packages``),
+    overridable from the workspace (``template_dirs``)."""
+    environment = make_environment(template_dirs, packages=packages)
+    body = render_template(environment, template, {**context, "lang": language})
+    return Document(
+        title=title,
+        subtitle=subtitle,
+        organisation=organisation,
+        language=language,
+        disclosure=disclosure,
+        metadata=metadata,
+        body=body,
+        images=tuple(images),
+    )
