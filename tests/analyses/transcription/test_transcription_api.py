@@ -150,3 +150,30 @@ def test_real_gateway_against_a_local_openai_compatible_server(
     ]
     assert transcript.engine.provider == "Serveur de transcription de test"
     assert transcript.engine.model == "stt → openai/whisper-local"
+
+
+def test_audited_run_adapter_sends_every_chunk_through_the_run(french_wav: Path) -> None:
+    from garant.analyses.transcription import AuditedRunGateway
+
+    gateway = RecordingGateway()
+    for _ in range(10):
+        gateway.enqueue_transcription([(0.0, 1.0, "x")])
+    seen: list[tuple[Path, str | None, str | None]] = []
+
+    class FakeRun:
+        def transcribe(
+            self, audio: Path, language: str | None = None, alias: str | None = None, **p: object
+        ) -> object:
+            seen.append((audio, language, alias))
+            return gateway.transcribe(alias or "", audio, language)
+
+    transcript = transcribe(
+        french_wav,
+        "api",
+        gateway=AuditedRunGateway(FakeRun()),
+        alias="stt",
+        language="fr",
+        chunk_s=4.0,
+    )
+    assert len(seen) == len(gateway.calls) == len(transcript.segments) >= 2
+    assert all(language == "fr" and alias == "stt" for _, language, alias in seen)

@@ -15,6 +15,7 @@ from .audio import probe_audio
 from .backends import (
     BUNDLED_MODEL,
     ApiBackend,
+    AuditedRunGateway,
     LocalWhisperBackend,
     Progress,
     ProgressCallback,
@@ -41,6 +42,7 @@ __all__ = [
     "BUNDLED_MODEL",
     "ApiBackend",
     "AudioInfo",
+    "AuditedRunGateway",
     "BackendName",
     "EngineInfo",
     "ExportFormat",

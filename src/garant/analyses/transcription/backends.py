@@ -25,6 +25,7 @@ from .model import AudioInfo, EngineInfo, Segment, Transcript
 __all__ = [
     "BUNDLED_MODEL",
     "ApiBackend",
+    "AuditedRunGateway",
     "LocalWhisperBackend",
     "Progress",
     "ProgressCallback",
@@ -403,6 +404,27 @@ class LocalWhisperBackend:
 
 
 # --- api: the model gateway ----------------------------------------------------------------------
+
+
+class RunTranscriber(Protocol):
+    """What ``garant.audit.AuditedRun`` offers: ``transcribe(audio, language, alias)``."""
+
+    def transcribe(
+        self, audio: Path, language: str | None = None, alias: str | None = None, **parameters: Any
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
+class AuditedRunGateway:
+    """Adapts an audited run to the ``ModelGateway.transcribe`` call shape, so each chunk sent to
+    an API goes through the run (policy already checked, span traced, ledger entry written)."""
+
+    run: RunTranscriber
+
+    def transcribe(
+        self, alias: str, audio: Path, language: str | None = None, **parameters: Any
+    ) -> Any:
+        return self.run.transcribe(audio, language, alias, **parameters)
 
 
 @dataclass
