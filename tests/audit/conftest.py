@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from garant.governance.uses import add_use
 from garant.settings import ModelAlias
 from garant.store.engine import unit_of_work
 from garant.workspace import Workspace, open_workspace
+
+TEST_POLICY = Path(__file__).with_name("politique-test.yaml")
 
 FAKE_ALIASES = {
     "hors-ligne": ModelAlias(model="offline/extractive-fr", provider_label="garant hors ligne",
@@ -58,6 +61,7 @@ def populate(workspace: Workspace) -> None:
 def audit_workspace(workspace_root: Path) -> Iterator[Workspace]:
     workspace = open_workspace(workspace_root)
     workspace.settings.models = dict(FAKE_ALIASES)
+    shutil.copy(TEST_POLICY, workspace.policies_dir / "politique.yaml")
     populate(workspace)
     yield workspace
     workspace.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from sqlalchemy import text
@@ -14,6 +15,7 @@ runner = CliRunner()
 
 
 def _registry(root: Path) -> None:
+    shutil.copy(Path(__file__).with_name("politique-test.yaml"), root / "policies" / "politique.yaml")
     for args in (
         ["people", "add", "Claire Martin"],
         ["people", "add", "Paul Lecteur"],
@@ -44,19 +46,21 @@ def test_ask_review_and_verify(workspace_root: Path) -> None:
 
     refused = runner.invoke(app, [*w, "runs", "review", run_id, "--by", "claire-martin", "--decision", "peut-etre"])
     assert refused.exit_code == 2 and "approve | reject" in refused.stderr
-    reviewed = runner.invoke(app, [*w, "runs", "review", run_id, "--by", "claire-martin", "--decision", "approve",
+    own = runner.invoke(app, [*w, "runs", "review", run_id, "--by", "claire-martin", "--decision", "approve"])
+    assert own.exit_code == 2 and "distinct_from_operator" in own.stderr  # four eyes
+    reviewed = runner.invoke(app, [*w, "runs", "review", run_id, "--by", "paul-lecteur", "--decision", "approve",
                                    "--comment", "Relu, conforme"])
     assert reviewed.exit_code == 0, reviewed.stderr
     shown = json.loads(runner.invoke(app, [*w, "runs", "show", run_id, "--json"]).stdout)
     assert shown["run"]["review_state"] == "approved"
     label = shown["disclosures"]["reponse.md"]
-    assert label["reviewer"] == "Claire Martin" and label["art50_case"] == "exempt_reviewed"
+    assert label["reviewer"] == "Paul Lecteur" and label["art50_case"] == "exempt_reviewed"
     assert [e["event"] for e in shown["events"]][-1] == "review"
 
     restored = runner.invoke(app, [*w, "runs", "reidentify", run_id, "reponse.md", "--by", "claire-martin"])
     assert restored.exit_code == 0 and "Kévin Nguyen" in restored.stdout
     denied = runner.invoke(app, [*w, "runs", "reidentify", run_id, "reponse.md", "--by", "paul-lecteur"])
-    assert denied.exit_code == 2 and "ré-identifier" in denied.stderr
+    assert denied.exit_code == 2 and "roles.reidentify" in denied.stderr
 
     verified = runner.invoke(app, [*w, "audit", "verify"])
     assert verified.exit_code == 0 and "aucune altération" in verified.stdout
@@ -67,9 +71,9 @@ def test_refused_ask_exits_2_with_rule_and_is_listed(workspace_root: Path) -> No
     w = ["-w", str(workspace_root)]
     refused = runner.invoke(app, [*w, "ask", "essai", "Bonjour", "--by", "paul-lecteur"])
     assert refused.exit_code == 2
-    assert "aucun rôle autorisé" in refused.stderr and "Traceback" not in refused.stderr
+    assert "roles.run_analyses" in refused.stderr and "Traceback" not in refused.stderr
     listed = json.loads(runner.invoke(app, [*w, "runs", "list", "--status", "refused", "--json"]).stdout)
-    assert listed[0]["refusal_rule"] == "operator_without_allowed_role"
+    assert listed[0]["refusal_rule"] == "roles.run_analyses"
 
 
 def test_verify_exits_1_and_names_the_tampered_entry(workspace_root: Path) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from garant.audit.run import audited_run, tracker_for
 from garant.audit.runs import reidentify_output
-from garant.audit.gate import RunPolicy
+from garant.audit.policy_bridge import workspace_policy
 from garant.domain.inputs import ToolInput
 from garant.domain.models import AuditRun, LedgerEntry
 from garant.errors import PolicyRefusal
@@ -54,7 +54,7 @@ def test_mlflow_holds_params_spans_metrics_and_artifacts(audit_workspace: Worksp
     assert params["model_alias"] == "hors-ligne" and params["model"] == "offline/extractive-fr"
     assert params["provider"] == "garant hors ligne" and params["hosting"] == "offline"
     assert params["temperature"] == "0.0" and params["param.seed"] == "7"
-    assert params["policy_version"] and params["garant_version"]
+    assert params["policy_version"] == "politique-test v2" and params["garant_version"]
     assert params["prompt.test-synthese"] == f"v3 sha256:{TEMPLATE.sha256}"
     assert "non estimé" in params["impact_source"]
     metrics = mlflow_run.data.metrics
@@ -142,10 +142,10 @@ def test_reidentification_round_trips_locally_for_an_authorised_role(audit_works
     mapping_file = audit_workspace.private_dir / "runs" / run.id / "pseudonymes.json"
     assert mapping_file.stat().st_mode & 0o077 == 0
     with unit_of_work(audit_workspace.engine) as session:
-        restored = reidentify_output(session, audit_workspace, run.id, "reponse.md", "claire-martin", RunPolicy())
+        restored = reidentify_output(session, audit_workspace, run.id, "reponse.md", "claire-martin", workspace_policy(audit_workspace))
     assert "Fatoumata Diallo" in restored and "fatoumata.diallo@example.org" in restored
     with pytest.raises(PolicyRefusal), unit_of_work(audit_workspace.engine) as session:
-        reidentify_output(session, audit_workspace, run.id, "reponse.md", "paul-lecteur", RunPolicy())
+        reidentify_output(session, audit_workspace, run.id, "reponse.md", "paul-lecteur", workspace_policy(audit_workspace))
     assert _events(audit_workspace, run.id)[-1] == "reidentification"
     tracker_for(audit_workspace).flush()
     mlflow_bytes = b"".join(p.read_bytes() for p in (audit_workspace.root / "mlflow").rglob("*") if p.is_file())

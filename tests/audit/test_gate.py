@@ -29,18 +29,18 @@ def _refused(workspace: Workspace, **request: str) -> PolicyRefusal:
 @pytest.mark.parametrize(
     ("request_", "rule"),
     [
-        ({"use": "usage-inconnu"}, "use_not_registered"),
-        ({"use": "brouillon"}, "use_not_approved"),
-        ({"model_alias": "eu-api", "tool": "examen"}, "tool_under_review"),
-        ({"tool": "interdit"}, "tool_forbidden"),
+        ({"use": "usage-inconnu"}, "use.not_registered"),
+        ({"use": "brouillon"}, "use.not_approved"),
+        ({"model_alias": "eu-api", "tool": "examen"}, "tool.under_review"),
+        ({"tool": "interdit"}, "tool.forbidden"),
         # Personal data (contributions with names) may not go to a provider outside the EU.
-        ({"use": "synthese", "model_alias": "us-api"}, "personal_data_outside_allowed_hosting"),
+        ({"use": "synthese", "model_alias": "us-api"}, "data.personal.hosting"),
         # Special-category data goes to no hosted model, even in the EU.
-        ({"use": "sante", "model_alias": "eu-api"}, "special_data_to_hosted_model"),
-        ({"operator": "sans-role"}, "operator_without_allowed_role"),
-        ({"operator": "personne-inconnue"}, "operator_without_allowed_role"),
+        ({"use": "sante", "model_alias": "eu-api"}, "data.special.hosting"),
+        ({"operator": "sans-role"}, "roles.run_analyses"),
+        ({"operator": "personne-inconnue"}, "roles.run_analyses"),
         # The compliance reviewer reads; the default policy does not let that role run analyses.
-        ({"operator": "paul-lecteur"}, "operator_without_allowed_role"),
+        ({"operator": "paul-lecteur"}, "roles.run_analyses"),
     ],
 )
 def test_gate_refuses_with_the_rule_named(audit_workspace: Workspace, request_: dict[str, str], rule: str) -> None:
@@ -54,13 +54,14 @@ def test_refusal_is_recorded_with_who_what_and_why(audit_workspace: Workspace) -
     with unit_of_work(audit_workspace.engine) as session:
         run = session.exec(select(AuditRun)).one()
         entry = session.exec(select(LedgerEntry).where(LedgerEntry.event == "run_refused")).one()
-    assert (run.status, run.refusal_rule, run.operator_key) == (
-        "refused", "personal_data_outside_allowed_hosting", "claire-martin"
-    )
-    assert "hors UE" in run.refusal_reason
+    assert (run.status, run.operator_key) == ("refused", "claire-martin")
+    # Both the contributions and the personal data of the use are refused outside the EU.
+    assert run.refusal_rule.startswith("data.")
+    assert "data.personal.hosting" in run.refusal_reason
     payload = json.loads(entry.payload)
     assert payload["use"] == "synthese" and payload["model_alias"] == "us-api"
-    assert payload["hosting"] == "non_eu" and payload["allowed"] is False
+    assert payload["hosting"] == "hosted_non_eu" and payload["allowed"] is False
+    assert {r["rule"] for r in payload["refusals"]} >= {"data.personal.hosting", "data.public_contributions.hosting"}
 
 
 def test_personal_data_may_go_to_an_eu_model_pseudonymised(audit_workspace: Workspace) -> None:
@@ -74,7 +75,7 @@ def test_personal_data_may_go_to_an_eu_model_pseudonymised(audit_workspace: Work
     assert "<EMAIL_1>" in gateway.calls[0].messages[0].content
 
 
-def test_hosted_model_is_pseudonymised_even_without_declared_personal_data(audit_workspace: Workspace) -> None:
+def test_policy_can_require_pseudonymisation_for_hosted_models_on_any_data(audit_workspace: Workspace) -> None:
     gateway = RecordingGateway()
     gateway.enqueue("ok")
     with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",

@@ -1,7 +1,7 @@
 """Audited runs: the policy gate, MLflow trace, hash-chained ledger, review and disclosure."""
 
 from garant.audit.disclosure import DisclosureLabel
-from garant.audit.gate import GateDecision, RunPolicy
+from garant.audit.gate import GateDecision
 from garant.audit.run import AuditedRun, OutputRecord, audited_run
 
 __all__ = [
@@ -9,6 +9,5 @@ __all__ = [
     "DisclosureLabel",
     "GateDecision",
     "OutputRecord",
-    "RunPolicy",
     "audited_run",
 ]

@@ -1,97 +1,53 @@
-"""The policy gate: decides, before any model call, whether an audited run may proceed.
+"""The policy gate of audited runs: facts from the registry, rules from the workspace policy.
 
-The facts (use, tool, model hosting, operator roles) are read from the store and the model
-aliases; the rules come from the workspace policy. A refusal names the rule it applies.
+The rules themselves live in :mod:`garant.governance.policy.gate` (one gate for the whole
+product); this module gathers what the registry knows about a requested run — the use, the
+tool, where the model runs, the operator's roles — and adds the one check only the registry
+can make: the tool must be registered for that use.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from sqlmodel import Session
 
-from garant.domain.enums import DataCategory, ToolStatus, UseStatus
+from garant.domain.enums import DataCategory
 from garant.domain.models import AITool, AIUse, Person
 from garant.errors import NotFoundError
 from garant.governance.lookup import find_person, find_tool, find_use
 from garant.governance.people import active_roles
+from garant.governance.policy.gate import (
+    GateDecision,
+    Refusal,
+    RunRequest,
+    classify_hosting,
+    evaluate_run_request,
+)
+from garant.governance.policy.model import Hosting, Policy
 from garant.governance.uses import tools_of_use
-from garant.i18n import tr
 from garant.settings import ModelAlias
 
-__all__ = [
-    "GateDecision",
-    "GateFacts",
-    "Hosting",
-    "RunPolicy",
-    "decide",
-    "gather_facts",
-    "hosting_of",
-]
+__all__ = ["GateDecision", "GateFacts", "decide", "gather_facts", "hosting_of", "policy_label"]
 
 _T = TypeVar("_T")
 
-Hosting = Literal["offline", "local", "fr", "eu", "non_eu", "none"]
-
-EU_REGIONS = frozenset(
-    [
-        "EU",
-        "EEA",
-        "UE",
-        "FR",
-        "DE",
-        "NL",
-        "BE",
-        "LU",
-        "IE",
-        "IT",
-        "ES",
-        "PT",
-        "AT",
-        "SE",
-        "FI",
-        "DK",
-        "PL",
-        "CZ",
-        "SK",
-        "SI",
-        "HR",
-        "HU",
-        "RO",
-        "BG",
-        "GR",
-        "CY",
-        "MT",
-        "EE",
-        "LV",
-        "LT",
-    ]
-)
-
-
-@dataclass(frozen=True)
-class RunPolicy:
-    """The rules the gate applies (read from the workspace policy; defaults are prudent)."""
-
-    version: str = "défaut-garant-1"
-    run_roles: frozenset[str] = frozenset(
-        {"referent_ia", "personne_ressource", "agent", "commissaire_enqueteur"}
-    )
-    review_roles: frozenset[str] = frozenset(
-        {"referent_ia", "personne_ressource", "commissaire_enqueteur", "relecteur_conformite"}
-    )
-    reidentify_roles: frozenset[str] = frozenset({"referent_ia", "dpo", "commissaire_enqueteur"})
-    personal_data_hostings: frozenset[str] = frozenset({"offline", "local", "fr", "eu", "none"})
-    special_data_hostings: frozenset[str] = frozenset({"offline", "local", "none"})
-    pseudonymise_hosted: bool = True
+_SEVERITY = [
+    Hosting.OFFLINE,
+    Hosting.LOCAL,
+    Hosting.HOSTED_FR,
+    Hosting.HOSTED_EU,
+    Hosting.HOSTED_NON_EU,
+]
 
 
 @dataclass(frozen=True)
 class GateFacts:
-    """What the gate knows about a requested run."""
+    """What the registry knows about a requested run."""
 
     kind: str
     use_ref: str
@@ -114,37 +70,34 @@ class GateFacts:
         sensitive = {DataCategory.PERSONAL, DataCategory.SPECIAL, DataCategory.PUBLIC_CONTRIBUTIONS}
         return bool(self.data_categories & {c.value for c in sensitive})
 
-
-@dataclass(frozen=True)
-class GateDecision:
-    allowed: bool
-    rule: str = ""
-    reason: str = ""
-    hint: str = ""
-    pseudonymise: bool = False
-    policy_version: str = ""
-    checked: tuple[str, ...] = field(default=())
+    @property
+    def runs_on_this_machine(self) -> bool:
+        return self.hosting in (Hosting.OFFLINE, Hosting.LOCAL)
 
 
 def hosting_of(tool: AITool | None, alias: ModelAlias | None) -> Hosting:
-    """Where text sent through this tool/model goes; the stricter of tool and alias wins."""
-    if alias is None and tool is None:
-        return "none"
-    if alias is not None and alias.model.startswith("offline/"):
-        return "offline"
-    if (alias is not None and not alias.hosted) or (
-        alias is None and tool is not None and tool.access_mode == "local"
-    ):
-        return "local"
-    regions = [
-        r.strip().upper()
-        for r in (alias.hosting_region if alias else "", tool.hosting_region if tool else "")
-        if r.strip()
-    ]
-    leaves = bool(tool and tool.data_leaves_eu) or any(r not in EU_REGIONS for r in regions)
-    if leaves or not regions:
-        return "non_eu" if leaves else "eu"
-    return "fr" if all(r == "FR" for r in regions) else "eu"
+    """Where text sent through this tool and model goes; the stricter of the two wins."""
+    candidates = []
+    if alias is not None:
+        candidates.append(
+            classify_hosting(
+                hosted=alias.hosted,
+                region=alias.hosting_region,
+                offline=alias.model.startswith("offline/"),
+            )
+        )
+    if tool is not None:
+        candidates.append(
+            classify_hosting(
+                hosted=tool.access_mode != "local",
+                region=tool.hosting_region,
+                data_leaves_eu=tool.data_leaves_eu,
+                offline=alias is not None and alias.model.startswith("offline/"),
+            )
+        )
+    if not candidates:
+        return Hosting.LOCAL
+    return max(candidates, key=_SEVERITY.index)
 
 
 def gather_facts(
@@ -194,171 +147,50 @@ def _pick_tool(
     return use_tools[0] if len(use_tools) == 1 else None
 
 
-def decide(facts: GateFacts, policy: RunPolicy) -> GateDecision:
-    """Apply the rules in order; the first that fails refuses the run."""
-    checks = (
-        _use_registered,
-        _use_approved,
-        _tool_registered_for_use,
-        _tool_status,
-        _personal_data_hosting,
-        _special_data_hosting,
-        _operator_role,
+def policy_label(policy: Policy) -> str:
+    return f"{policy.id} v{policy.version}"
+
+
+def decide(
+    facts: GateFacts, policy: Policy, purposes: frozenset[str] = frozenset()
+) -> GateDecision:
+    """Apply the workspace policy; every reason to refuse is listed, the first names the rule."""
+    request = RunRequest(
+        use_key=facts.use.key if facts.use else None,
+        use_status=facts.use.status if facts.use else None,
+        tool_key=facts.tool.key if facts.tool else (facts.alias_name or ""),
+        tool_status=facts.tool.status if facts.tool else "under_review",
+        hosting=facts.hosting,
+        data_categories=facts.data_categories,
+        operator=facts.operator.full_name if facts.operator else facts.operator_ref,
+        operator_roles=facts.operator_roles,
+        analysis_kind=facts.kind,
+        tool_access_mode=facts.tool.access_mode if facts.tool else None,
+        purposes=purposes,
     )
-    checked: list[str] = []
-    for check in checks:
-        refusal = check(facts, policy)
-        checked.append(check.__name__.lstrip("_"))
-        if refusal is not None:
-            rule, reason, hint = refusal
-            return GateDecision(
-                False, rule, reason, hint, policy_version=policy.version, checked=tuple(checked)
-            )
-    pseudonymise = facts.handles_personal_data or (
-        policy.pseudonymise_hosted and facts.hosting in ("fr", "eu", "non_eu")
-    )
-    return GateDecision(
-        True, pseudonymise=pseudonymise, policy_version=policy.version, checked=tuple(checked)
-    )
+    decision = evaluate_run_request(policy, request)
+    linked = _tool_link_refusal(facts)
+    if linked is not None:
+        decision = dataclasses.replace(decision, refusals=(*decision.refusals, linked))
+    return decision
 
 
-Refusal = tuple[str, str, str] | None
-
-
-def _use_registered(facts: GateFacts, policy: RunPolicy) -> Refusal:
-    if facts.use is not None:
-        return None
-    return (
-        "use_not_registered",
-        tr(
-            "L'usage « {u} » n'est pas déclaré au registre.",
-            "Use '{u}' is not registered.",
-            u=facts.use_ref,
-        ),
-        tr(
-            "Déclarez-le (« garant uses add ») et faites-le approuver.",
-            "Register it ('garant uses add') and get it approved.",
-        ),
-    )
-
-
-def _use_approved(facts: GateFacts, policy: RunPolicy) -> Refusal:
-    assert facts.use is not None
-    if facts.use.status == UseStatus.APPROVED:
-        return None
-    return (
-        "use_not_approved",
-        tr(
-            "L'usage « {u} » n'est pas approuvé (statut : {s}).",
-            "Use '{u}' is not approved (status: {s}).",
-            u=facts.use.key,
-            s=facts.use.status,
-        ),
-        tr(
-            "Le référent IA doit l'approuver : « garant uses set-status {u} approved ».",
-            "The AI referent must approve it: 'garant uses set-status {u} approved'.",
-            u=facts.use.key,
-        ),
-    )
-
-
-def _tool_registered_for_use(facts: GateFacts, policy: RunPolicy) -> Refusal:
-    if facts.tool is not None and any(t.id == facts.tool.id for t in facts.use_tools):
-        return None
-    wanted = facts.alias_name or (facts.tool.key if facts.tool else "?")
-    return (
-        "tool_not_registered_for_use",
-        tr(
-            "Aucun outil de l'usage « {u} » ne correspond au modèle « {m} ».",
-            "No tool of use '{u}' matches model '{m}'.",
-            u=facts.use_ref,
-            m=wanted,
-        ),
-        tr(
-            "Outils de l'usage : {t}. Rattachez l'outil à l'usage ou choisissez son alias de modèle.",
-            "Tools of the use: {t}. Link the tool to the use or pick its model alias.",
-            t=", ".join(f"{t.key} (alias {t.model_alias or '—'})" for t in facts.use_tools) or "—",
-        ),
-    )
-
-
-def _tool_status(facts: GateFacts, policy: RunPolicy) -> Refusal:
-    assert facts.tool is not None
-    if facts.tool.status == ToolStatus.APPROVED:
-        return None
-    rule = "tool_forbidden" if facts.tool.status == ToolStatus.FORBIDDEN else "tool_under_review"
-    return (
-        rule,
-        tr(
-            "L'outil « {t} » est {s}.",
-            "Tool '{t}' is {s}.",
-            t=facts.tool.name,
-            s=tr("interdit", "forbidden")
-            if rule == "tool_forbidden"
-            else tr("en cours d'examen", "under review"),
-        ),
-        tr(
-            "Utilisez un outil approuvé ou demandez un arbitrage (« garant arbitration open »).",
-            "Use an approved tool or ask for arbitration ('garant arbitration open').",
-        ),
-    )
-
-
-def _personal_data_hosting(facts: GateFacts, policy: RunPolicy) -> Refusal:
-    if not facts.handles_personal_data or facts.hosting in policy.personal_data_hostings:
-        return None
-    return (
-        "personal_data_outside_allowed_hosting",
-        tr(
-            "L'usage « {u} » traite des données personnelles et le modèle est hébergé hors UE ({h}).",
-            "Use '{u}' handles personal data and the model is hosted outside the EU ({h}).",
-            u=facts.use_ref,
-            h=facts.hosting,
-        ),
-        tr(
-            "Choisissez un modèle hébergé en UE, local ou hors ligne.",
-            "Choose a model hosted in the EU, local or offline.",
-        ),
-    )
-
-
-def _special_data_hosting(facts: GateFacts, policy: RunPolicy) -> Refusal:
-    if (
-        DataCategory.SPECIAL.value not in facts.data_categories
-        or facts.hosting in policy.special_data_hostings
+def _tool_link_refusal(facts: GateFacts) -> Refusal | None:
+    if facts.use is None or (
+        facts.tool is not None and any(t.id == facts.tool.id for t in facts.use_tools)
     ):
         return None
-    return (
-        "special_data_to_hosted_model",
-        tr(
-            "L'usage « {u} » traite des données sensibles (art. 9 RGPD) : aucun modèle hébergé n'est permis.",
-            "Use '{u}' handles special-category data (GDPR Art. 9): no hosted model is allowed.",
-            u=facts.use_ref,
-        ),
-        tr("Utilisez un modèle local ou hors ligne.", "Use a local or offline model."),
-    )
-
-
-def _operator_role(facts: GateFacts, policy: RunPolicy) -> Refusal:
-    if facts.operator is not None and facts.operator_roles & policy.run_roles:
-        return None
-    if facts.operator is None:
-        reason = tr(
-            "Opérateur inconnu : « {o} ».", "Unknown operator: '{o}'.", o=facts.operator_ref
-        )
-    else:
-        reason = tr(
-            "{o} n'a aucun rôle autorisé à lancer des analyses (rôles actifs : {r}).",
-            "{o} holds no role allowed to run analyses (active roles: {r}).",
-            o=facts.operator.full_name,
-            r=", ".join(sorted(facts.operator_roles)) or "—",
-        )
-    return (
-        "operator_without_allowed_role",
-        reason,
-        tr(
-            "Rôles autorisés : {r}. Voyez « garant roles assign ».",
-            "Allowed roles: {r}. See 'garant roles assign'.",
-            r=", ".join(sorted(policy.run_roles)),
-        ),
+    wanted = facts.alias_name or (facts.tool.key if facts.tool else "?")
+    tools = ", ".join(f"{t.key} (alias {t.model_alias or '—'})" for t in facts.use_tools) or "—"
+    values = {"use": facts.use.key, "model": wanted, "tools": tools}
+    return Refusal(
+        rule="use.tool_not_registered",
+        message_fr=(
+            "Règle use.tool_not_registered : aucun outil de l'usage « {use} » ne correspond au "
+            "modèle ou à l'outil « {model} » (outils de l'usage : {tools})."
+        ).format(**values),
+        message_en=(
+            "Rule use.tool_not_registered: no tool of use '{use}' matches model or tool "
+            "'{model}' (tools of the use: {tools})."
+        ).format(**values),
     )

@@ -27,11 +27,11 @@ from typing import Any
 
 from garant import __version__
 from garant.audit.disclosure import AIInvolvement, DisclosureLabel
-from garant.audit.gate import GateDecision, GateFacts, RunPolicy, decide, gather_facts
+from garant.audit.gate import GateDecision, GateFacts, decide, gather_facts
 from garant.audit.ledger import LedgerEvent, append_event, write_head
 from garant.audit.tracking import MlflowTracker
 from garant.domain.models import AuditRun, utc_now
-from garant.errors import PolicyRefusal
+from garant.governance.policy import Policy
 from garant.llm.prompts import PromptTemplate
 from garant.llm.types import ChatMessage, Completion, ModelGateway, TranscriptionResult
 from garant.settings import ModelAlias
@@ -128,9 +128,13 @@ class AuditedRun:
 
     # --- privacy ----------------------------------------------------------------------------
 
+    policy: Policy | None = None
+
     @property
     def pseudonymise_required(self) -> bool:
-        return self.decision.pseudonymise
+        """Policy's data rules, and — stricter — always when the use handles personal data,
+        so that what garant logs (inputs, spans) never holds it either."""
+        return self.decision.pseudonymisation_required or self.facts.handles_personal_data
 
     @property
     def mapping(self) -> Any:
@@ -306,7 +310,7 @@ class AuditedRun:
             output_sha256=record.sha256,
             review_state="pending",
             method=self.summary.get("method", ""),
-            offline=self.facts.hosting in ("offline", "local", "none"),
+            offline=self.facts.runs_on_this_machine,
         )
 
     def _model_name(self) -> str:
@@ -377,7 +381,8 @@ def audited_run(
     model_alias: str | None = None,
     tool: str | None = None,
     gateway: ModelGateway | None = None,
-    policy: RunPolicy | None = None,
+    policy: Policy | None = None,
+    purposes: frozenset[str] = frozenset(),
     parameters: dict[str, Any] | None = None,
     ai_involvement: AIInvolvement = "generated",
     pseudonymisation_mode: str = "full",
@@ -387,10 +392,11 @@ def audited_run(
     policy = policy or _workspace_policy(workspace)
     alias = _resolve_alias(workspace, model_alias)
     run_id = new_run_id()
-    facts, decision = _check_gate(workspace, policy, kind, use, operator, model_alias, alias, tool)
+    facts = _gather(workspace, kind, use, operator, model_alias, alias, tool)
+    decision = decide(facts, policy, purposes)
     if not decision.allowed:
         _record_refusal(workspace, run_id, facts, decision)
-        raise PolicyRefusal(decision.reason, decision.hint, rule=decision.rule)
+        decision.raise_if_refused()
     if model_alias is not None and gateway is None:
         from garant.llm import Gateway
 
@@ -406,6 +412,7 @@ def audited_run(
         pseudonymisation_mode=pseudonymisation_mode,
         ai_involvement=ai_involvement,
         outputs_dir=workspace.runs_dir / run_id,
+        policy=policy,
     )
     _record_start(run, parameters or {})
     try:
@@ -416,10 +423,10 @@ def audited_run(
     _record_finish(run)
 
 
-def _workspace_policy(workspace: Workspace) -> RunPolicy:
-    from garant.audit.policy_bridge import run_policy_for
+def _workspace_policy(workspace: Workspace) -> Policy:
+    from garant.audit.policy_bridge import workspace_policy
 
-    return run_policy_for(workspace)
+    return workspace_policy(workspace)
 
 
 def _resolve_alias(workspace: Workspace, name: str | None) -> ModelAlias | None:
@@ -430,18 +437,17 @@ def _resolve_alias(workspace: Workspace, name: str | None) -> ModelAlias | None:
     return Gateway.from_settings(workspace.settings).resolve(name)
 
 
-def _check_gate(
+def _gather(
     workspace: Workspace,
-    policy: RunPolicy,
     kind: str,
     use: str,
     operator: str,
     alias_name: str | None,
     alias: ModelAlias | None,
     tool: str | None,
-) -> tuple[GateFacts, GateDecision]:
+) -> GateFacts:
     with unit_of_work(workspace.engine) as session:
-        facts = gather_facts(
+        return gather_facts(
             session,
             kind=kind,
             use_ref=use,
@@ -450,7 +456,6 @@ def _check_gate(
             alias=alias,
             tool_ref=tool,
         )
-    return facts, decide(facts, policy)
 
 
 def _run_row(run_id: str, facts: GateFacts, decision: GateDecision, status: str) -> AuditRun:
@@ -465,9 +470,9 @@ def _run_row(run_id: str, facts: GateFacts, decision: GateDecision, status: str)
         model_alias=facts.alias_name or "",
         model=facts.alias.model if facts.alias else "",
         provider=facts.alias.provider_label if facts.alias else "",
-        offline=facts.hosting in ("offline", "local", "none"),
-        pseudonymised=decision.pseudonymise,
-        policy_version=decision.policy_version,
+        offline=facts.runs_on_this_machine,
+        pseudonymised=decision.pseudonymisation_required or facts.handles_personal_data,
+        policy_version=f"{decision.policy_id} v{decision.policy_version}",
         garant_version=__version__,
     )
 
@@ -475,17 +480,16 @@ def _run_row(run_id: str, facts: GateFacts, decision: GateDecision, status: str)
 def _gate_payload(facts: GateFacts, decision: GateDecision) -> dict[str, Any]:
     return {
         "allowed": decision.allowed,
-        "rule": decision.rule,
-        "reason": decision.reason,
-        "checked": list(decision.checked),
-        "policy_version": decision.policy_version,
+        "refusals": [{"rule": r.rule, "reason": r.message_fr} for r in decision.refusals],
+        "policy": f"{decision.policy_id} v{decision.policy_version}",
         "use": facts.use.key if facts.use else facts.use_ref,
         "tool": facts.tool.key if facts.tool else "",
         "operator": facts.operator.key if facts.operator else facts.operator_ref,
         "operator_roles": sorted(facts.operator_roles),
         "model_alias": facts.alias_name or "",
-        "hosting": facts.hosting,
-        "pseudonymise": decision.pseudonymise,
+        "hosting": str(facts.hosting),
+        "pseudonymise": decision.pseudonymisation_required or facts.handles_personal_data,
+        "pseudonymisation_rules": list(decision.pseudonymisation_rules),
     }
 
 
@@ -493,7 +497,9 @@ def _record_refusal(
     workspace: Workspace, run_id: str, facts: GateFacts, decision: GateDecision
 ) -> None:
     row = _run_row(run_id, facts, decision, "refused")
-    row.refusal_rule, row.refusal_reason, row.ended_at = decision.rule, decision.reason, utc_now()
+    row.refusal_rule = decision.refusals[0].rule
+    row.refusal_reason = "\n".join(refusal.message for refusal in decision.refusals)
+    row.ended_at = utc_now()
     with unit_of_work(workspace.engine) as session:
         session.add(row)
         append_event(session, "run_refused", _gate_payload(facts, decision), run_id)
@@ -508,7 +514,7 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
         "garant.use": facts.use.key if facts.use else "",
         "garant.operator": facts.operator.key if facts.operator else "",
         "garant.status": "started",
-        "garant.offline": str(facts.hosting in ("offline", "local", "none")).lower(),
+        "garant.offline": str(facts.runs_on_this_machine).lower(),
     }
     mlflow_run_id = run.tracker.start(f"{run.kind}-{run.id}", tags)
     # One trace per run: model calls are child spans, exported once when the run closes.
@@ -527,7 +533,7 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
             "model_alias": facts.alias_name,
             "model": alias.model if alias else None,
             "provider": alias.provider_label if alias else None,
-            "hosting": facts.hosting,
+            "hosting": str(facts.hosting),
             "api_base": alias.api_base if alias else None,
             "temperature": alias.temperature if alias else None,
             "timeout_s": alias.timeout_s if alias else None,
@@ -535,7 +541,7 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
             "pseudonymisation": run.pseudonymisation_mode
             if run.pseudonymise_required
             else "non requise",
-            "policy_version": run.decision.policy_version,
+            "policy_version": f"{run.decision.policy_id} v{run.decision.policy_version}",
             "garant_version": __version__,
             "electricity_mix_zone": run.workspace.settings.electricity_mix_zone,
             **{f"param.{k}": v for k, v in parameters.items()},

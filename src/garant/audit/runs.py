@@ -8,12 +8,13 @@ from typing import Literal
 from sqlmodel import Session, col, select
 
 from garant.audit.disclosure import DisclosureLabel
-from garant.audit.gate import RunPolicy
 from garant.audit.ledger import append_event
 from garant.domain.models import AuditRun, LedgerEntry, Person, utc_now
 from garant.errors import ConflictError, NotFoundError, PolicyRefusal
 from garant.governance.lookup import find_person
 from garant.governance.people import active_roles
+from garant.governance.policy import Policy
+from garant.governance.policy.gate import evaluate_review, may_reidentify
 from garant.i18n import tr
 from garant.workspace import Workspace
 
@@ -64,7 +65,7 @@ def review_run(
     reviewer: str,
     decision: ReviewDecision,
     comment: str,
-    policy: RunPolicy,
+    policy: Policy,
 ) -> AuditRun:
     """Record a human review: who, when, approve or reject, why. Only allowed roles may review."""
     run = get_run(session, run_id)
@@ -82,22 +83,10 @@ def review_run(
             ),
         )
     person = find_person(session, reviewer, "by")
-    roles = active_roles(session, person)
-    if not roles & policy.review_roles:
-        raise PolicyRefusal(
-            tr(
-                "{p} n'a aucun rôle autorisé à relire (rôles actifs : {r}).",
-                "{p} holds no role allowed to review (active roles: {r}).",
-                p=person.full_name,
-                r=", ".join(sorted(roles)) or "—",
-            ),
-            tr(
-                "Rôles autorisés : {r}.",
-                "Allowed roles: {r}.",
-                r=", ".join(sorted(policy.review_roles)),
-            ),
-            rule="reviewer_without_allowed_role",
-        )
+    roles = frozenset(active_roles(session, person))
+    evaluate_review(
+        policy, reviewer=person.key, reviewer_roles=roles, operator=run.operator_key
+    ).raise_if_refused()
     run.review_state = "approved" if decision == "approve" else "rejected"
     run.reviewed_by, run.reviewed_at, run.review_comment = person.key, utc_now(), comment
     session.add(run)
@@ -121,7 +110,7 @@ def reidentify_output(
     run_id: str,
     output: str,
     by: str,
-    policy: RunPolicy,
+    policy: Policy,
 ) -> str:
     """An output with its pseudonyms replaced by the original values, for an authorised person.
 
@@ -131,21 +120,21 @@ def reidentify_output(
 
     run = get_run(session, run_id)
     person = find_person(session, by, "by")
-    roles = active_roles(session, person)
-    if not roles & policy.reidentify_roles:
+    roles = frozenset(active_roles(session, person))
+    if not may_reidentify(policy, roles):
         raise PolicyRefusal(
             tr(
-                "{p} n'a aucun rôle autorisé à ré-identifier (rôles actifs : {r}).",
-                "{p} holds no role allowed to re-identify (active roles: {r}).",
+                "Règle roles.reidentify : {p} n'a aucun rôle autorisé à ré-identifier (rôles actifs : {r}).",
+                "Rule roles.reidentify: {p} holds no role allowed to re-identify (active roles: {r}).",
                 p=person.full_name,
                 r=", ".join(sorted(roles)) or "—",
             ),
             tr(
                 "Rôles autorisés : {r}.",
                 "Allowed roles: {r}.",
-                r=", ".join(sorted(policy.reidentify_roles)),
+                r=", ".join(sorted(r.value for r in policy.roles.reidentify)),
             ),
-            rule="reidentification_not_allowed",
+            rule="roles.reidentify",
         )
     if output not in run.output_hashes:
         raise NotFoundError(

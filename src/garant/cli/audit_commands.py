@@ -217,7 +217,7 @@ def runs_review(
 ) -> None:
     """Enregistre la relecture humaine d'une exécution (approuver ou rejeter)."""
     from garant.audit.ledger import write_head
-    from garant.audit.policy_bridge import run_policy_for
+    from garant.audit.policy_bridge import workspace_policy
     from garant.audit.run import ledger_anchor
     from garant.audit.runs import review_run
     from garant.errors import InputError
@@ -230,7 +230,7 @@ def runs_review(
     state = state_of(ctx)
     workspace = state.workspace()
     with state.transaction() as session:
-        run = review_run(session, run_id, by, decision, comment, run_policy_for(workspace))  # type: ignore[arg-type]
+        run = review_run(session, run_id, by, decision, comment, workspace_policy(workspace))  # type: ignore[arg-type]
     write_head(workspace.engine, ledger_anchor(workspace))
     say(
         tr(
@@ -251,14 +251,16 @@ def runs_reidentify(
 ) -> None:
     """Affiche une sortie avec les données d'origine (localement ; l'accès est journalisé)."""
     from garant.audit.ledger import write_head
-    from garant.audit.policy_bridge import run_policy_for
+    from garant.audit.policy_bridge import workspace_policy
     from garant.audit.run import ledger_anchor
     from garant.audit.runs import reidentify_output
 
     state = state_of(ctx)
     workspace = state.workspace()
     with state.transaction() as session:
-        text = reidentify_output(session, workspace, run_id, output, by, run_policy_for(workspace))
+        text = reidentify_output(
+            session, workspace, run_id, output, by, workspace_policy(workspace)
+        )
     write_head(workspace.engine, ledger_anchor(workspace))
     typer.echo(text)
 
