@@ -39,7 +39,7 @@ def _throughput(pseudonymiser: Pseudonymiser, texts: Sequence[str], repeat: int)
 def _quality(pseudonymiser: Pseudonymiser, items: Sequence[LabelledText], title: str) -> float:
     scores = evaluate(pseudonymiser, items)
     print(format_scores(scores, title=title))
-    return min(entry.recall for entry in scores.values())
+    return float(min(entry.recall for entry in scores.values()))
 
 
 def main() -> None:
@@ -80,14 +80,15 @@ def main() -> None:
         )
 
     print(f"{'mode':<34} {'init (s)':>9} {'textes/s':>10} {'objectif':>9} {'ratio':>7}")
-    rows = [
+    rows: list[tuple[str, float | None, float, float]] = [
         ("patterns", patterns_init, patterns_rate, PATTERNS_GOAL),
         ("full (batch 64, 1 processus)", full_init, full_rate, FULL_GOAL),
     ]
     if full_rate_2:
-        rows.append(("full (batch 64, 2 processus)", 0.0, full_rate_2, FULL_GOAL))
+        rows.append(("full (batch 64, 2 processus)", None, full_rate_2, FULL_GOAL))
     for name, init, rate, goal in rows:
-        print(f"{name:<34} {init:>9.2f} {rate:>10.0f} {goal:>9.0f} {rate / goal:>7.2f}")
+        init_text = f"{init:.2f}" if init is not None else "—"
+        print(f"{name:<34} {init_text:>9} {rate:>10.0f} {goal:>9.0f} {rate / goal:>7.2f}")
     print()
 
     patterns_recall = _quality(patterns, items, "Mode patterns (sans modèle de langue) :")

@@ -76,6 +76,33 @@ _NAME_AT_LEAST_TWO = (
 NOT_NAMES = frozenset(
     {
         "adjoint",
+        "lectrice",
+        "lecteur",
+        "concitoyennes",
+        "citoyenne",
+        "citoyen",
+        "riveraine",
+        "riverain",
+        "habitante",
+        "habitant",
+        "collègue",
+        "amie",
+        "ami",
+        "voisine",
+        "voisin",
+        "concitoyens",
+        "citoyennes",
+        "citoyens",
+        "riverains",
+        "habitants",
+        "équipe",
+        "toutes",
+        "tous",
+        "amies",
+        "amis",
+        "voisines",
+        "voisins",
+        "collègues",
         "adjointe",
         "bonjour",
         "cordialement",
@@ -137,9 +164,10 @@ CIVILITY_RE = regex.compile(rf"^{_CIVILITY}\s+", CASE_SENSITIVE)
 _CLOSINGS = (
     r"(?:Cordialement|Bien\s+cordialement|Très\s+cordialement|Bien\s+à\s+vous|"
     r"Salutations(?:\s+distinguées)?|Sincères\s+salutations|Respectueusement|Sincèrement|"
-    r"Amicalement|Bonne\s+journée|Signé|Signature|Contribution\s+de|Observation\s+de|"
+    r"Amicalement|Bien\s+amicalement|Amitiés|Bises|Bonne\s+journée|Signé|Signature|Contribution\s+de|Observation\s+de|"
     r"Avis\s+de|De\s+la\s+part\s+de|Rédigé\s+par|Déposé\s+par|Auteur|Autrice)"
 )
+_GREETING = r"(?:Bonjour|Bonsoir|Salut|Coucou|Merci|Cher|Chère)"
 _SELF_INTRO = (
     r"(?:(?i:je)\s+m['’]appelle|(?i:je)\s+me\s+nomme|(?i:je)\s+soussignée?|"
     r"(?i:mon)\s+nom\s+est|(?i:moi)\s*,)"
@@ -370,6 +398,12 @@ def _signature_recognizer() -> PatternRecognizer:
                 rf"(?<=(?<![\w]){_CLOSINGS}\s*[,.:!]?\s*)(?!{_CIVILITY}\s){_NAME_AT_LEAST_TWO}"
                 r"(?![\w])",
                 0.8,
+            ),
+            Pattern(
+                "salutation + nom",
+                rf"(?<=(?<![\w]){_GREETING}[ \t]+)(?!{_CIVILITY}\b|{_TITLES})(?!(?i:à|a|tous|toutes|"
+                rf"le|la|les|pour|de|du|des|beaucoup|encore|bien)\b){_NAME}(?![\w])",
+                0.7,
             ),
             Pattern(
                 "présentation + nom",
