@@ -193,7 +193,7 @@ def _cues(path: Path, text: str, *, webvtt: bool) -> list[_Cue]:
             continue
         timing_at = 0 if "-->" in lines[0] else 1
         if timing_at >= len(lines) or "-->" not in lines[timing_at]:
-            if not webvtt and timing_at < len(lines):
+            if not webvtt and timing_at < len(lines) and head.isdigit():
                 problem = tr(
                     "ligne de temps attendue après le numéro « {head} »",
                     "timing line expected after the number '{head}'",
