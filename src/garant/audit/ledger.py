@@ -50,6 +50,11 @@ LedgerEvent = Literal[
     "reidentification",
     "export",
     "policy_approved",
+    "policy_published",
+    "acknowledgement",
+    "checklist_profile",
+    "checklist_answer",
+    "checklist_assessment",
 ]
 
 

@@ -23,6 +23,12 @@ from garant.domain.models import (
     RoleAssignment,
     TrainingRecord,
 )
+from garant.domain.policy_models import (
+    ChecklistAnswer,
+    PolicyAcknowledgement,
+    PolicyVersion,
+    UseAssessment,
+)
 
 __all__ = [
     "AIActRiskClass",
@@ -32,16 +38,20 @@ __all__ = [
     "AccessMode",
     "ArbitrationRequest",
     "ArbitrationStatus",
+    "ChecklistAnswer",
     "DataCategory",
     "LegalBasis",
     "Organisation",
     "OrganisationKind",
     "ParticipationStage",
     "Person",
+    "PolicyAcknowledgement",
+    "PolicyVersion",
     "RoleAssignment",
     "RoleName",
     "ToolStatus",
     "TrainingRecord",
+    "UseAssessment",
     "UseStatus",
     "label",
 ]
