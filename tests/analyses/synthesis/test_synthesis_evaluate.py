@@ -58,7 +58,12 @@ def test_shuffled_labels_score_low(
     random.Random(0).shuffle(labels)
     gold = tmp_path / "gold.json"
     gold.write_text(
-        json.dumps([{"id": item.id, "labels": [label]} for item, label in zip(corpus.contributions, labels, strict=True)]),
+        json.dumps(
+            [
+                {"id": item.id, "labels": [label]}
+                for item, label in zip(corpus.contributions, labels, strict=True)
+            ]
+        ),
         encoding="utf-8",
     )
     evaluation = evaluate(result, gold)

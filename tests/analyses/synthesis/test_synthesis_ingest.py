@@ -46,7 +46,9 @@ def test_decidim_export_gives_proposals_and_comments_with_declared_stance(
     proposal = by_id["propositions-libres:418"]
     assert proposal.text.startswith("Non au déploiement forcé des compteurs intelligents Linky\n\n")
     assert proposal.stance is None
-    stances = [item.stance for item in corpus.contributions if item.source_kind == "decidim-comment"]
+    stances = [
+        item.stance for item in corpus.contributions if item.source_kind == "decidim-comment"
+    ]
     assert stances.count("pour") == 93 + 9 and stances.count("contre") == 26 + 5
 
 
@@ -67,7 +69,9 @@ def test_decidim_organiser_debates_are_context_not_contributions(decidim_dir: Pa
 
 def test_csv_in_cp1252_with_comma_separator_is_read_with_a_warning(tmp_path: Path) -> None:
     source = tmp_path / "avis.csv"
-    source.write_bytes("id,texte,nom\n1,Réaménager la gare,Élodie\n2,Plus d'arbres,Paul\n".encode("cp1252"))
+    source.write_bytes(
+        "id,texte,nom\n1,Réaménager la gare,Élodie\n2,Plus d'arbres,Paul\n".encode("cp1252")
+    )
     batch = read_table(source, text_column="texte", id_column="id", author_column="nom")
     assert [row.text for row in batch.rows] == ["Réaménager la gare", "Plus d'arbres"]
     assert any("cp1252" in warning for warning in batch.warnings)
@@ -75,9 +79,7 @@ def test_csv_in_cp1252_with_comma_separator_is_read_with_a_warning(tmp_path: Pat
 
 def test_csv_with_bom_and_multiline_cells_keeps_line_numbers(tmp_path: Path) -> None:
     source = tmp_path / "avis.csv"
-    source.write_bytes(
-        "\ufeffid;texte\n1;\"Première ligne\nsuite\"\n2;\n3;Troisième\n".encode()
-    )
+    source.write_bytes('\ufeffid;texte\n1;"Première ligne\nsuite"\n2;\n3;Troisième\n'.encode())
     batch = read_table(source, text_column="texte", id_column="id")
     assert [row.native_id for row in batch.rows] == ["1", "3"]
     assert batch.rows[1].position == "ligne 5"
@@ -137,7 +139,11 @@ def test_xlsx_table_is_read_with_real_dates(tmp_path: Path) -> None:
     )
     assert len(batch.rows) == 1
     row = batch.rows[0]
-    assert (row.native_id, row.date, row.extra) == ("12", "2026-05-04T10:30:00", {"Commune": "Nancy"})
+    assert (row.native_id, row.date, row.extra) == (
+        "12",
+        "2026-05-04T10:30:00",
+        {"Commune": "Nancy"},
+    )
     assert any("lignes 3 ignorées" in warning for warning in batch.warnings)
 
 
@@ -187,7 +193,9 @@ def test_transcript_gives_one_contribution_per_speaker_turn(tmp_path: Path) -> N
         TranscriptionSegment(15.0, 16.0, "Inaudible.", speaker=None),
         TranscriptionSegment(16.0, 17.0, "Oui.", speaker=None),
     ]
-    ingest_transcript(tmp_path / "corpus", turns, name="reunion-2026-05-04", meeting_date="2026-05-04")
+    ingest_transcript(
+        tmp_path / "corpus", turns, name="reunion-2026-05-04", meeting_date="2026-05-04"
+    )
     items = load_corpus(tmp_path / "corpus").contributions
     assert [item.text for item in items] == [
         "Bonsoir à tous. Je présente le projet.",

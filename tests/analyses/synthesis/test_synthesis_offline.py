@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build_generated, source_id
+from synthesis_support import build_generated, source_id
 
 from garant.analyses.synthesis import (
     DuplicateParameters,
@@ -37,7 +37,9 @@ def test_exact_and_near_duplicates_are_grouped_not_removed() -> None:
         _contribution("a", base, "x"),
         _contribution("b", base.upper() + " !", "y"),
         _contribution("c", base.replace("planter", "replanter"), "z"),
-        _contribution("d", "Rien à voir : la cantine est trop chère pour les familles nombreuses", "w"),
+        _contribution(
+            "d", "Rien à voir : la cantine est trop chère pour les familles nombreuses", "w"
+        ),
     ]
     report = detect_duplicates(items)
     assert report.total_contributions == 4 and report.distinct_positions == 2
@@ -68,7 +70,9 @@ def test_planted_campaign_and_repetition_are_flagged(
     flagged = set(floods.mass_produced_ids)
     assert campaign_ids | repeated <= flagged
     ordinary = {
-        item.id for item in _corpus.contributions if item.extra["sujet"] not in {"campaign", "variant", "repeated"}
+        item.id
+        for item in _corpus.contributions
+        if item.extra["sujet"] not in {"campaign", "variant", "repeated"}
     }
     assert not (ordinary & flagged)
     prolific = {author.author: author for author in floods.prolific_authors}
@@ -166,5 +170,7 @@ def test_lexical_stance_estimate_reads_french_cues() -> None:
 
 
 def test_duplicate_thresholds_are_recorded() -> None:
-    report = detect_duplicates([_contribution("a", "texte", None)], DuplicateParameters(prolific_min=9))
+    report = detect_duplicates(
+        [_contribution("a", "texte", None)], DuplicateParameters(prolific_min=9)
+    )
     assert report.parameters["prolific_min"] == 9

@@ -10,7 +10,7 @@ TEXTS = {"a:1": TEXT}
 
 
 def test_quote_with_other_quote_marks_and_spaces_verifies_with_offsets() -> None:
-    check = verify_quote("a:1", "m’a dit : \"on verra\". Mais rien n'a changé", TEXTS)
+    check = verify_quote("a:1", 'm’a dit : "on verra". Mais rien n\'a changé', TEXTS)
     assert check.verified
     assert check.start is not None and check.end is not None
     assert TEXT[check.start : check.end] == "m'a dit : « on verra ».\nMais rien n’a changé"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import source_id, write_csv
+from synthesis_support import source_id, write_csv
 
 from garant.analyses.synthesis import (
     SynthesisResult,
@@ -38,7 +38,10 @@ def test_report_shows_figures_floods_minority_and_full_coverage(
     assert DISCLOSURE in text
     floods = result.floods
     assert f"| Contributions | {floods.total_contributions} |" in text
-    assert f"| Positions distinctes (doublons comptés une fois) | {floods.distinct_positions} |" in text
+    assert (
+        f"| Positions distinctes (doublons comptés une fois) | {floods.distinct_positions} |"
+        in text
+    )
     assert floods.distinct_positions < floods.total_contributions
     for heading in (
         "## Méthode",
@@ -50,10 +53,14 @@ def test_report_shows_figures_floods_minority_and_full_coverage(
         assert heading in text
     assert "| **Couverture** | **100 %** |" in text
     assert report.data["coverage"]["complete"] is True
-    assert f"Contributions probablement produites en nombre : {len(floods.mass_produced_ids)}" in text
+    assert (
+        f"Contributions probablement produites en nombre : {len(floods.mass_produced_ids)}" in text
+    )
     assert "campagne" in text
     minority_theme = next(
-        theme for theme in result.themes if source_id(planted.minority_ids[0]) in theme.contribution_ids
+        theme
+        for theme in result.themes
+        if source_id(planted.minority_ids[0]) in theme.contribution_ids
     )
     assert f"### {minority_theme.id} — " in text and "(petit thème)" in text
     for assignment in result.assignments:
@@ -69,7 +76,12 @@ def test_every_displayed_quote_verifies(
     displayed = re.findall(r"^> « (.*) » — `([^`]+)`", report.markdown, re.MULTILINE)
     assert len(displayed) == sum(len(theme.quotes) for theme in result.themes) > 0
     for quote, identifier in displayed:
-        unescaped = re.sub(r"\\(.)", r"\1", quote).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        unescaped = (
+            re.sub(r"\\(.)", r"\1", quote)
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+        )
         assert verify_quote(identifier, unescaped, texts).verified
 
 
@@ -78,7 +90,11 @@ def test_a_tampered_quote_is_not_displayed_but_reported(
 ) -> None:
     corpus, _planted, result = generated
     theme = result.themes[0]
-    forged = QuoteCheck(contribution_id=theme.contribution_ids[0], quote="Texte inventé de toutes pièces", verified=True)
+    forged = QuoteCheck(
+        contribution_id=theme.contribution_ids[0],
+        quote="Texte inventé de toutes pièces",
+        verified=True,
+    )
     tampered = result.model_copy(
         update={"themes": [theme.model_copy(update={"quotes": [forged]}), *result.themes[1:]]}
     )
@@ -135,7 +151,9 @@ def test_report_in_english(generated: tuple[Corpus, SyntheticCorpus, SynthesisRe
     corpus, _planted, result = generated
     set_language("en")
     report = build_report(result, corpus, disclosure_markdown="> AI-assisted", chart=False)
-    assert "## Coverage table" in report.markdown and "| **Coverage** | **100 %** |" in report.markdown
+    assert (
+        "## Coverage table" in report.markdown and "| **Coverage** | **100 %** |" in report.markdown
+    )
     assert "## Table de couverture" not in report.markdown
 
 

@@ -56,6 +56,7 @@ MANIFEST = "manifest.json"
 def _contributions_name(sha256: str) -> str:
     return f"contributions-{sha256[:12]}.jsonl"
 
+
 Pseudonymiser = Callable[[list[str]], list[str]]
 """Takes texts, returns the same number of texts with personal data replaced (garant.privacy)."""
 
@@ -158,7 +159,11 @@ def create_corpus(path: Path, *, salt: str | None = None) -> CorpusManifest:
     """Create an empty corpus folder; refuse if one is already there."""
     if (path / MANIFEST).exists():
         raise ConflictError(
-            tr("Un corpus existe déjà dans {path}.", "A corpus already exists in {path}.", path=path),
+            tr(
+                "Un corpus existe déjà dans {path}.",
+                "A corpus already exists in {path}.",
+                path=path,
+            ),
             tr(
                 "Ajoutez-y des sources, ou choisissez un autre dossier.",
                 "Add sources to it, or choose another folder.",

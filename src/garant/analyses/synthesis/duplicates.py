@@ -226,8 +226,6 @@ def detect_duplicates(
             contributions[index].id: sorted(set(reasons[index])) for index in flagged
         },
         parameters={
-            key: value
-            for key, value in vars(parameters).items()
-            if isinstance(value, int | float)
+            key: value for key, value in vars(parameters).items() if isinstance(value, int | float)
         },
     )

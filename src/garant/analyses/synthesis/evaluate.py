@@ -61,7 +61,11 @@ def read_gold(path: Path) -> dict[str, list[str]]:
     """Read a gold file into id → labels."""
     if not path.is_file():
         raise InputError(
-            tr("Fichier de référence introuvable : {path}.", "Gold file not found: {path}.", path=path),
+            tr(
+                "Fichier de référence introuvable : {path}.",
+                "Gold file not found: {path}.",
+                path=path,
+            ),
             tr("Vérifiez le chemin.", "Check the path."),
         )
     text, _encoding = decode_bytes(path.read_bytes(), path.name)
@@ -79,10 +83,14 @@ def read_gold(path: Path) -> dict[str, list[str]]:
                 ),
                 tr("Corrigez le fichier.", "Fix the file."),
             ) from error
-        items = data.items() if isinstance(data, dict) else (
-            (entry.get("id"), entry.get("labels", entry.get("label")))
-            for entry in data
-            if isinstance(entry, dict)
+        items = (
+            data.items()
+            if isinstance(data, dict)
+            else (
+                (entry.get("id"), entry.get("labels", entry.get("label")))
+                for entry in data
+                if isinstance(entry, dict)
+            )
         )
         for identifier, labels in items:
             if identifier is None:
@@ -91,11 +99,15 @@ def read_gold(path: Path) -> dict[str, list[str]]:
             gold[str(identifier)] = [str(label).strip() for label in values if str(label).strip()]
     else:
         sample = text[:4096]
-        delimiter = ";" if sample.splitlines()[0].count(";") > sample.splitlines()[0].count(",") else ","
+        delimiter = (
+            ";" if sample.splitlines()[0].count(";") > sample.splitlines()[0].count(",") else ","
+        )
         separator = "|" if delimiter == ";" or "|" in sample else ";"
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         fields = reader.fieldnames or []
-        label_field = next((name for name in ("labels", "label", "themes", "theme") if name in fields), None)
+        label_field = next(
+            (name for name in ("labels", "label", "themes", "theme") if name in fields), None
+        )
         if "id" not in fields or label_field is None:
             raise InputError(
                 tr(
@@ -177,7 +189,10 @@ def evaluate(result: SynthesisResult, gold_file: Path, *, seed: int = 0) -> Eval
         evaluated=len(ids),
         gold_not_in_result=missing,
         f1_samples=round(float(values.mean()), 4),
-        f1_ci95=(round(float(np.quantile(means, 0.025)), 4), round(float(np.quantile(means, 0.975)), 4)),
+        f1_ci95=(
+            round(float(np.quantile(means, 0.025)), 4),
+            round(float(np.quantile(means, 0.975)), 4),
+        ),
         adjusted_rand=round(float(adjusted_rand_score(primary_gold, primary_pred)), 4),
         nmi=round(float(normalized_mutual_info_score(primary_gold, primary_pred)), 4),
         mapping=mapping,

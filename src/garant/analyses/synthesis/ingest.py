@@ -256,7 +256,10 @@ def _xlsx_rows(
     if header is None:
         raise InputError(
             tr("{file} est vide.", "{file} is empty.", file=path.name),
-            tr("Choisissez un classeur avec une ligne d'en-tête.", "Choose a workbook with a header."),
+            tr(
+                "Choisissez un classeur avec une ligne d'en-tête.",
+                "Choose a workbook with a header.",
+            ),
         )
     return header, rows, raw
 
@@ -441,6 +444,8 @@ def read_table(
 # --- Decidim ---------------------------------------------------------------------------------
 
 _TAG = re.compile(r"<[^>]+>")
+_ROOT = re.compile(r"/(debates|proposals)/(\d+)/?$")
+"""The debate or proposal a comment thread hangs from (replies point at the parent comment)."""
 
 
 def _strip_html(text: str) -> str:
@@ -454,8 +459,10 @@ def _first(header: Sequence[str], *names: str) -> str | None:
 def _decidim_kind(header: Sequence[str]) -> str | None:
     if "alignment" in header and "commentable_id" in header:
         return "decidim-comment"
-    if _first(header, "title", "title/fr") and _first(header, "body", "body/fr") and (
-        "votes" in header or "endorsements" in header or "supports" in header
+    if (
+        _first(header, "title", "title/fr")
+        and _first(header, "body", "body/fr")
+        and ("votes" in header or "endorsements" in header or "supports" in header)
     ):
         return "decidim-proposal"
     if _first(header, "title/fr", "title") and _first(header, "description/fr", "description"):
@@ -503,8 +510,10 @@ def read_decidim(paths: Sequence[Path] | Path) -> list[SourceBatch]:
         title_column = _first(header, "title/fr", "title")
         if kind not in {"decidim-debate", "decidim-proposal"} or title_column is None:
             continue
-        target = "Decidim::Debates::Debate" if kind == "decidim-debate" else (
-            "Decidim::Proposals::Proposal"
+        target = (
+            "Decidim::Debates::Debate"
+            if kind == "decidim-debate"
+            else ("Decidim::Proposals::Proposal")
         )
         index_id, index_title = header.index("id"), header.index(title_column)
         for _line, cells in rows:
@@ -560,6 +569,14 @@ def _decidim_batch(
                 "commentable_type": commentable[0],
                 "commentable_id": commentable[1],
             }
+            root = _ROOT.search(get(cells, "root_commentable_url"))
+            if root is not None:
+                kind_name = (
+                    "Decidim::Debates::Debate"
+                    if root.group(1) == "debates"
+                    else ("Decidim::Proposals::Proposal")
+                )
+                commentable = (kind_name, root.group(2))
             if commentable in questions:
                 extra["question"] = questions[commentable]
         elif kind == "decidim-proposal":
@@ -724,7 +741,7 @@ def read_jsonl(
 def _email_text(data: bytes) -> tuple[str, str | None, str | None]:
     message = BytesParser(policy=policy.default).parsebytes(data)
     subject = str(message.get("subject", "") or "").strip()
-    body_part = message.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
+    body_part = message.get_body(preferencelist=("plain", "html"))
     body = ""
     if body_part is not None:
         content = body_part.get_content()
@@ -756,7 +773,9 @@ def read_folder(path: Path) -> SourceBatch:
             tr("Vérifiez le chemin.", "Check the path."),
         )
     files = sorted(
-        file for file in path.rglob("*") if file.is_file() and file.suffix.lower() in {".txt", ".eml"}
+        file
+        for file in path.rglob("*")
+        if file.is_file() and file.suffix.lower() in {".txt", ".eml"}
     )
     digest = hashlib.sha256()
     result: list[RawContribution] = []
@@ -870,8 +889,8 @@ def read_transcript(
                     file=turns.name,
                 ),
                 tr(
-                    "Format : [{{\"speaker\", \"start_s\", \"end_s\", \"text\"}}, …].",
-                    "Format: [{{\"speaker\", \"start_s\", \"end_s\", \"text\"}}, …].",
+                    'Format : [{{"speaker", "start_s", "end_s", "text"}}, …].',
+                    'Format: [{{"speaker", "start_s", "end_s", "text"}}, …].',
                 ),
             )
         source_name = source_name or turns.name

@@ -290,11 +290,11 @@ def llm_synthesis(
                 )
             )
         seen = {normalise_for_duplicates(label) for label, _ in consolidated}
-        for number, theme in enumerate(proposed, start=1):
-            key = normalise_for_duplicates(theme.label)
+        for number, candidate in enumerate(proposed, start=1):
+            key = normalise_for_duplicates(candidate.label)
             if number not in covered and key not in seen:
                 seen.add(key)
-                consolidated.append((theme.label, theme.description))
+                consolidated.append((candidate.label, candidate.description))
     theme_ids = [f"T{number:02d}" for number in range(1, len(consolidated) + 1)]
     known = set(theme_ids)
 
@@ -305,9 +305,7 @@ def llm_synthesis(
         if group.kind == "exact"
     }
     exact_followers = {
-        identifier
-        for members in exact_members.values()
-        for identifier in members[1:]
+        identifier for members in exact_members.values() for identifier in members[1:]
     }
     to_assign = [
         item
@@ -422,7 +420,7 @@ def llm_synthesis(
             if len(sample_ids) >= parameters.summary_sample:
                 break
         block, nonce = data_block([payload(by_id[member]) for member in sample_ids])
-        answer = caller.ask(
+        summary = caller.ask(
             "summary",
             summary_prompt,
             {"label": label, "contributions": block, "nonce": nonce},
@@ -431,9 +429,9 @@ def llm_synthesis(
         )
         quotes: list[QuoteCheck] = []
         claims: list[SummaryClaim] = []
-        if answer is not None:
+        if summary is not None:
             allowed = set(member_ids)
-            for quote in answer.quotes:
+            for quote in summary.quotes:
                 checked = verify_quote(quote.id, quote.quote, analysed)
                 if checked.verified and quote.id in allowed:
                     quotes.append(checked)
@@ -448,7 +446,7 @@ def llm_synthesis(
                             }
                         )
                     rejected.append(checked)
-            claims = check_claims([(claim.text, claim.ids) for claim in answer.claims], allowed)
+            claims = check_claims([(claim.text, claim.ids) for claim in summary.claims], allowed)
             flagged.extend(claim for claim in claims if claim.flagged)
         else:
             warnings.append(
@@ -458,7 +456,7 @@ def llm_synthesis(
                     label=label,
                 )
             )
-        members = [by_id[member] for member in member_ids]
+        member_items = [by_id[member] for member in member_ids]
         themes.append(
             Theme(
                 id=identifier,
@@ -467,9 +465,11 @@ def llm_synthesis(
                 contribution_ids=member_ids,
                 primary_count=primary_counts[identifier],
                 distinct_positions=len({position_of.get(m, m) for m in member_ids}),
-                distinct_authors=len({m.author or m.id for m in members}),
+                distinct_authors=len({m.author or m.id for m in member_items}),
                 small=False,
-                stance=stance_counts(members, estimated),
+                stance=stance_counts(
+                    member_items, estimated, tr("estimée par le modèle", "estimated by the model")
+                ),
                 quotes=quotes,
                 summary=claims,
             )

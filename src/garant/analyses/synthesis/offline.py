@@ -71,10 +71,18 @@ class OfflineParameters:
     quotes_per_theme: int = 3
     terms_per_theme: int = 8
     char_ngrams: bool = True
+    char_ngram_full_max_docs: int = 20_000
+    """Up to this many contributions, character 3-, 4- and 5-grams; above, 4-grams only
+    (a third of the cost: character n-grams dominate the run time on large corpora)."""
     max_word_features: int = 60_000
     max_char_features: int = 120_000
     silhouette_sample: int = 3_000
     n_init: int = 3
+    """k-means restarts up to ``char_ngram_full_max_docs`` contributions, 1 above."""
+    svd_iterations: int = 3
+    char_text_limit: int = 1_500
+    """Character n-grams are taken from the first characters of each text only (words from the
+    whole text): long contributions would otherwise dominate the run time."""
     max_minority_candidates: int = 30_000
 
 
@@ -117,7 +125,7 @@ def _choose_k(vectors: Any, parameters: OfflineParameters) -> tuple[int, dict[in
     count = vectors.shape[0]
     upper = max(2, min(parameters.max_themes, round(math.sqrt(count / 2)), count - 1))
     lower = max(2, upper // 3)
-    candidates = sorted({int(round(value)) for value in np.linspace(lower, upper, num=5)})
+    candidates = sorted({round(float(value)) for value in np.linspace(lower, upper, num=5)})
     rng = np.random.default_rng(parameters.seed)
     sample_size = min(count, parameters.silhouette_sample)
     sample = np.sort(rng.choice(count, size=sample_size, replace=False))
@@ -204,12 +212,13 @@ def _offline_themes(
     vectors: Any = None
 
     if len(eligible) >= 2:
-        eligible_texts = [texts[index] for index in eligible]
+        # Fold case and accents once, here, rather than in each vectorizer (much faster).
+        eligible_texts = [strip_accents(texts[index].casefold()) for index in eligible]
         stop_list = sorted(stop)
         min_df = 2 if len(eligible) >= 50 else 1
         words = TfidfVectorizer(
-            strip_accents="unicode",
-            lowercase=True,
+            strip_accents=None,
+            lowercase=False,
             stop_words=stop_list,
             token_pattern=r"(?u)\b\w\w+\b",
             ngram_range=(1, 2),
@@ -226,22 +235,29 @@ def _offline_themes(
         word_terms = words.get_feature_names_out().tolist() if word_matrix.shape[1] else []
         blocks = [word_matrix] if word_matrix.shape[1] else []
         if parameters.char_ngrams:
+            char_range = (3, 5) if len(eligible) <= parameters.char_ngram_full_max_docs else (4, 4)
+            details["char_ngram_range"] = f"{char_range[0]}-{char_range[1]}"
             chars = TfidfVectorizer(
                 analyzer="char_wb",
-                ngram_range=(3, 5),
-                strip_accents="unicode",
-                lowercase=True,
+                ngram_range=char_range,
+                strip_accents=None,
+                lowercase=False,
                 min_df=min_df,
                 max_df=0.5 if len(eligible) >= 20 else 1.0,
                 sublinear_tf=True,
                 max_features=parameters.max_char_features,
                 dtype=np.float32,
             )
-            blocks.append(chars.fit_transform(eligible_texts))
+            limit = parameters.char_text_limit
+            blocks.append(chars.fit_transform([text[:limit] for text in eligible_texts]))
         matrix = normalize(sparse.hstack(blocks).tocsr())
         components = min(parameters.svd_components, matrix.shape[1] - 1, len(eligible) - 1)
         if components >= 2:
-            svd = TruncatedSVD(n_components=components, random_state=parameters.seed)
+            svd = TruncatedSVD(
+                n_components=components,
+                n_iter=parameters.svd_iterations,
+                random_state=parameters.seed,
+            )
             vectors = normalize(svd.fit_transform(matrix)).astype(np.float64)
         else:
             vectors = normalize(matrix.toarray()).astype(np.float64)
@@ -252,14 +268,15 @@ def _offline_themes(
             k, silhouettes = _choose_k(vectors, parameters)
         details["k"] = k
         details["silhouette"] = {str(key): round(value, 4) for key, value in silhouettes.items()}
-        kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=parameters.n_init)
+        restarts = parameters.n_init if len(eligible) <= parameters.char_ngram_full_max_docs else 1
+        kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=restarts)
         labels = kmeans.fit_predict(vectors)
         centres = normalize(kmeans.cluster_centers_)
         similarity = vectors @ centres.T
         best = similarity[np.arange(len(eligible)), labels]
         fits = best >= parameters.fit_threshold
         main_members: list[list[int]] = [[] for _ in range(k)]
-        for row in np.flatnonzero(fits):
+        for row in np.flatnonzero(fits).tolist():
             main_members[int(labels[row])].append(int(row))
         residual = np.flatnonzero(~fits)
         details["residual_after_main"] = int(residual.size)
@@ -288,9 +305,9 @@ def _offline_themes(
             if row not in in_minority:
                 singular_reasons[eligible[row]] = isolated_reason
 
-        ordered: list[tuple[list[int], bool]] = [
-            (rows, False) for rows in main_members if rows
-        ] + [(rows, True) for rows in minority_groups]
+        ordered: list[tuple[list[int], bool]] = [(rows, False) for rows in main_members if rows] + [
+            (rows, True) for rows in minority_groups
+        ]
         for rows, small in ordered:
             themes_members.append(rows)
             small_flags.append(small)
@@ -325,6 +342,12 @@ def _offline_themes(
     renumber = {old: new for new, old in enumerate(order)}
     by_id = {item.id: item for item in contributions}
     analysed = {item.id: item.text_pseudonymised for item in contributions}
+    estimated = {
+        item.id: estimate_stance(item.text_pseudonymised)
+        for item in contributions
+        if item.stance is None
+    }
+    method = lexical_method()
     themes: list[Theme] = []
     member_rows: list[list[int]] = [[] for _ in order]
     for row, theme_index in primary.items():
@@ -373,7 +396,7 @@ def _offline_themes(
                 distinct_positions=len({position_of.get(i, i) for i in ids}),
                 distinct_authors=len({m.author or m.id for m in members}),
                 small=small_flags[old_index],
-                stance=stance_counts(members),
+                stance=stance_counts(members, estimated, method),
                 quotes=quotes,
             )
         )
@@ -381,19 +404,19 @@ def _offline_themes(
     assignments: list[Assignment] = []
     row_of = {index: row for row, index in enumerate(eligible)}
     for index, item in enumerate(contributions):
-        row = row_of.get(index)
+        place = row_of.get(index)
         theme_ids: list[str] = []
-        if row is not None and row in primary:
-            theme_ids = [themes[renumber[primary[row]]].id] + [
-                themes[renumber[other]].id for other in secondary.get(row, [])
+        if place is not None and place in primary:
+            theme_ids = [themes[renumber[primary[place]]].id] + [
+                themes[renumber[other]].id for other in secondary.get(place, [])
             ]
         assignments.append(
             Assignment(
                 contribution_id=item.id,
                 theme_ids=theme_ids,
                 singular_reason="" if theme_ids else singular_reasons.get(index, isolated_reason),
-                score=round(scores[row], 4) if row is not None and row in scores else None,
-                estimated_stance=None if item.stance else estimate_stance(item.text_pseudonymised),
+                score=round(scores[place], 4) if place is not None and place in scores else None,
+                estimated_stance=estimated.get(item.id),
             )
         )
     singular = [
@@ -411,28 +434,25 @@ def _offline_themes(
 
 
 def stance_counts(
-    members: Sequence[Contribution], estimated: dict[str, str] | None = None
+    members: Sequence[Contribution], estimated: dict[str, str], method: str
 ) -> StanceCounts:
-    """Declared stances from the source; the others estimated (lexical cues, or ``estimated``)."""
+    """Declared stances from the source; the others from ``estimated`` (labelled ``method``)."""
     declared: Counter[str] = Counter()
     guessed: Counter[str] = Counter()
     for item in members:
         if item.stance is not None:
             declared[item.stance] += 1
-        elif estimated is not None and item.id in estimated:
+        elif item.id in estimated:
             guessed[estimated[item.id]] += 1
-        else:
-            guessed[estimate_stance(item.text_pseudonymised)] += 1
-    method = (
-        tr("estimée par le modèle", "estimated by the model")
-        if estimated is not None
-        else tr(
-            "estimée par indices lexicaux (« contre », « favorable »…)",
-            "estimated from lexical cues ('contre', 'favorable'…)",
-        )
-    )
     return StanceCounts(
         declared=dict(sorted(declared.items())),
         estimated=dict(sorted(guessed.items())),
         estimation_method=method if guessed else "",
+    )
+
+
+def lexical_method() -> str:
+    return tr(
+        "indices lexicaux : « contre », « favorable »…",
+        "lexical cues: 'contre', 'favorable'…",
     )

@@ -24,9 +24,7 @@ _MIN_QUOTE_CHARS = 3
 _EDGE = "\"' "
 
 
-def verify_quote(
-    contribution_id: str, quote: str, texts: Mapping[str, str]
-) -> QuoteCheck:
+def verify_quote(contribution_id: str, quote: str, texts: Mapping[str, str]) -> QuoteCheck:
     """Check ``quote`` against ``texts[contribution_id]``; never raises for bad input."""
     text = texts.get(contribution_id)
     if text is None:

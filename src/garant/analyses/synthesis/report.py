@@ -18,7 +18,7 @@ from garant.errors import InputError
 from garant.i18n import current_language, tr
 
 from .corpus import Corpus, atomic_write_bytes, atomic_write_text
-from .model import StanceCounts, SynthesisResult, Theme
+from .model import QuoteCheck, StanceCounts, SynthesisResult, Theme
 from .quotes import verify_quote
 
 __all__ = ["SynthesisReport", "build_report", "coverage_table", "render_chart", "write_report"]
@@ -69,7 +69,11 @@ def coverage_table(result: SynthesisResult, corpus: Corpus) -> dict[str, Any]:
     corpus_ids = [item.id for item in corpus.contributions]
     assigned = {a.contribution_id: a for a in result.assignments}
     missing = [identifier for identifier in corpus_ids if identifier not in assigned]
-    in_theme = sum(1 for identifier in corpus_ids if assigned.get(identifier, None) and assigned[identifier].theme_ids)
+    in_theme = sum(
+        1
+        for identifier in corpus_ids
+        if assigned.get(identifier) and assigned[identifier].theme_ids
+    )
     reasons = Counter(
         assigned[identifier].singular_reason
         for identifier in corpus_ids
@@ -156,7 +160,7 @@ def build_report(
     themes: list[Theme] = []
     rejected = list(result.rejected_quotes)
     for theme in result.themes:
-        kept = []
+        kept: list[QuoteCheck] = []
         for quote in theme.quotes:
             check = verify_quote(quote.contribution_id, quote.quote, analysed)
             (kept if check.verified else rejected).append(check)
@@ -209,13 +213,23 @@ def build_report(
         f"| {tr('Positions distinctes (doublons comptés une fois)', 'Distinct positions (duplicates counted once)')}"
         f" | {floods.distinct_positions} |"
     )
-    add(f"| {tr('Auteurs distincts (pseudonymes)', 'Distinct authors (pseudonyms)')} | {floods.distinct_authors} |")
-    add(f"| {tr('Contributions sans auteur connu', 'Contributions with no known author')} | {floods.anonymous_contributions} |")
+    add(
+        f"| {tr('Auteurs distincts (pseudonymes)', 'Distinct authors (pseudonyms)')} | {floods.distinct_authors} |"
+    )
+    add(
+        f"| {tr('Contributions sans auteur connu', 'Contributions with no known author')} | {floods.anonymous_contributions} |"
+    )
     add(f"| {tr('Thèmes', 'Themes')} | {len(themes)} |")
-    add(f"| {tr('dont petits thèmes (avis minoritaires)', 'of which small minority themes')} | {sum(1 for t in themes if t.small)} |")
-    add(f"| {tr('Propos singuliers / signaux faibles', 'Singular contributions / weak signals')} | {len(result.singular)} |")
+    add(
+        f"| {tr('dont petits thèmes (avis minoritaires)', 'of which small minority themes')} | {sum(1 for t in themes if t.small)} |"
+    )
+    add(
+        f"| {tr('Propos singuliers / signaux faibles', 'Singular contributions / weak signals')} | {len(result.singular)} |"
+    )
     add("")
-    add(f"| {tr('Source', 'Source')} | {tr('Type', 'Kind')} | {tr('Contributions', 'Contributions')} | {tr('Pseudonymisée', 'Pseudonymised')} |")
+    add(
+        f"| {tr('Source', 'Source')} | {tr('Type', 'Kind')} | {tr('Contributions', 'Contributions')} | {tr('Pseudonymisée', 'Pseudonymised')} |"
+    )
     add("|---|---|---:|---|")
     for source in corpus.manifest.sources:
         add(
@@ -247,7 +261,9 @@ def build_report(
     for theme in themes:
         _theme_section(theme, lines)
 
-    add(f"## {tr('Propos singuliers et signaux faibles', 'Singular contributions and weak signals')}")
+    add(
+        f"## {tr('Propos singuliers et signaux faibles', 'Singular contributions and weak signals')}"
+    )
     add("")
     add(
         tr(
@@ -312,7 +328,9 @@ def build_report(
     add("")
     add(f"| {tr('Catégorie', 'Category')} | {tr('Contributions', 'Contributions')} |")
     add("|---|---:|")
-    add(f"| {tr('Classées dans au moins un thème', 'In at least one theme')} | {coverage['in_a_theme']} |")
+    add(
+        f"| {tr('Classées dans au moins un thème', 'In at least one theme')} | {coverage['in_a_theme']} |"
+    )
     for reason, count in coverage["singular_by_reason"].items():
         add(f"| {tr('Propos singuliers', 'Singular')} — {_md(reason)} | {count} |")
     add(f"| **{tr('Total couvert', 'Total covered')}** | **{coverage['covered']}** |")
@@ -331,15 +349,22 @@ def build_report(
         )
         add("")
     if len(result.assignments) <= _ANNEX_LIMIT:
-        add(f"### {tr('Annexe : affectation de chaque contribution', 'Annex: where each contribution went')}")
+        add(
+            f"### {tr('Annexe : affectation de chaque contribution', 'Annex: where each contribution went')}"
+        )
         add("")
-        add(f"| {tr('Contribution', 'Contribution')} | {tr('Source', 'Source')} | {tr('Thèmes', 'Themes')} |")
+        add(
+            f"| {tr('Contribution', 'Contribution')} | {tr('Source', 'Source')} | {tr('Thèmes', 'Themes')} |"
+        )
         add("|---|---|---|")
         for assignment in result.assignments:
             item = by_id.get(assignment.contribution_id)
-            source = f"{item.source_file}, {item.source_position}" if item else "—"
-            where = ", ".join(assignment.theme_ids) or tr("singulier", "singular") + f" ({assignment.singular_reason})"
-            add(f"| `{assignment.contribution_id}` | {_md(source)} | {_md(where)} |")
+            origin = f"{item.source_file}, {item.source_position}" if item else "—"
+            where = (
+                ", ".join(assignment.theme_ids)
+                or tr("singulier", "singular") + f" ({assignment.singular_reason})"
+            )
+            add(f"| `{assignment.contribution_id}` | {_md(origin)} | {_md(where)} |")
         add("")
     else:
         add(
@@ -408,7 +433,13 @@ def _theme_section(theme: Theme, lines: list[str]) -> None:
         )
     )
     if theme.terms:
-        add(tr("- Termes distinctifs : {terms}.", "- Distinctive terms: {terms}.", terms=_md(", ".join(theme.terms))))
+        add(
+            tr(
+                "- Termes distinctifs : {terms}.",
+                "- Distinctive terms: {terms}.",
+                terms=_md(", ".join(theme.terms)),
+            )
+        )
     add(_stance_line(theme.stance))
     add("")
     if theme.summary:
@@ -439,8 +470,8 @@ def _stance_line(stance: StanceCounts) -> str:
     )
     if stance.estimated:
         text += tr(
-            " Position estimée pour les autres ({method}) : {estimated}.",
-            " Estimated stance for the others ({method}): {estimated}.",
+            " Position estimée pour les autres, {method} : {estimated}.",
+            " Estimated stance for the others, {method}: {estimated}.",
             method=stance.estimation_method,
             estimated=_stance_text(stance.estimated),
         )
@@ -450,7 +481,9 @@ def _stance_line(stance: StanceCounts) -> str:
 def _floods_section(result: SynthesisResult, lines: list[str]) -> None:
     floods = result.floods
     add = lines.append
-    add(f"## {tr('Doublons, campagnes et contributions en nombre', 'Duplicates, campaigns and floods')}")
+    add(
+        f"## {tr('Doublons, campagnes et contributions en nombre', 'Duplicates, campaigns and floods')}"
+    )
     add("")
     add(
         tr(
@@ -472,7 +505,11 @@ def _floods_section(result: SynthesisResult, lines: list[str]) -> None:
         add("|---|---|---:|---:|---|---|")
         ordered = sorted(floods.groups, key=lambda group: (-len(group.contribution_ids), group.id))
         for group in ordered[:_LIST_LIMIT]:
-            kind = tr("identique", "identical") if group.kind == "exact" else tr("quasi identique", "near identical")
+            kind = (
+                tr("identique", "identical")
+                if group.kind == "exact"
+                else tr("quasi identique", "near identical")
+            )
             signals = []
             if group.campaign:
                 signals.append(tr("campagne", "campaign"))

@@ -184,6 +184,7 @@ def run_offline(
     }
     recorded["k"] = details.get("k")
     recorded["residual_after_main"] = details.get("residual_after_main")
+    recorded["char_ngram_range"] = details.get("char_ngram_range")
     warnings = [warning for source in loaded.manifest.sources for warning in source.warnings]
     if not all(source.pseudonymised for source in loaded.manifest.sources):
         warnings.append(

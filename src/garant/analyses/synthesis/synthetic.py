@@ -13,47 +13,126 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-__all__ = ["SyntheticCorpus", "TOPICS", "make_corpus"]
+__all__ = ["TOPICS", "SyntheticCorpus", "make_corpus"]
 
 TOPICS: dict[str, list[str]] = {
     "transports": [
-        "bus", "tramway", "pistes cyclables", "vélo", "covoiturage", "horaires", "trains",
-        "navettes", "stationnement", "gare", "voitures", "embouteillages", "transports en commun",
+        "bus",
+        "tramway",
+        "pistes cyclables",
+        "vélo",
+        "covoiturage",
+        "horaires",
+        "trains",
+        "navettes",
+        "stationnement",
+        "gare",
+        "voitures",
+        "embouteillages",
+        "transports en commun",
     ],
     "logement": [
-        "logements sociaux", "loyers", "rénovation", "HLM", "propriétaires", "locataires",
-        "isolation", "quartier", "immeubles", "accession", "expulsions", "logement vacant",
+        "logements sociaux",
+        "loyers",
+        "rénovation",
+        "HLM",
+        "propriétaires",
+        "locataires",
+        "isolation",
+        "quartier",
+        "immeubles",
+        "accession",
+        "expulsions",
+        "logement vacant",
     ],
     "environnement": [
-        "arbres", "parcs", "pollution", "espaces verts", "biodiversité", "pesticides", "climat",
-        "îlots de fraîcheur", "déchets", "compost", "jardins partagés", "qualité de l'air",
+        "arbres",
+        "parcs",
+        "pollution",
+        "espaces verts",
+        "biodiversité",
+        "pesticides",
+        "climat",
+        "îlots de fraîcheur",
+        "déchets",
+        "compost",
+        "jardins partagés",
+        "qualité de l'air",
     ],
     "santé": [
-        "médecins", "hôpital", "urgences", "pharmacie", "déserts médicaux", "infirmières",
-        "centre de santé", "rendez-vous", "soins", "maison médicale", "généralistes",
+        "médecins",
+        "hôpital",
+        "urgences",
+        "pharmacie",
+        "déserts médicaux",
+        "infirmières",
+        "centre de santé",
+        "rendez-vous",
+        "soins",
+        "maison médicale",
+        "généralistes",
     ],
     "école": [
-        "écoles", "cantine", "enseignants", "classes", "périscolaire", "collège", "élèves",
-        "rythmes scolaires", "restauration scolaire", "cours de récréation", "parents",
+        "écoles",
+        "cantine",
+        "enseignants",
+        "classes",
+        "périscolaire",
+        "collège",
+        "élèves",
+        "rythmes scolaires",
+        "restauration scolaire",
+        "cours de récréation",
+        "parents",
     ],
     "fiscalité": [
-        "impôts", "taxe foncière", "TVA", "niches fiscales", "budget", "dépenses publiques",
-        "contribuables", "dette", "taxe d'habitation", "fraude fiscale", "services publics",
+        "impôts",
+        "taxe foncière",
+        "TVA",
+        "niches fiscales",
+        "budget",
+        "dépenses publiques",
+        "contribuables",
+        "dette",
+        "taxe d'habitation",
+        "fraude fiscale",
+        "services publics",
     ],
 }
 
 _OPENERS = [
-    "Je pense que", "À mon avis,", "Il faudrait que", "Nous demandons que", "Selon moi,",
-    "Il est urgent que", "Je propose que", "Franchement,", "Pour notre famille,", "Bref,",
+    "Je pense que",
+    "À mon avis,",
+    "Il faudrait que",
+    "Nous demandons que",
+    "Selon moi,",
+    "Il est urgent que",
+    "Je propose que",
+    "Franchement,",
+    "Pour notre famille,",
+    "Bref,",
 ]
 _LINKS = ["et", "mais aussi", "ainsi que", "sans oublier", "avec", "plus", "et surtout"]
 _VERBS = [
-    "la ville améliore", "on développe", "la métropole finance", "les élus regardent",
-    "on repense", "la commune soutienne", "on protège", "on arrête de négliger",
+    "la ville améliore",
+    "on développe",
+    "la métropole finance",
+    "les élus regardent",
+    "on repense",
+    "la commune soutienne",
+    "on protège",
+    "on arrête de négliger",
 ]
 _ENDINGS = [
-    "C'est essentiel.", "Merci.", "Voilà mon avis.", "Il y a urgence.", "Cordialement.",
-    "Je compte sur vous.", "", "", "",
+    "C'est essentiel.",
+    "Merci.",
+    "Voilà mon avis.",
+    "Il y a urgence.",
+    "Cordialement.",
+    "Je compte sur vous.",
+    "",
+    "",
+    "",
 ]
 
 MINORITY_TEXTS = [
@@ -68,9 +147,14 @@ CAMPAIGN_TEXT = (
     "et la forêt communale, nous demandons son abandon immédiat et une vraie concertation."
 )
 _CAMPAIGN_SWAPS = [
-    ("coûteux", "ruineux"), ("immédiat", "sans délai"), ("forêt communale", "forêt du village"),
-    ("terres agricoles", "champs"), ("vraie", "véritable"), ("Non au", "Stop au"),
-    ("nous demandons", "nous exigeons"), ("détruira", "va détruire"),
+    ("coûteux", "ruineux"),
+    ("immédiat", "sans délai"),
+    ("forêt communale", "forêt du village"),
+    ("terres agricoles", "champs"),
+    ("vraie", "véritable"),
+    ("Non au", "Stop au"),
+    ("nous demandons", "nous exigeons"),
+    ("détruira", "va détruire"),
 ]
 
 REPEATED_TEXT = (
@@ -112,8 +196,13 @@ def make_corpus(
     campaign_variants: int = 6,
     repeated_copies: int = 5,
     minority: bool = True,
+    sentences: tuple[int, int] = (1, 1),
 ) -> SyntheticCorpus:
-    """``n`` contributions in total, traps included (ids ``c00001``…)."""
+    """``n`` contributions in total, traps included (ids ``c00001``…).
+
+    Ordinary contributions have between ``sentences[0]`` and ``sentences[1]`` sentences on
+    their topic.
+    """
     rng = random.Random(seed)
     start = datetime(2026, 3, 2, 9, 0, 0)
     texts: list[tuple[str, str, str]] = []  # (kind, text, author)
@@ -134,7 +223,9 @@ def make_corpus(
     authors = max(1, remaining // 2)
     for _ in range(remaining):
         topic = rng.choice(topics)
-        texts.append(("ordinary:" + topic, _ordinary(rng, topic), f"personne{rng.randrange(authors)}"))
+        count = rng.randint(*sentences)
+        text = " ".join(_ordinary(rng, topic) for _ in range(count))
+        texts.append(("ordinary:" + topic, text, f"personne{rng.randrange(authors)}"))
     rng.shuffle(texts)
     corpus = SyntheticCorpus(rows=[], repeated_author="habitant-nord")
     for index, (kind, text, author) in enumerate(texts, start=1):

@@ -48,28 +48,248 @@ _NON_WORD = re.compile(r"[^\w]+")
 # Function words of French, with the elided forms the tokenizer leaves ("l", "qu"…), plus the
 # politeness formulas that open e-mails and comments. Hand-written so no spaCy import is needed.
 FRENCH_STOP_WORDS: frozenset[str] = frozenset(
-    """
-    a à afin ai aie aient aies ait alors as au aucun aucune aupres auquel aussi autre autres aux
-    auxquelles auxquels avaient avais avait avant avec avez aviez avions avoir avons ayant bah
-    bonjour bonsoir c ça car ce ceci cela celle celles celui cependant ces cet cette ceux chacun
-    chacune chaque chez ci comme comment d dans de des desquelles desquels deux devrait devraient
-    doit doivent donc dont du duquel durant elle elles en encore entre es est et etaient etais
-    etait etant ete etes etre eu eue eues eurent eus eut eux faire fait faut fois font hors ici il
-    ils j je jusqu l la là laquelle le lequel les lesquelles lesquels leur leurs lui m ma mais
-    me meme memes merci mes mien mienne moi moins mon n ne ni non nos notre nous on ont ou où par
-    parce pas peu peut peuvent plus pour pourquoi pourrait qu quand que quel quelle quelles quels
-    qui quoi s sa sans se sera serait ses si sien sienne soi soient sois soit sommes son sont sous
-    suis sur t ta tandis te tel telle telles tels tes toi ton tous tout toute toutes tres très tu
-    un une unes uns vers via voici voilà vos votre vous y
-    est-ce c'est qu'il qu'elle n'est d'un d'une l'on
-    """.split()
+    [
+        "a",
+        "à",
+        "afin",
+        "ai",
+        "aie",
+        "aient",
+        "aies",
+        "ait",
+        "alors",
+        "as",
+        "au",
+        "aucun",
+        "aucune",
+        "aupres",
+        "auquel",
+        "aussi",
+        "autre",
+        "autres",
+        "aux",
+        "auxquelles",
+        "auxquels",
+        "avaient",
+        "avais",
+        "avait",
+        "avant",
+        "avec",
+        "avez",
+        "aviez",
+        "avions",
+        "avoir",
+        "avons",
+        "ayant",
+        "bah",
+        "bonjour",
+        "bonsoir",
+        "c",
+        "ça",
+        "car",
+        "ce",
+        "ceci",
+        "cela",
+        "celle",
+        "celles",
+        "celui",
+        "cependant",
+        "ces",
+        "cet",
+        "cette",
+        "ceux",
+        "chacun",
+        "chacune",
+        "chaque",
+        "chez",
+        "ci",
+        "comme",
+        "comment",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "desquelles",
+        "desquels",
+        "deux",
+        "devrait",
+        "devraient",
+        "doit",
+        "doivent",
+        "donc",
+        "dont",
+        "du",
+        "duquel",
+        "durant",
+        "elle",
+        "elles",
+        "en",
+        "encore",
+        "entre",
+        "es",
+        "est",
+        "et",
+        "etaient",
+        "etais",
+        "etait",
+        "etant",
+        "ete",
+        "etes",
+        "etre",
+        "eu",
+        "eue",
+        "eues",
+        "eurent",
+        "eus",
+        "eut",
+        "eux",
+        "faire",
+        "fait",
+        "faut",
+        "fois",
+        "font",
+        "hors",
+        "ici",
+        "il",
+        "ils",
+        "j",
+        "je",
+        "jusqu",
+        "l",
+        "la",
+        "là",
+        "laquelle",
+        "le",
+        "lequel",
+        "les",
+        "lesquelles",
+        "lesquels",
+        "leur",
+        "leurs",
+        "lui",
+        "m",
+        "ma",
+        "mais",
+        "me",
+        "meme",
+        "memes",
+        "merci",
+        "mes",
+        "mien",
+        "mienne",
+        "moi",
+        "moins",
+        "mon",
+        "n",
+        "ne",
+        "ni",
+        "non",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ont",
+        "ou",
+        "où",
+        "par",
+        "parce",
+        "pas",
+        "peu",
+        "peut",
+        "peuvent",
+        "plus",
+        "pour",
+        "pourquoi",
+        "pourrait",
+        "qu",
+        "quand",
+        "que",
+        "quel",
+        "quelle",
+        "quelles",
+        "quels",
+        "qui",
+        "quoi",
+        "s",
+        "sa",
+        "sans",
+        "se",
+        "sera",
+        "serait",
+        "ses",
+        "si",
+        "sien",
+        "sienne",
+        "soi",
+        "soient",
+        "sois",
+        "soit",
+        "sommes",
+        "son",
+        "sont",
+        "sous",
+        "suis",
+        "sur",
+        "t",
+        "ta",
+        "tandis",
+        "te",
+        "tel",
+        "telle",
+        "telles",
+        "tels",
+        "tes",
+        "toi",
+        "ton",
+        "tous",
+        "tout",
+        "toute",
+        "toutes",
+        "tres",
+        "très",
+        "tu",
+        "un",
+        "une",
+        "unes",
+        "uns",
+        "vers",
+        "via",
+        "voici",
+        "voilà",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+        "est-ce",
+        "c'est",
+        "qu'il",
+        "qu'elle",
+        "n'est",
+        "d'un",
+        "d'une",
+        "l'on",
+    ]
 )
+
+
+class _AccentTable(dict[int, str]):
+    """``str.translate`` table filled on first sight of each character (é → e, œ stays)."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        self[code] = base
+        return base
+
+
+_ACCENTS = _AccentTable()
 
 
 def strip_accents(text: str) -> str:
     """Remove diacritics (é → e) so accent variants compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return text.translate(_ACCENTS)
 
 
 def normalise_for_duplicates(text: str) -> str:
@@ -106,10 +326,7 @@ def normalise_for_quotes(text: str) -> tuple[str, list[int]]:
     keep = [
         not (
             char == " "
-            and (
-                (i > 0 and out[i - 1] == '"')
-                or (i + 1 < len(out) and out[i + 1] in '":;!?')
-            )
+            and ((i > 0 and out[i - 1] == '"') or (i + 1 < len(out) and out[i + 1] in '":;!?'))
         )
         for i, char in enumerate(out)
     ]
