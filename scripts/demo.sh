@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# make demo: a fictional metropolis, its AI registry and policy, then audited analyses on the
+# embedded offline defaults. Every step is a garant command you can run yourself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+G="$PWD/.venv/bin/garant"
+DEMO="$PWD/demo-workspace"
+SHARED="$PWD/../shared/data"
+export GARANT_ACTOR="demo" MLFLOW_DISABLE_TELEMETRY=true
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+rm -rf "$DEMO"
+step "Espace de travail de la Métropole de Belleval"
+"$G" init "$DEMO" --name "Métropole de Belleval" --kind collectivite
+export GARANT_WORKSPACE="$DEMO"
+
+step "Personnes et rôles"
+"$G" people add "Claire Martin" --email claire.martin@belleval.fr --title "Chargée de mission participation"
+"$G" people add "Denis Roux" --email dpo@belleval.fr --title "Délégué à la protection des données"
+"$G" people add "Amina Benali" --email a.benali@belleval.fr --title "Data scientist"
+"$G" people add "Hugo Petit" --email h.petit@belleval.fr --title "Chef de projet concertation"
+"$G" people add "Sophie Laurent" --email s.laurent@belleval.fr --title "Contrôle interne"
+"$G" roles assign claire-martin referent_ia --from 01/09/2025
+"$G" roles assign denis-roux dpo --from 01/01/2024
+"$G" roles assign amina-benali personne_ressource --from 01/09/2025
+"$G" roles assign hugo-petit agent --from 01/01/2025
+"$G" roles assign sophie-laurent relecteur_conformite --from 01/01/2025
+"$G" roles list
+
+step "Registre des outils d'IA"
+"$G" tools add "garant hors ligne" --key hors-ligne --access local --vendor "garant" --region local \
+  --status approved --alias hors-ligne --retention "aucune donnée ne quitte le poste" --no-training
+"$G" tools add "Albert" --access api --vendor "DINUM (État)" --family "Albert" --region FR --stays-in-eu \
+  --status approved --alias albert --dpa "Convention DINUM 2025-117" --no-training \
+  --retention "journaux 30 jours"
+"$G" tools add "Mistral Small (API)" --key mistral-small --access api --vendor "Mistral AI" \
+  --family "mistral-small" --region EU --stays-in-eu --status under_review --alias mistral-small \
+  --dpa "DPA en cours de signature"
+"$G" tools add "ChatGPT grand public" --key chatgpt-grand-public --access web_app --vendor OpenAI \
+  --region US --leaves-eu --status forbidden --training \
+  --notes "Interdit : pas de contrat de sous-traitance, réutilisation des saisies."
+"$G" tools add "Tirage au sort garant (LEXIMIN)" --key tirage-garant --access local --vendor garant \
+  --region local --status approved --no-training
+"$G" tools add "Transcription locale (Whisper)" --key whisper-local --access local \
+  --vendor "faster-whisper (poids ouverts)" --region local --status approved --no-training
+"$G" tools list
+
+step "Registre des usages"
+"$G" uses add "Synthèse des contributions de la concertation" --key synthese-concertation \
+  --purpose "Regrouper les contributions par thème, sans perdre les propos singuliers" \
+  --stage analysis --tool hors-ligne --tool albert --data public_contributions --data personal \
+  --legal-basis public_task --responsible claire-martin --oversight amina-benali --status approved \
+  --data-subjects "Habitants ayant contribué à la concertation" \
+  --data-description "pseudonymes, texte des contributions, dates" \
+  --recipients "Mission participation ; prestataire d'hébergement Albert (DINUM)" \
+  --retention "12 mois après la restitution publique" \
+  --security "pseudonymisation avant envoi, poste chiffré, accès nominatifs"
+"$G" uses add "Tirage au sort du panel citoyen" --key tirage-panel \
+  --purpose "Tirer au sort un panel représentatif parmi les volontaires (quotas)" \
+  --stage design --tool tirage-garant --data personal --legal-basis public_task \
+  --responsible hugo-petit --oversight claire-martin --status approved \
+  --data-subjects "Volontaires inscrits" --data-description "sexe, âge, quartier, diplôme, CSP, adresse" \
+  --retention "Durée de la convention citoyenne + 6 mois"
+"$G" uses add "Transcription des réunions publiques" --key transcription-reunions \
+  --purpose "Transcrire les réunions publiques pour en faire le compte rendu" \
+  --stage animation --tool whisper-local --data personal --data public_contributions \
+  --legal-basis public_task --responsible hugo-petit --oversight claire-martin --status approved
+"$G" uses add "Aide à la rédaction des supports" --key aide-redaction \
+  --purpose "Premiers jets d'affiches et de documents d'information" --stage preparation \
+  --tool albert --data none --responsible claire-martin --status draft
+"$G" uses list
+
+step "Formations et arbitrages"
+"$G" training log hugo-petit --module "IA générative : usages et limites" --date 02/10/2025 --hours 3.5 \
+  --provider "CNFPT"
+"$G" training log amina-benali --module "Pseudonymisation et RGPD" --date 15/10/2025 --hours 2
+"$G" arbitration open "Puis-je coller des courriels d'habitants dans ChatGPT pour les résumer ?" \
+  --by hugo-petit --to claire-martin --tool chatgpt-grand-public
+"$G" arbitration decide 1 --by claire-martin \
+  --decision "Non. Utiliser l'usage « Synthèse des contributions » (garant, pseudonymisation)." \
+  --rationale "Outil interdit (hors UE, pas de contrat) ; données personnelles d'habitants."
+"$G" arbitration list
+
+if "$G" policy --help >/dev/null 2>&1; then
+  step "Politique d'usage : approbation"
+  "$G" policy show | head -n 20
+  "$G" policy approve --by claire-martin
+fi
+
+step "Une requête auditée sur le modèle hors ligne (garant ask)"
+"$G" ask synthese-concertation --by hugo-petit --pseudonymisation full \
+  "Contribution de Mme Fatoumata Diallo (06 12 34 56 78) : la piste cyclable de l'avenue Jean Jaurès est dangereuse au carrefour. Le parc devrait rester ouvert le soir en été. Il manque des bancs près de l'arrêt de tram."
+RUN=$("$G" runs list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+"$G" runs review "$RUN" --by sophie-laurent --decision approve --comment "Relu : fidèle aux contributions."
+"$G" runs show "$RUN"
+
+step "Une tentative refusée par la politique (usage non approuvé)"
+"$G" ask aide-redaction --by hugo-petit "Rédige une affiche pour la réunion du 4 décembre." || true
+
+step "Registre RGPD art. 30 (extrait)"
+"$G" registry export --kind art30 --format md --output "$DEMO/exports/registre-art30.md"
+head -n 6 "$DEMO/exports/registre-art30.md"
+
+step "Intégrité du registre d'audit"
+"$G" audit verify
+
+step "Pour explorer"
+cat <<TXT
+Espace de démonstration : $DEMO
+  export GARANT_WORKSPACE=$DEMO
+  $G runs list                     # exécutions auditées (y compris les refus)
+  $G runs show $RUN
+  $G mlflow ui                     # interface MLflow sur http://127.0.0.1:5000
+  $G registry export --kind inventory --format md
+  $G audit verify
+TXT
