@@ -171,3 +171,11 @@ def test_cue_right_under_the_header_is_read(tmp_path: Path) -> None:
     text = "WEBVTT\nKind: captions\n00:00:01.000 --> 00:00:02.000\nBonjour.\n"
     (segment,) = import_transcript(_write(tmp_path, "a.vtt", text)).segments
     assert (segment.start_s, segment.text) == (1.0, "Bonjour.")
+
+
+def test_transcript_file_given_to_a_speech_backend_points_to_import(tmp_path: Path) -> None:
+    path = _write(tmp_path, "reunion.vtt", TEAMS_VTT)
+    with pytest.raises(InputError) as caught:
+        transcribe(path, "local")
+    assert "reunion.vtt" in caught.value.message
+    assert "--backend import" in caught.value.hint

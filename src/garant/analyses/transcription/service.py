@@ -27,6 +27,8 @@ from .model import BackendName, EngineInfo, SourceFile, Transcript
 
 __all__ = ["ExportFormat", "export", "import_transcript", "make_backend", "render", "transcribe"]
 
+_TRANSCRIPT_SUFFIXES = frozenset({".vtt", ".srt", ".txt", ".md"})
+
 ExportFormat = Literal["vtt", "srt", "txt", "md", "json"]
 
 
@@ -99,6 +101,15 @@ def transcribe(
     """
     if backend == "import":
         return import_transcript(audio, language=language or "fr")
+    if audio.suffix.lower() in _TRANSCRIPT_SUFFIXES:
+        raise InputError(
+            tr(
+                "{path} est une transcription, pas un enregistrement audio.",
+                "{path} is a transcript, not an audio recording.",
+                path=audio,
+            ),
+            tr("Importez-la avec --backend import.", "Import it with --backend import."),
+        )
     info = probe_audio(audio)
     chosen = engine or make_backend(
         backend,
