@@ -108,7 +108,7 @@ def test_planted_minority_view_gets_its_own_small_theme(
     assert len(primaries) == 1, "the four riverains must be grouped together"
     theme = next(theme for theme in result.themes if theme.id in primaries)
     assert set(theme.contribution_ids) == minority
-    assert {"eoliennes", "infrasons"} <= set(theme.terms)
+    assert {"éoliennes", "infrasons"} <= set(theme.terms)
 
 
 def test_themes_follow_planted_topics(

@@ -369,7 +369,9 @@ def _offline_themes(
             mean = np.asarray(word_matrix[primary_rows].mean(axis=0)).ravel()
             lift = mean - overall
             top = np.argsort(-lift)[: parameters.terms_per_theme]
-            terms = [word_terms[i] for i in top.tolist() if lift[i] > 0]
+            folded_terms = [word_terms[i] for i in top.tolist() if lift[i] > 0]
+            sample = [texts[eligible[row]] for row in primary_rows[:200]]
+            terms = _surface_forms(folded_terms, sample)
         label = " · ".join(terms[:3]) if terms else tr("thème {n}", "theme {n}", n=new_index + 1)
         ranked = sorted(primary_rows, key=lambda row: (-scores.get(row, 0.0), row))
         quotes: list[QuoteCheck] = []
@@ -431,6 +433,22 @@ def _offline_themes(
     details["themes"] = len(themes)
     details["small_themes"] = sum(1 for theme in themes if theme.small)
     return themes, assignments, singular, details
+
+
+def _surface_forms(folded_terms: list[str], sample: Sequence[str]) -> list[str]:
+    """Give accent-folded terms back their most frequent spelling in ``sample`` (democratie →
+    démocratie); a word never seen keeps its folded form."""
+    needed = {word for term in folded_terms for word in term.split()}
+    seen: dict[str, Counter[str]] = {word: Counter() for word in needed}
+    for text in sample:
+        for token in _TOKEN.findall(text.casefold()):
+            key = strip_accents(token)
+            if key in seen:
+                seen[key][token] += 1
+    spelled = {
+        word: counts.most_common(1)[0][0] if counts else word for word, counts in seen.items()
+    }
+    return [" ".join(spelled[word] for word in term.split()) for term in folded_terms]
 
 
 def stance_counts(
