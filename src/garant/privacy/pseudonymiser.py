@@ -267,6 +267,8 @@ def _plausible_person(text: str, start: int, end: int) -> bool:
     if not span[0].isupper() and not span.lower().startswith(_NAME_PARTICLES):
         return False
     words = [w.strip(".") for w in re.split(r"[\s\-]+", span) if w.strip(".")]
+    if not any(sum(c.isalpha() for c in word) >= 2 for word in words):
+        return False  # "M" or "J." alone is no name
     if all(word.lower() in _not_names() for word in words):
         return False
     return _PLACE_BEFORE_RE.search(text, max(0, start - 40), start) is None

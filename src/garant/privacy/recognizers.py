@@ -170,7 +170,8 @@ _CLOSINGS = (
 _GREETING = r"(?:Bonjour|Bonsoir|Salut|Coucou|Merci|Cher|Chère)"
 _SELF_INTRO = (
     r"(?:(?i:je)\s+m['’]appelle|(?i:je)\s+me\s+nomme|(?i:je)\s+soussignée?|"
-    r"(?i:mon)\s+nom\s+est|(?i:moi)\s*,)"
+    r"(?i:mon)\s+nom\s+est|(?i:moi)\s*,|(?i:au)\s+nom\s+de|à\s+l['’]attention\s+de|"
+    r"aux\s+bons\s+soins\s+de|(?i:titulaire)\s*:?)"
 )
 
 
@@ -315,10 +316,18 @@ _NOT_COMMUNE = (
     r"ha|mètres?|places?|emplois?|visiteurs?|participants?|contributions?|ans|jours|heures)\b)"
 )
 _POSTCODE_CITY = rf"(?P<postcode>\d{{5}}|\d{{2}}\s\d{{3}})\s+{_NOT_COMMUNE}{_COMMUNE}"
+# Address complements before the street (AFNOR NF Z10-011 lines 2-3): "Résidence Les Glycines,
+# Bât. B, appartement 12, 3 allée des Peupliers".
+_COMPLEMENT = (
+    r"(?:(?i:résidence|bâtiment|bât\.|immeuble|appartement|appt\.?|escalier|esc\.|entrée|"
+    r"lotissement|tour)\s+(?:[\p{L}\d][\p{L}\d'’\-]*)(?:\s+\p{Lu}[\p{L}'’\-]*){0,3}"
+    r"\s*[,\n]\s*)"
+)
 _ADDRESS_RE = regex.compile(
     r"(?<![\w])(?:"
-    # Numbered street, with an optional postcode + commune after it.
-    rf"{_NUMBER},?\s+{_STREET_TYPE}\s+{_STREET_NAME}(?:\s*[,\-–]?\s*{_POSTCODE_CITY})?"
+    # Numbered street, with optional complements before and postcode + commune after it.
+    rf"{_COMPLEMENT}{{0,3}}{_NUMBER},?\s+{_STREET_TYPE}\s+{_STREET_NAME}"
+    rf"(?:\s*[,\-–]?\s*{_POSTCODE_CITY})?"
     r"|"
     # Street without number, only when followed by a postcode + commune.
     rf"{_STREET_TYPE}\s+{_STREET_NAME}\s*[,\-–]?\s*{_POSTCODE_CITY}"
