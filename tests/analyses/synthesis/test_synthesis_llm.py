@@ -20,6 +20,7 @@ from garant.analyses.synthesis import (
 from garant.analyses.synthesis.corpus import Corpus
 from garant.analyses.synthesis.llm import parse_json_answer
 from garant.analyses.synthesis.prompts import data_block
+from garant.errors import InputError
 from garant.llm.testing import RecordingGateway
 
 INJECTION = (
@@ -199,3 +200,14 @@ def test_answer_parser_accepts_fenced_json_and_rejects_extra_keys() -> None:
         parse_json_answer('{"themes": [], "extra": 1}', _Proposal)
     with pytest.raises(ValueError):
         parse_json_answer("pas de JSON", _Proposal)
+
+
+def test_a_model_that_never_answers_json_is_refused_quickly(small_corpus: Corpus) -> None:
+    """The offline extractive provider returns prose: stop with a clear error, not 1,000 calls."""
+    gateway = RecordingGateway()
+    for _ in range(100):
+        gateway.enqueue("Synthèse extractive : voici les phrases les plus représentatives.")
+    with pytest.raises(InputError) as error:
+        run_llm(small_corpus, gateway, alias="hors-ligne", batch_size=20)
+    assert "hors-ligne" in error.value.message and "hors ligne" in error.value.hint
+    assert len(gateway.calls) <= 25

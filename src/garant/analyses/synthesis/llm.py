@@ -29,6 +29,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from garant.errors import InputError
 from garant.i18n import tr
 from garant.llm.types import ChatMessage, ModelGateway
 
@@ -190,6 +191,23 @@ class _Caller:
         return None
 
 
+def _unusable_model(alias: str, failures: int) -> InputError:
+    return InputError(
+        tr(
+            "Le modèle « {alias} » n'a rendu aucune réponse exploitable ({n} réponses "
+            "refusées : un objet JSON de la forme demandée est attendu).",
+            "Model '{alias}' gave no usable answer ({n} answers refused: a JSON object of "
+            "the requested shape is expected).",
+            alias=alias,
+            n=failures,
+        ),
+        tr(
+            "Choisissez un modèle génératif, ou la méthode hors ligne (sans modèle).",
+            "Choose a generative model, or the offline method (no model).",
+        ),
+    )
+
+
 def _batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[start : start + size] for start in range(0, len(items), max(1, size))]
 
@@ -235,6 +253,9 @@ def llm_synthesis(
             _Proposal,
             [item.id for item in batch],
         )
+        failures = sum(1 for record in caller.records if not record.valid)
+        if answer is None and failures > failure_budget:
+            raise _unusable_model(parameters.alias, failures)
         if answer is not None:
             proposed.extend(answer.themes)
         elif len(batch) > 1:
@@ -251,8 +272,14 @@ def llm_synthesis(
                 )
             )
 
-    for batch in _batches(representatives, parameters.batch_size):
+    top_batches = _batches(representatives, parameters.batch_size)
+    failure_budget = max(20, 4 * len(top_batches))
+    for batch in top_batches:
         propose(batch)
+    if representatives and not proposed:
+        raise _unusable_model(
+            parameters.alias, sum(1 for record in caller.records if not record.valid)
+        )
 
     # 2. Consolidation.
     consolidated: list[tuple[str, str]] = []
