@@ -200,7 +200,8 @@ def init_workspace(
     language: str = "fr",
     database_url: str | None = None,
 ) -> Workspace:
-    """Create a workspace: folders, garant.toml, migrated store and the organisation row."""
+    """Create a workspace: folders, garant.toml, migrated store, the organisation row and the
+    starter policy of its kind (``policies/politique.yaml``, status draft)."""
     root = root.expanduser().resolve()
     config = root / CONFIG_FILE
     if config.exists():
@@ -233,6 +234,9 @@ def init_workspace(
     migrate(workspace.engine)
     with unit_of_work(workspace.engine) as session:
         ensure_organisation(session, name=name, kind=kind, actor=workspace.actor)
+    from garant.governance.lifecycle import adopt_policy
+
+    adopt_policy(workspace)  # the starter pack of the workspace's kind, as a draft to edit
     return workspace
 
 
