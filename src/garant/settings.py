@@ -143,6 +143,9 @@ class GarantSettings(BaseSettings):
     models: dict[str, ModelAlias] = Field(default_factory=default_model_aliases)
     """Model aliases: name → litellm model and its options."""
 
+    whisper_models_dir: str = "models/whisper"
+    """Folder of local faster-whisper models (relative to the workspace), e.g. large-v3."""
+
     electricity_mix_zone: str = "FRA"
     """Electricity mix (EcoLogits zone code) for environmental estimates; FRA for France."""
 

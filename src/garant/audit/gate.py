@@ -152,9 +152,16 @@ def policy_label(policy: Policy) -> str:
 
 
 def decide(
-    facts: GateFacts, policy: Policy, purposes: frozenset[str] = frozenset()
+    facts: GateFacts,
+    policy: Policy,
+    purposes: frozenset[str] = frozenset(),
+    pseudonymisation_available: bool = True,
 ) -> GateDecision:
-    """Apply the workspace policy; every reason to refuse is listed, the first names the rule."""
+    """Apply the workspace policy; every reason to refuse is listed, the first names the rule.
+
+    ``pseudonymisation_available=False`` when the data cannot be pseudonymised before it
+    leaves (audio sent to a speech API): data rules that require pseudonymisation then refuse.
+    """
     request = RunRequest(
         use_key=facts.use.key if facts.use else None,
         use_status=facts.use.status if facts.use else None,
@@ -167,6 +174,7 @@ def decide(
         analysis_kind=facts.kind,
         tool_access_mode=facts.tool.access_mode if facts.tool else None,
         purposes=purposes,
+        pseudonymisation_available=pseudonymisation_available,
     )
     decision = evaluate_run_request(policy, request)
     linked = _tool_link_refusal(facts)

@@ -253,6 +253,15 @@ class AuditedRun:
         )
         return result
 
+    def record_engine_call(self, engine: str, model: str, facts: dict[str, Any]) -> None:
+        """Trace a call to a local engine that does not go through the gateway (e.g. a local
+        speech model): a span and a ledger entry, like a gateway call."""
+        with self.tracker.span(
+            f"{self.kind}:{engine}", "LLM", {"engine": engine, "model": model}
+        ) as span:
+            span.set_outputs(facts)
+        self._ledger("model_call", {"engine": engine, "model": model, **facts})
+
     def _log_template(self, template: PromptTemplate) -> None:
         if template.name in self._templates_logged:
             return
@@ -383,6 +392,7 @@ def audited_run(
     gateway: ModelGateway | None = None,
     policy: Policy | None = None,
     purposes: frozenset[str] = frozenset(),
+    pseudonymisation_available: bool = True,
     parameters: dict[str, Any] | None = None,
     ai_involvement: AIInvolvement = "generated",
     pseudonymisation_mode: str = "full",
@@ -393,7 +403,7 @@ def audited_run(
     alias = _resolve_alias(workspace, model_alias)
     run_id = new_run_id()
     facts = _gather(workspace, kind, use, operator, model_alias, alias, tool)
-    decision = decide(facts, policy, purposes)
+    decision = decide(facts, policy, purposes, pseudonymisation_available)
     if not decision.allowed:
         _record_refusal(workspace, run_id, facts, decision)
         decision.raise_if_refused()

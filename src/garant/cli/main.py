@@ -84,7 +84,7 @@ def main(
 
 
 def _register() -> None:
-    from garant.cli import audit_commands, registry, workspace_commands
+    from garant.cli import audit_commands, registry, transcription_commands, workspace_commands
 
     app.command("init")(workspace_commands.init)
     app.add_typer(registry.people_app, name="people")
@@ -98,6 +98,8 @@ def _register() -> None:
     app.add_typer(audit_commands.runs_app, name="runs")
     app.add_typer(audit_commands.audit_app, name="audit")
     app.add_typer(audit_commands.mlflow_app, name="mlflow")
+    app.command("transcribe")(transcription_commands.transcribe)
+    app.add_typer(transcription_commands.transcript_app, name="transcript")
 
 
 _register()

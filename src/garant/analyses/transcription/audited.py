@@ -1,0 +1,116 @@
+"""Transcription as an audited run: gate, audio hash, engine and model, transcript and hashes.
+
+Audio of residents is personal data and cannot be pseudonymised: sending it to a speech API
+is a decision of the policy gate (``pseudonymisation_available=False``). The transcript is kept
+in the run folder as is (only its hash goes to MLflow) and pseudonymised (names, phones,
+e-mails, addresses spoken aloud; speakers renamed consistently) for everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from garant.analyses.transcription.backends import AuditedRunGateway, ProgressCallback
+from garant.analyses.transcription.model import BackendName, Transcript
+from garant.analyses.transcription.pseudonymise import pseudonymise_transcript
+from garant.analyses.transcription.service import import_transcript, render, transcribe
+from garant.audit.disclosure import DisclosureLabel
+from garant.audit.run import audited_run
+from garant.workspace import Workspace
+
+__all__ = ["PSEUDONYMISED_FILE", "TRANSCRIPT_FILE", "TranscriptionOutcome", "run_transcription"]
+
+TRANSCRIPT_FILE = "transcription.json"
+PSEUDONYMISED_FILE = "transcription-pseudonymisee.json"
+
+
+@dataclass(frozen=True)
+class TranscriptionOutcome:
+    run_id: str
+    transcript: Transcript
+    pseudonymised: Transcript
+    folder: Path
+    label: DisclosureLabel
+
+
+def _flat(values: dict[str, object], prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def run_transcription(
+    workspace: Workspace,
+    audio: Path,
+    *,
+    use: str,
+    operator: str,
+    backend: BackendName = "local",
+    model: str | None = None,
+    language: str | None = None,
+    on_progress: ProgressCallback | None = None,
+    pseudonymisation_mode: str = "full",
+) -> TranscriptionOutcome:
+    """Transcribe (or import) ``audio`` inside an audited run of ``use``."""
+    alias = model if backend == "api" else None
+    with audited_run(
+        workspace,
+        use=use,
+        kind="transcription",
+        operator=operator,
+        model_alias=alias,
+        ai_involvement="none" if backend == "import" else "generated",
+        pseudonymisation_available=backend != "api",
+        pseudonymisation_mode=pseudonymisation_mode,
+        parameters={"backend": backend, "model": model or "", "language": language or ""},
+    ) as run:
+        run.add_input(audio.name, audio)
+        transcript = _transcribe(workspace, run, audio, backend, model, language, on_progress)
+        summary = transcript.trace_summary()
+        run.log_params(**_flat(summary))
+        if backend == "local":
+            engine = transcript.engine
+            run.record_engine_call(engine.engine, engine.model, _flat(summary))
+        pseudonymised = pseudonymise_transcript(transcript, run.pseudonymise)
+        run.summary["method"] = _method(transcript, backend)
+        run.add_output(TRANSCRIPT_FILE, transcript.to_json(), contains_personal_data=True)
+        run.add_output(PSEUDONYMISED_FILE, pseudonymised.to_json())
+        run.add_output("transcription-pseudonymisee.vtt", render(pseudonymised, "vtt"))
+        label = run.disclosure(PSEUDONYMISED_FILE)
+    return TranscriptionOutcome(run.id, transcript, pseudonymised, run.outputs_dir, label)
+
+
+def _transcribe(
+    workspace: Workspace,
+    run: object,
+    audio: Path,
+    backend: BackendName,
+    model: str | None,
+    language: str | None,
+    on_progress: ProgressCallback | None,
+) -> Transcript:
+    if backend == "import":
+        return import_transcript(audio, language=language or "fr")
+    models_dir = workspace.root / workspace.settings.whisper_models_dir
+    return transcribe(
+        audio,
+        backend,
+        language=language,
+        model=model if backend == "local" else None,
+        models_dir=models_dir if models_dir.is_dir() else None,
+        gateway=AuditedRunGateway(run) if backend == "api" else None,  # type: ignore[arg-type]
+        alias=model,
+        on_progress=on_progress,
+    )
+
+
+def _method(transcript: Transcript, backend: BackendName) -> str:
+    if backend == "import":
+        return "import d'une transcription existante"
+    return f"{transcript.engine.engine} {transcript.engine.model}".strip()
