@@ -34,6 +34,9 @@ __all__ = ["solve"]
 
 EPS = 1e-7
 FIX_THRESHOLD = 1e-6
+INITIAL_DIVISOR = 4  # multiplicative-weights rounds: n / 4, at most INITIAL_ROUNDS
+INITIAL_ROUNDS = 30
+SIMPLEX_STRATEGY = 4  # primal simplex: adding a column keeps the basis primal feasible
 
 
 @dataclass
@@ -105,6 +108,7 @@ class _Master:
         lp.sense_ = highspy.ObjSense.kMaximize
         self.highs = new_highs()
         self.highs.setOptionValue("solver", "simplex")
+        self.highs.setOptionValue("simplex_strategy", SIMPLEX_STRATEGY)
         self.highs.passModel(lp)
         self.fixed: dict[int, float] = {}
         self.n_columns = 0
@@ -160,7 +164,7 @@ def _initial_columns(
     n = problem.n_groups
     sizes = problem.sizes.astype(np.float64)
     weights = np.ones(n)
-    rounds = min(max(n, 10), 100)
+    rounds = min(max(n // INITIAL_DIVISOR, 5), INITIAL_ROUNDS)
     for _ in range(rounds):
         counts, _, _ = model.solve(weights * rng.uniform(0.99, 1.0, n))
         assert counts is not None
@@ -221,9 +225,9 @@ def _leximin(
         upper = 1.0
         while True:
             z, weights, y = master.solve()
-            counts, value, bound = model.solve(y)
-            assert counts is not None
             fixed_term = master.fixed_term(y)
+            counts, value, bound = model.solve(y, z + fixed_term + EPS)
+            assert counts is not None
             upper = min(upper, bound - fixed_term)
             clock.report("stage", stage, len(master.fixed), n, z, upper)
             if value > z + fixed_term + EPS and columns.add(counts):
@@ -233,7 +237,7 @@ def _leximin(
             else:
                 # Converged with the simplex duals: look for the central dual solution.
                 _, _, central = master.solve(interior=True)
-                counts, value, _ = model.solve(central)
+                counts, value, _ = model.solve(central, z + master.fixed_term(central) + EPS)
                 assert counts is not None
                 if value > z + master.fixed_term(central) + EPS and columns.add(counts):
                     master.add(counts)

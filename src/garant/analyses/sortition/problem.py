@@ -31,6 +31,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _banner_hidden = False
+MIP_REL_GAP = 1e-6
+MIP_ABS_GAP = 1e-9
 
 
 def new_highs() -> Any:
@@ -233,17 +235,34 @@ class PanelModel:
             lp.integrality_ = [highspy.HighsVarType.kInteger] * n
         lp.sense_ = highspy.ObjSense.kMaximize
         self.highs = new_highs()
-        self.highs.setOptionValue("mip_rel_gap", 1e-9)
-        self.highs.setOptionValue("mip_abs_gap", 1e-10)
+        self.highs.setOptionValue("mip_rel_gap", MIP_REL_GAP)
+        self.highs.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
         self.highs.setOptionValue("threads", 1)
         self.highs.passModel(lp)
         self._cols = np.arange(n, dtype=np.int32)
 
-    def solve(self, weights: FloatArray) -> tuple[IntArray | None, float, float]:
-        """Best composition for ``weights`` (per member), its value and a proven upper bound."""
+    def solve(
+        self, weights: FloatArray, threshold: float | None = None
+    ) -> tuple[IntArray | None, float, float]:
+        """Best composition for ``weights`` (per member), its value and a proven upper bound.
+
+        The MIP stops at a small relative gap; when ``threshold`` is given and the answer is
+        inconclusive (value below it, bound above it), it is solved again to optimality.
+        """
+        weights = np.asarray(weights, dtype=float)
+        self.highs.changeColsCost(len(self._cols), self._cols, weights)
+        counts, value, bound = self._run(weights)
+        if counts is not None and threshold is not None and value <= threshold < bound:
+            self.highs.setOptionValue("mip_rel_gap", 0.0)
+            self.highs.setOptionValue("mip_abs_gap", 0.0)
+            counts, value, bound = self._run(weights)
+            self.highs.setOptionValue("mip_rel_gap", MIP_REL_GAP)
+            self.highs.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
+        return counts, value, bound
+
+    def _run(self, weights: FloatArray) -> tuple[IntArray | None, float, float]:
         import highspy
 
-        self.highs.changeColsCost(len(self._cols), self._cols, np.asarray(weights, dtype=float))
         self.highs.run()
         status = self.highs.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
@@ -252,9 +271,8 @@ class PanelModel:
         if not solution.value_valid:
             return None, float("-inf"), float("-inf")
         counts = np.rint(np.array(solution.col_value)).astype(np.int64)
-        info = self.highs.getInfo()
         value = float(np.dot(counts, weights))
-        bound = float(info.mip_dual_bound) if status != highspy.HighsModelStatus.kOptimal else value
+        bound = float(self.highs.getInfo().mip_dual_bound)
         if not np.isfinite(bound):
             bound = value
         return counts, value, max(bound, value)
