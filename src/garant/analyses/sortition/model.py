@@ -129,7 +129,13 @@ class Instance:
 
 @dataclass(frozen=True)
 class SolveProgress:
-    """What a progress callback receives during a solve (no UI code here: the CLI draws it)."""
+    """What a progress callback receives during a solve (no UI code here: the CLI draws it).
+
+    ``phase`` is ``stage`` (leximin/maximin), ``nash`` or ``legacy``. For a stage, ``lower`` is
+    the minimum probability reached among unfixed people and ``upper`` its certified upper bound;
+    ``fixed``/``total`` count the groups of interchangeable people whose probability is settled.
+    For Nash they bound Σ log p; for legacy ``fixed`` counts the draws made out of ``total``.
+    """
 
     phase: str
     iteration: int
