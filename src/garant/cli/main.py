@@ -98,6 +98,13 @@ def _register() -> None:
     app.add_typer(audit_commands.runs_app, name="runs")
     app.add_typer(audit_commands.audit_app, name="audit")
     app.add_typer(audit_commands.mlflow_app, name="mlflow")
+    from garant.cli import charter_commands, checklist_commands, policy_commands
+
+    app.add_typer(policy_commands.policy_app, name="policy")
+    app.add_typer(checklist_commands.checklist_app, name="checklist")
+    app.add_typer(charter_commands.charter_app, name="charter")
+    app.add_typer(charter_commands.document_app, name="document")
+    registry.registry_app.command("publish")(charter_commands.registry_publish)
     app.command("transcribe")(transcription_commands.transcribe)
     app.add_typer(transcription_commands.transcript_app, name="transcript")
 

@@ -14,6 +14,7 @@ with an error saying how to name one.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -113,16 +114,28 @@ def _person(person: Person, function: str = "", topics: str = "") -> CharterPers
     )
 
 
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"https?://\S+")
+
+
 def contact_channel(contact: str, description: str, fallback_email: str = "") -> ContactChannel:
-    """A contact from the policy's free text: an e-mail, a URL, or words kept in the description."""
+    """A contact from the policy's free text: the e-mail and URL it holds go to their fields,
+    the remaining words (a service, an address) complete the description."""
     value = contact.strip()
-    if "@" in value and " " not in value:
-        return ContactChannel(description=description, email=value)
-    if value.startswith(("http://", "https://")) and " " not in value:
-        return ContactChannel(description=description, url=value, email=fallback_email)
-    if value:
-        return ContactChannel(description=f"{description} {value}", email=fallback_email)
-    return ContactChannel(description=description, email=fallback_email)
+    email_match, url_match = _EMAIL.search(value), _URL.search(value)
+    email = email_match.group(0) if email_match else ""
+    url = url_match.group(0).rstrip(".,;)") if url_match else ""
+    rest = value
+    for found in (url, email):
+        if found:
+            rest = rest.replace(found, " ")
+    rest = re.sub(r"\s+", " ", rest).strip(" —–-,;:()")
+    full = (
+        f"{description} {tr('Interlocuteur : {x}.', 'Contact: {x}.', x=rest)}"
+        if rest
+        else description
+    )
+    return ContactChannel(description=full, email=email or fallback_email, url=url)
 
 
 def review_date_of(policy: Policy, today: date) -> date:
@@ -343,10 +356,10 @@ def _build(session: Session, policy: Policy, today: date) -> CharterContext:
     forbidden = tuple(
         CharterForbiddenUse(
             title=use.label,
-            reason=" ".join(
-                part
-                for part in (use.description, f"({', '.join(use.refs)})" if use.refs else "")
-                if part
+            reason=(
+                f"{use.description} ({', '.join(use.refs)})"
+                if use.description and use.refs
+                else use.description or ", ".join(use.refs)
             ),
         )
         for use in policy.forbidden_uses
