@@ -219,14 +219,16 @@ class _Raw(NamedTuple):
 
 
 def _split_long(text: str, limit: int) -> list[tuple[int, str]]:
-    """Cut ``text`` into pieces of at most ``limit`` chars, at a line break or space if any."""
+    """Cut ``text`` into pieces of at most ``limit`` chars, at a line break, a sentence end or a
+    space when there is one in the second half of the piece."""
     pieces = []
     offset = 0
     while len(text) - offset > limit:
         window = text[offset : offset + limit]
         cut = window.rfind("\n", limit // 2)
-        if cut == -1:
-            cut = window.rfind(" ", limit // 2)
+        if cut == -1:  # else the end of a sentence, else a space
+            cut = window.rfind(". ", limit // 2)
+            cut = cut + 1 if cut != -1 else window.rfind(" ", limit // 2)
         cut = cut + 1 if cut != -1 else limit
         pieces.append((offset, text[offset : offset + cut]))
         offset += cut
