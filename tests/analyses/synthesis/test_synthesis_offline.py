@@ -174,3 +174,22 @@ def test_duplicate_thresholds_are_recorded() -> None:
         [_contribution("a", "texte", None)], DuplicateParameters(prolific_min=9)
     )
     assert report.parameters["prolific_min"] == 9
+
+
+def test_tiny_corpora_still_account_for_every_contribution(tmp_path: Path) -> None:
+    from synthesis_support import write_csv
+
+    from garant.analyses.synthesis import ingest_table, load_corpus
+
+    for name, texts in {
+        "un": ["Une seule observation sur le registre de l'enquête publique."],
+        "courts": ["Oui", "Non", "Oui"],
+    }.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        source = write_csv(folder / "avis.csv", [{"texte": text} for text in texts])
+        ingest_table(folder / "corpus", source, text_column="texte")
+        corpus = load_corpus(folder / "corpus")
+        result = run_offline(corpus)
+        assert coverage_table(result, corpus)["complete"]
+        assert len(result.singular) == len(texts) and result.themes == []
