@@ -220,11 +220,13 @@ def init_workspace(
     for folder in SUBFOLDERS:
         (root / folder).mkdir(exist_ok=True)
     (root / "private").chmod(0o700)
-    settings = GarantSettings(
-        organisation_name=name,
-        organisation_kind=kind,
-        language=language,  # type: ignore[arg-type]
-        **({"database_url": database_url} if database_url else {}),
+    settings = GarantSettings.model_validate(
+        {
+            "organisation_name": name,
+            "organisation_kind": kind,
+            "language": language,
+            **({"database_url": database_url} if database_url else {}),
+        }
     )
     _write_config(config, settings)
     workspace = open_workspace(root)

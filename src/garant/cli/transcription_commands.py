@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from garant.cli.output import say
 from garant.cli.state import state_of
 from garant.i18n import tr
+
+if TYPE_CHECKING:
+    from garant.analyses.transcription.model import BackendName
 
 __all__ = ["transcribe", "transcript_app"]
 
@@ -60,8 +63,8 @@ def transcribe(
             audio,
             use=use,
             operator=by,
-            backend=backend,
-            model=model,  # type: ignore[arg-type]
+            backend=cast("BackendName", backend),
+            model=model,
             language=language,
             pseudonymisation_mode=mode,
             on_progress=lambda p: progress.update(task, completed=p.fraction),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
 from garant.cli.output import say
 from garant.i18n import tr
+from garant.settings import OrganisationKind
 
 __all__ = ["init"]
 
@@ -50,8 +51,12 @@ def init(
             ),
         )
     workspace = init_workspace(
-        directory, name.strip(), kind, language=lang, database_url=database_url
-    )  # type: ignore[arg-type]
+        directory,
+        name.strip(),
+        cast(OrganisationKind, kind),
+        language=lang,
+        database_url=database_url,
+    )
     workspace.close()
     say(
         tr(
