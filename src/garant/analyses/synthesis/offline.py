@@ -334,10 +334,15 @@ def _offline_themes(
                 if others:
                     secondary[row] = others
 
-    # Order themes by size (largest first), small themes after main ones of equal size.
+    # Order themes by size (members, second themes included; largest first), small themes
+    # after main ones of equal size.
+    sizes = [len(rows) for rows in themes_members]
+    for others in secondary.values():
+        for other in others:
+            sizes[other] += 1
     order = sorted(
         range(len(themes_members)),
-        key=lambda index: (-len(themes_members[index]), small_flags[index], index),
+        key=lambda index: (-sizes[index], small_flags[index], index),
     )
     renumber = {old: new for new, old in enumerate(order)}
     by_id = {item.id: item for item in contributions}
@@ -471,6 +476,6 @@ def stance_counts(
 
 def lexical_method() -> str:
     return tr(
-        "indices lexicaux : « contre », « favorable »…",
-        "lexical cues: 'contre', 'favorable'…",
+        "estimée par indices lexicaux tels que « contre », « favorable »",
+        "estimated from lexical cues such as 'contre', 'favorable'",
     )

@@ -102,6 +102,7 @@ def render_chart(themes: list[Theme]) -> bytes | None:
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     shown = themes[:40]
     labels = [f"{theme.id} {theme.label[:45]}" for theme in shown][::-1]
@@ -111,25 +112,28 @@ def render_chart(themes: list[Theme]) -> bytes | None:
     figure = Figure(figsize=(8, 0.35 * len(shown) + 1.4), dpi=110)
     axes = figure.subplots()
     rows = list(range(len(shown)))
-    axes.barh(rows, sizes, color=colours, label=tr("contributions", "contributions"))
-    axes.barh(
-        rows,
-        positions,
-        color="none",
-        edgecolor="black",
-        hatch="//",
-        label=tr("positions distinctes", "distinct positions"),
-    )
+    axes.barh(rows, sizes, color=colours)
+    axes.barh(rows, positions, color="none", edgecolor="black", hatch="//")
+    handles = [
+        Patch(color="#4f81bd", label=tr("contributions", "contributions")),
+        Patch(color="#c0504d", label=tr("petit thème (minoritaire)", "small (minority) theme")),
+        Patch(
+            facecolor="none",
+            edgecolor="black",
+            hatch="//",
+            label=tr("positions distinctes", "distinct positions"),
+        ),
+    ]
     axes.set_yticks(rows, labels, fontsize=7)
     axes.set_xlabel(tr("nombre de contributions", "number of contributions"))
     axes.set_title(
         tr(
-            "Taille des thèmes (rouge : petits thèmes minoritaires)",
-            "Theme sizes (red: small minority themes)",
+            "Taille des thèmes",
+            "Theme sizes",
         ),
         fontsize=9,
     )
-    axes.legend(fontsize=7, loc="lower right")
+    axes.legend(handles=handles, fontsize=7, loc="lower right")
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
@@ -470,8 +474,8 @@ def _stance_line(stance: StanceCounts) -> str:
     )
     if stance.estimated:
         text += tr(
-            " Position estimée pour les autres, {method} : {estimated}.",
-            " Estimated stance for the others, {method}: {estimated}.",
+            " Position estimée pour les autres ({method}) : {estimated}.",
+            " Estimated stance for the others ({method}): {estimated}.",
             method=stance.estimation_method,
             estimated=_stance_text(stance.estimated),
         )
