@@ -193,3 +193,45 @@ def test_tiny_corpora_still_account_for_every_contribution(tmp_path: Path) -> No
         result = run_offline(corpus)
         assert coverage_table(result, corpus)["complete"]
         assert len(result.singular) == len(texts) and result.themes == []
+
+
+def test_optional_embedder_is_used_and_recorded(
+    generated: tuple[Corpus, SyntheticCorpus, SynthesisResult],
+) -> None:
+    import numpy as np
+
+    corpus, _planted, _result = generated
+    seen: list[int] = []
+
+    def embed(texts: list[str]) -> object:
+        seen.append(len(texts))
+        # A toy embedding: does the text mention the planted campaign or not.
+        return np.array([[1.0, 0.0] if "contournement" in t else [0.0, 1.0] for t in texts])
+
+    result = run_offline(corpus, seed=0, embedder=embed, embedder_name="jouet")
+    assert seen and seen[0] <= len(corpus.contributions)
+    assert result.parameters["embedder"] == "jouet"
+    assert coverage_table(result, corpus)["complete"]
+
+
+def test_embedder_returning_a_wrong_shape_is_an_input_error(
+    generated: tuple[Corpus, SyntheticCorpus, SynthesisResult],
+) -> None:
+    import numpy as np
+    import pytest
+
+    from garant.errors import InputError
+
+    corpus, _planted, _result = generated
+    with pytest.raises(InputError):
+        run_offline(corpus, embedder=lambda texts: np.zeros((1, 3)))
+
+
+def test_sentence_transformer_embedder_needs_a_local_folder(tmp_path: Path) -> None:
+    import pytest
+
+    from garant.analyses.synthesis import sentence_transformer_embedder
+    from garant.errors import InputError
+
+    with pytest.raises(InputError):
+        sentence_transformer_embedder(tmp_path / "absent")

@@ -40,7 +40,7 @@ from .model import (
     SynthesisResult,
     Theme,
 )
-from .offline import OfflineParameters
+from .offline import Embedder, OfflineParameters, sentence_transformer_embedder
 from .prompts import PromptTemplate, load_prompt
 from .quotes import verify_quote
 from .report import SynthesisReport, build_report, coverage_table, write_report
@@ -63,6 +63,7 @@ __all__ = [
     "CorpusManifest",
     "DuplicateGroup",
     "DuplicateParameters",
+    "Embedder",
     "Evaluation",
     "FloodReport",
     "OfflineParameters",
@@ -100,6 +101,7 @@ __all__ = [
     "run_llm",
     "run_offline",
     "save_result",
+    "sentence_transformer_embedder",
     "verify_quote",
     "write_report",
 ]

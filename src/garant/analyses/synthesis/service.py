@@ -34,7 +34,7 @@ from .corpus import (
 from .duplicates import DuplicateParameters, detect_duplicates
 from .ingest import read_decidim, read_folder, read_jsonl, read_table, read_transcript
 from .model import SynthesisResult
-from .offline import OfflineParameters, offline_themes
+from .offline import Embedder, OfflineParameters, offline_themes
 
 __all__ = [
     "ingest_decidim",
@@ -166,8 +166,14 @@ def run_offline(
     n_themes: int | None = None,
     parameters: OfflineParameters | None = None,
     duplicate_parameters: DuplicateParameters | None = None,
+    embedder: Embedder | None = None,
+    embedder_name: str = "",
 ) -> SynthesisResult:
-    """Offline synthesis: duplicates and floods, then TF-IDF/LSA/k-means themes (no model)."""
+    """Offline synthesis: duplicates and floods, then TF-IDF/LSA/k-means themes (no model).
+
+    ``embedder`` (optional extra, e.g. ``sentence_transformer_embedder(folder)``) adds local
+    sentence embeddings to the vectors; ``embedder_name`` is recorded in the parameters.
+    """
     loaded = _open(corpus)
     if not loaded.contributions:
         raise _empty_corpus_error(loaded)
@@ -175,7 +181,7 @@ def run_offline(
         parameters = OfflineParameters(seed=seed, n_themes=n_themes)
     floods = detect_duplicates(loaded.contributions, duplicate_parameters)
     themes, assignments, singular, details = offline_themes(
-        loaded.contributions, floods, parameters
+        loaded.contributions, floods, parameters, embedder
     )
     recorded: dict[str, str | int | float | bool | None] = {
         key: value
@@ -185,6 +191,7 @@ def run_offline(
     recorded["k"] = details.get("k")
     recorded["residual_after_main"] = details.get("residual_after_main")
     recorded["char_ngram_range"] = details.get("char_ngram_range")
+    recorded["embedder"] = (embedder_name or "fourni") if embedder is not None else None
     warnings = [warning for source in loaded.manifest.sources for warning in source.warnings]
     if not all(source.pseudonymised for source in loaded.manifest.sources):
         warnings.append(
