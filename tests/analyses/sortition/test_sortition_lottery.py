@@ -57,6 +57,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
         quotas,
         16,
         run_dir,
+        algorithm="maximin",
         household_columns=["adresse", "code_postal"],
         m=300,
         disclosure_markdown="Aucun modèle d'IA n'a été utilisé.",

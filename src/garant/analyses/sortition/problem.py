@@ -238,6 +238,9 @@ class PanelModel:
         self.highs.setOptionValue("mip_rel_gap", MIP_REL_GAP)
         self.highs.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
         self.highs.setOptionValue("threads", 1)
+        # These MIPs are small and their LP relaxation is strong: primal heuristics cost more
+        # than they save (about 2x faster column generation on the shared instances).
+        self.highs.setOptionValue("mip_heuristic_effort", 0.0)
         self.highs.passModel(lp)
         self._cols = np.arange(n, dtype=np.int32)
 
