@@ -286,3 +286,19 @@ def test_adding_sources_leaves_one_data_file_and_no_temporary_file(tmp_path: Pat
 def test_missing_corpus_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         load_corpus(tmp_path / "nulle-part")
+
+
+def test_old_spreadsheet_formats_get_a_conversion_hint(tmp_path: Path) -> None:
+    source = tmp_path / "registre.xls"
+    source.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputError) as error:
+        read_table(source, text_column="Observation")
+    assert "registre.xls" in error.value.message and ".xlsx" in error.value.hint
+
+
+def test_header_only_csv_is_an_input_error(tmp_path: Path) -> None:
+    source = tmp_path / "avis.csv"
+    source.write_text("id;texte\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_table(source, text_column="texte")
+    assert "avis.csv" in error.value.message

@@ -98,6 +98,11 @@ def read_gold(path: Path) -> dict[str, list[str]]:
             values = [labels] if isinstance(labels, str) else list(labels or [])
             gold[str(identifier)] = [str(label).strip() for label in values if str(label).strip()]
     else:
+        if not text.strip():
+            raise InputError(
+                tr("{file} est vide.", "{file} is empty.", file=path.name),
+                tr("Vérifiez le fichier de référence.", "Check the gold file."),
+            )
         sample = text[:4096]
         delimiter = (
             ";" if sample.splitlines()[0].count(";") > sample.splitlines()[0].count(",") else ","

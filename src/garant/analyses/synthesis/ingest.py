@@ -294,6 +294,18 @@ def read_table(
             tr("Fichier introuvable : {path}.", "File not found: {path}.", path=path),
             tr("Vérifiez le chemin.", "Check the path."),
         )
+    if path.suffix.lower() in {".xls", ".ods", ".numbers"}:
+        raise InputError(
+            tr(
+                "Format de tableur non pris en charge : {file}.",
+                "Unsupported spreadsheet format: {file}.",
+                file=path.name,
+            ),
+            tr(
+                "Enregistrez-le en .xlsx ou en .csv (UTF-8) puis recommencez.",
+                "Save it as .xlsx or .csv (UTF-8) and try again.",
+            ),
+        )
     warnings: list[str] = []
     excel_dates: dict[tuple[int, str], Any] = {}
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
