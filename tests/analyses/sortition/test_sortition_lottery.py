@@ -119,7 +119,9 @@ def test_verify_accepts_the_published_draw(demo: tuple[Path, Path, Path], tmp_pa
         "seed",
         "panel",
     }
-    assert "Mention test" in (run_dir / "report.md").read_text(encoding="utf-8")
+    report = (run_dir / "report.md").read_text(encoding="utf-8")
+    assert "Mention test" in report and "Écart maximal dû à l'arrondi" in report
+    assert result.panel is not None and ", ".join(result.panel.members) in report
 
 
 def test_verify_detects_a_changed_seed(demo: tuple[Path, Path, Path], tmp_path: Path) -> None:

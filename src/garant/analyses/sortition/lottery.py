@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import tempfile
@@ -261,6 +262,7 @@ def commitment(lottery: Lottery) -> dict[str, Any]:
         "algorithm": lottery.algorithm,
         **dict(lottery.input_hashes),
         "parameters_sha256": hashlib.sha256(canonical_json(dict(lottery.parameters))).hexdigest(),
+        "max_deviation": None if math.isnan(lottery.max_deviation) else lottery.max_deviation,
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -147,9 +148,16 @@ def save_lottery(lottery: Lottery, run_dir: Path) -> tuple[Path, Path]:
 
 
 def load_lottery(run_dir: Path) -> Lottery:
+    """Read a published lottery (and its rounding deviation from ``commitment.json``)."""
     path = Path(run_dir)
     path = path / "lottery.json" if path.is_dir() else path
-    return lottery_from_dict(_read(path), source=str(path))
+    lottery = lottery_from_dict(_read(path), source=str(path))
+    promised = path.parent / "commitment.json"
+    if promised.exists():
+        deviation = _read(promised).get("max_deviation")
+        if isinstance(deviation, int | float):
+            lottery = replace(lottery, max_deviation=float(deviation))
+    return lottery
 
 
 def save_draw(panel: Panel, run_dir: Path) -> Path:
