@@ -1,0 +1,141 @@
+"""``garant checklist`` end to end: start (file or questions), answer with evidence, status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from garant.cli.main import app
+from garant.governance.checklists import PROFILE_QUESTIONS
+
+runner = CliRunner()
+
+
+def garant(root: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--workspace", str(root), *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _chatbot(root: Path) -> None:
+    assert (
+        garant(
+            root,
+            "tools",
+            "add",
+            "Albert",
+            "--access",
+            "api",
+            "--region",
+            "FR",
+            "--status",
+            "approved",
+        )[0]
+        == 0
+    )
+    code, _, err = garant(
+        root,
+        "uses",
+        "add",
+        "Assistant",
+        "--purpose",
+        "Répondre aux habitants",
+        "--stage",
+        "collection",
+        "--tool",
+        "albert",
+        "--data",
+        "personal",
+        "--key",
+        "assistant",
+    )
+    assert code == 0, err
+
+
+def test_start_from_file_then_status_writes_back_to_the_use(
+    workspace_root: Path, tmp_path: Path
+) -> None:
+    _chatbot(workspace_root)
+    answers = tmp_path / "profil.yaml"
+    answers.write_text(
+        "interacts_with_public: true\ngenerative: true\nlarge_scale: true\n", "utf-8"
+    )
+    code, _, err = garant(
+        workspace_root, "checklist", "start", "assistant", "--answers", str(answers)
+    )
+    assert code == 0 and "50(1)" in err
+    code, out, _ = garant(workspace_root, "checklist", "status", "assistant")
+    assert code == 0
+    assert "Profil RIA" in out and "AIPD : requise" in out and "Obligations ouvertes" in out
+    _, out, _ = garant(workspace_root, "uses", "show", "assistant", "--json")
+    use = json.loads(out)
+    assert (use["ai_act_risk_class"], use["dpia_required"], use["disclosure_required"]) == (
+        "limited",
+        True,
+        True,
+    )
+
+
+def test_interactive_start_asks_every_profile_question(workspace_root: Path) -> None:
+    _chatbot(workspace_root)
+    replies = []
+    for question in PROFILE_QUESTIONS:
+        if question.field in ("ai_system", "public_body", "interacts_with_public"):
+            replies.append("y")
+        elif question.kind == "bool":
+            replies.append("n")
+        elif question.field == "role":
+            replies.append("peut-être")  # invalid: asked again
+            replies.append("deployer")
+        else:
+            replies.append("")
+    code, _, err = garant(
+        workspace_root, "checklist", "start", "assistant", stdin="\n".join(replies) + "\n"
+    )
+    assert code == 0, err
+    assert "deployer" in err  # the invalid reply was explained before asking again
+    _, out, _ = garant(workspace_root, "checklist", "status", "assistant", "--json")
+    assert json.loads(out)["ai_act"]["transparency_duties"] == ["50(1)"]
+
+
+def test_answer_with_evidence_file_and_refusals(workspace_root: Path, tmp_path: Path) -> None:
+    _chatbot(workspace_root)
+    code, _, err = garant(workspace_root, "checklist", "status", "assistant")
+    assert code == 2 and "garant checklist start assistant" in err
+    answers = tmp_path / "profil.yaml"
+    answers.write_text("interacts_with_public: true\n", "utf-8")
+    garant(workspace_root, "checklist", "start", "assistant", "--answers", str(answers))
+    proof = tmp_path / "emargement.pdf"
+    proof.write_bytes(b"%PDF liste")
+    code, _, err = garant(
+        workspace_root,
+        "checklist",
+        "answer",
+        "assistant",
+        "RIA-4",
+        "--status",
+        "done",
+        "--evidence-file",
+        str(proof),
+    )
+    assert code == 0 and "1 preuve" in err
+    _, out, _ = garant(workspace_root, "checklist", "status", "assistant", "--json")
+    item = next(i for i in json.loads(out)["items"] if i["id"] == "RIA-4")
+    assert item["status"] == "done" and item["satisfied"]
+    code, _, err = garant(
+        workspace_root, "checklist", "answer", "assistant", "RIA-4", "--status", "not_applicable"
+    )
+    assert code == 2 and "--note" in err
+    code, _, err = garant(
+        workspace_root,
+        "checklist",
+        "answer",
+        "assistant",
+        "RIA-4",
+        "--status",
+        "done",
+        "--evidence-file",
+        str(tmp_path / "absent.pdf"),
+    )
+    assert code == 2 and "absent.pdf" in err
