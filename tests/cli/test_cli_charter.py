@@ -145,6 +145,7 @@ def test_registry_publish_lists_only_approved_uses(workspace_root: Path, tmp_pat
         workspace_root, "registry", "publish", "--output", str(tmp_path / "site")
     )
     assert code == 0, err
+    assert Path(out.strip()) == tmp_path / "site" / "index.html"
     page = (tmp_path / "site" / "index.html").read_text("utf-8")
     data = json.loads((tmp_path / "site" / "registre-ia.json").read_text("utf-8"))
     assert [u["key"] for u in data["uses"]] == ["assistant"]
