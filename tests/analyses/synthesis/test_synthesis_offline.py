@@ -235,3 +235,32 @@ def test_sentence_transformer_embedder_needs_a_local_folder(tmp_path: Path) -> N
 
     with pytest.raises(InputError):
         sentence_transformer_embedder(tmp_path / "absent")
+
+
+def test_a_flood_of_template_variants_forms_one_flagged_group() -> None:
+    import random
+
+    from garant.analyses.synthesis.synthetic import CAMPAIGN_TEXT
+
+    rng = random.Random(0)
+    swaps = [
+        ("coûteux", "ruineux"),
+        ("immédiat", "sans délai"),
+        ("vraie", "véritable"),
+        ("nous demandons", "nous exigeons"),
+        ("détruira", "va détruire"),
+    ]
+    items = []
+    for number in range(1500):
+        text = CAMPAIGN_TEXT
+        for old, new in rng.sample(swaps, k=2):
+            text = text.replace(old, new)
+        text += f" Signé {rng.choice(['Jean', 'Marie', 'Lucie'])}, {number}."
+        items.append(_contribution(f"v{number}", text, f"a{number}"))
+    items.append(
+        _contribution("autre", "La cantine scolaire devrait proposer un menu bio chaque jour", "b")
+    )
+    report = detect_duplicates(items)
+    assert len(report.groups) == 1 and len(report.groups[0].contribution_ids) == 1500
+    assert report.groups[0].campaign and report.groups[0].kind == "near"
+    assert len(report.mass_produced_ids) == 1500 and "autre" not in report.mass_produced_ids

@@ -8,8 +8,9 @@ report shows both "N contributions" and "M distinct positions".
 * **Near duplicates**: MinHash LSH (datasketch) over word 2-shingles (bigrams) proposes candidate pairs
   with an estimated Jaccard similarity ≥ ``lsh_threshold``; each pair is confirmed with an
   edit-distance similarity (rapidfuzz ``fuzz.ratio``, 0–100) ≥ ``edit_threshold``. Groups are
-  the connected components of confirmed pairs. Texts shorter than ``min_tokens`` words ("Oui",
-  "D'accord") only take part in exact grouping.
+  the connected components of confirmed pairs; a text confirmed as near duplicate of an earlier
+  *seed* text leaves the index, so a flood of variants stays linear in cost. Texts shorter
+  than ``min_tokens`` words ("Oui", "D'accord") only take part in exact grouping.
 * **Campaign**: a group of texts of at least ``min_tokens`` words whose members come from at
   least ``campaign_min_authors`` distinct authors (copy-paste or form-letter campaign). Short
   answers ("Oui", "Tout à fait d'accord") repeated by many people are duplicates, not campaigns.
@@ -46,6 +47,8 @@ class DuplicateParameters:
     num_perm: int = 64
     shingle_size: int = 2
     edit_threshold: float = 85.0
+    max_checks_per_text: int = 200
+    """Edit-distance checks per seed text (bounds the cost of a flood of variants)."""
     min_tokens: int = 6
     campaign_min_authors: int = 3
     prolific_min: int = 5
@@ -94,14 +97,26 @@ def _near_pairs(keys: Sequence[str], parameters: DuplicateParameters) -> list[tu
     with lsh.insertion_session() as session:
         for position, minhash in enumerate(hashes):
             session.insert(position, minhash)
+    # Every text queries the index once. A text confirmed as near duplicate leaves the index
+    # (it still queries for its own neighbours, so chains of variants link up), candidates
+    # already in the same group are skipped, and each query makes at most
+    # ``max_checks_per_text`` edit-distance checks: a flood of 20,000 variants of one template
+    # costs seconds instead of 20,000² comparisons.
     pairs: list[tuple[int, int]] = []
+    union = _UnionFind(len(hashes))
     for position, minhash in enumerate(hashes):
+        checks = 0
         for other in lsh.query(minhash):
-            if other <= position:
+            if other == position or union.find(other) == union.find(position):
                 continue
+            if checks >= parameters.max_checks_per_text:
+                break
+            checks += 1
             first, second = keys[eligible[position]], keys[eligible[other]]
             if fuzz.ratio(first, second, score_cutoff=parameters.edit_threshold):
                 pairs.append((eligible[position], eligible[other]))
+                union.union(position, other)
+                lsh.remove(other)
     return pairs
 
 
