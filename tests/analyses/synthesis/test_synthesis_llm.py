@@ -211,3 +211,19 @@ def test_a_model_that_never_answers_json_is_refused_quickly(small_corpus: Corpus
         run_llm(small_corpus, gateway, alias="hors-ligne", batch_size=20)
     assert "hors-ligne" in error.value.message and "hors ligne" in error.value.hint
     assert len(gateway.calls) <= 25
+
+
+def test_llm_report_marks_model_text_flags_claims_and_hides_rejected_quotes(
+    small_corpus: Corpus,
+) -> None:
+    from garant.analyses.synthesis import build_report
+
+    result = run_llm(small_corpus, ScriptedGateway(), alias="test")
+    report = build_report(result, small_corpus, disclosure_markdown="> IA", chart=False)
+    text = report.markdown
+    assert "**Synthèse (rédigée par le modèle)**" in text
+    assert "## Affirmations sans source valide" in text and "inconnu:999" in text
+    assert "## Citations écartées" in text
+    assert "Une phrase que personne n'a écrite ici." not in text
+    assert "| **Couverture** | **100 %** |" in text
+    assert "estimée par le modèle" in text
