@@ -8,7 +8,8 @@ Each run happens in a fresh subprocess so its peak RSS is its own.
 
 Corpus kinds:
 * ``synthetic``: ``garant.analyses.synthesis.synthetic.make_corpus`` (6 topics, 1–4
-  sentences, a campaign of n/100 copies, a repeated text, a minority view). Small vocabulary.
+  sentences, a campaign of n/100 copies plus n/100 near variants of it, a repeated text, a
+  minority view). Small vocabulary.
 * ``decidim-mix``: each text joins the first half of one real Decidim contribution to the
   second half of another (shared data), so lengths and vocabulary are those of a real French
   consultation; 1 % of rows are copies of one campaign text.
@@ -43,7 +44,13 @@ DECIDIM = (
 def _write_synthetic(path: Path, n: int) -> None:
     from garant.analyses.synthesis.synthetic import make_corpus
 
-    corpus = make_corpus(n, seed=0, campaign_copies=max(30, n // 100), sentences=(1, 4))
+    corpus = make_corpus(
+        n,
+        seed=0,
+        campaign_copies=max(30, n // 100),
+        campaign_variants=max(6, n // 100),
+        sentences=(1, 4),
+    )
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.DictWriter(stream, fieldnames=list(corpus.rows[0]), delimiter=";")
         writer.writeheader()

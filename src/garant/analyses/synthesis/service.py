@@ -54,13 +54,33 @@ def ingest_table(
     path: Path,
     *,
     text_column: str,
+    id_column: str | None = None,
+    author_column: str | None = None,
+    date_column: str | None = None,
+    stance_column: str | None = None,
+    extra_columns: Sequence[str] = (),
+    title_column: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
     pseudonymise: Pseudonymiser | None = None,
     pseudonymiser_name: str = "",
     prefix: str | None = None,
-    **columns: Any,
 ) -> SourceRecord:
-    """Ingest a CSV/XLSX table; ``columns`` are ``read_table``'s keyword arguments."""
-    batch = read_table(path, text_column=text_column, **columns)
+    """Ingest a CSV/XLSX table into the corpus at ``corpus_dir`` (created if absent)."""
+    batch = read_table(
+        path,
+        text_column=text_column,
+        id_column=id_column,
+        author_column=author_column,
+        date_column=date_column,
+        stance_column=stance_column,
+        extra_columns=extra_columns,
+        title_column=title_column,
+        sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
     return add_batch(
         corpus_dir,
         batch,
@@ -93,15 +113,29 @@ def ingest_jsonl(
     corpus_dir: Path,
     path: Path,
     *,
+    text_field: str = "text",
+    id_field: str | None = "id",
+    author_field: str | None = "author",
+    date_field: str | None = "date",
+    stance_field: str | None = "stance",
+    extra_fields: Sequence[str] = (),
     pseudonymise: Pseudonymiser | None = None,
     pseudonymiser_name: str = "",
     prefix: str | None = None,
-    **fields: Any,
 ) -> SourceRecord:
-    """Ingest a JSON-lines file; ``fields`` are ``read_jsonl``'s keyword arguments."""
+    """Ingest a JSON-lines file (one object per line) into the corpus at ``corpus_dir``."""
+    batch = read_jsonl(
+        path,
+        text_field=text_field,
+        id_field=id_field,
+        author_field=author_field,
+        date_field=date_field,
+        stance_field=stance_field,
+        extra_fields=extra_fields,
+    )
     return add_batch(
         corpus_dir,
-        read_jsonl(path, **fields),
+        batch,
         pseudonymise=pseudonymise,
         pseudonymiser_name=pseudonymiser_name,
         prefix=prefix,
