@@ -165,12 +165,15 @@ class AuditedRun:
 
     # --- inputs -----------------------------------------------------------------------------
 
-    def add_input(self, name: str, content: str | bytes | Path) -> str:
-        """Record an input: its SHA-256; a pseudonymised copy of text when it applies."""
+    def add_input(self, name: str, content: str | bytes | Path, *, log_copy: bool = True) -> str:
+        """Record an input: its SHA-256; a pseudonymised copy of text when it applies.
+
+        ``log_copy=False`` logs the hash only (e.g. a volunteers' file with addresses).
+        """
         data = _as_bytes(content)
         digest = sha256_bytes(data)
         self.input_hashes[name] = digest
-        if isinstance(content, str | bytes) or _is_text_file(content):
+        if log_copy and (isinstance(content, str | bytes) or _is_text_file(content)):
             text = data.decode("utf-8", errors="replace")
             if self.pseudonymise_required:
                 self.tracker.log_text(

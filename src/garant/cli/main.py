@@ -83,7 +83,13 @@ def main(
 
 
 def _register() -> None:
-    from garant.cli import audit_commands, registry, transcription_commands, workspace_commands
+    from garant.cli import (
+        audit_commands,
+        registry,
+        sortition_commands,
+        transcription_commands,
+        workspace_commands,
+    )
 
     app.command("init")(workspace_commands.init)
     app.add_typer(registry.people_app, name="people")
@@ -104,6 +110,7 @@ def _register() -> None:
     app.add_typer(charter_commands.charter_app, name="charter")
     app.add_typer(charter_commands.document_app, name="document")
     registry.registry_app.command("publish")(charter_commands.registry_publish)
+    app.add_typer(sortition_commands.sortition_app, name="sortition")
     app.command("transcribe")(transcription_commands.transcribe)
     app.add_typer(transcription_commands.transcript_app, name="transcript")
 
