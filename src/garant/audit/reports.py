@@ -53,6 +53,6 @@ def render_run_report(
     )
     records = []
     for fmt in formats:
-        rendered = render(document, fmt, run.outputs_dir / f"{stem}.{fmt}")  # type: ignore[arg-type]
+        rendered = render(document, fmt, run.outputs_dir / f"{stem}.{fmt}")
         records.append(run.add_output(rendered.path.name, rendered.path))
     return records
