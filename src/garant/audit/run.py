@@ -42,6 +42,7 @@ from garant.workspace import Workspace
 __all__ = [
     "AuditedRun",
     "OutputRecord",
+    "RunGateway",
     "audited_run",
     "ledger_anchor",
     "new_run_id",
@@ -353,6 +354,22 @@ class AuditedRun:
         """One committed ledger entry per event; the anchor moves at the run's end."""
         with unit_of_work(self.workspace.engine) as session:
             append_event(session, event, payload, self.id)
+
+
+@dataclass(frozen=True)
+class RunGateway:
+    """The ``ModelGateway`` an analysis receives inside an audited run: every call goes through
+    the run (pseudonymisation, span, ledger) and only to the model alias the gate checked."""
+
+    run: AuditedRun
+
+    def complete(self, alias: str, messages: list[ChatMessage], **parameters: Any) -> Completion:
+        return self.run.complete(messages, alias=alias, **parameters)
+
+    def transcribe(
+        self, alias: str, audio: Path, language: str | None = None, **parameters: Any
+    ) -> TranscriptionResult:
+        return self.run.transcribe(audio, language, alias, **parameters)
 
 
 def _as_bytes(content: str | bytes | Path) -> bytes:

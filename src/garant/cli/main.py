@@ -87,6 +87,7 @@ def _register() -> None:
         audit_commands,
         registry,
         sortition_commands,
+        synthesis_commands,
         transcription_commands,
         workspace_commands,
     )
@@ -111,6 +112,7 @@ def _register() -> None:
     app.add_typer(charter_commands.document_app, name="document")
     registry.registry_app.command("publish")(charter_commands.registry_publish)
     app.add_typer(sortition_commands.sortition_app, name="sortition")
+    app.add_typer(synthesis_commands.synthesis_app, name="synthesis")
     app.command("transcribe")(transcription_commands.transcribe)
     app.add_typer(transcription_commands.transcript_app, name="transcript")
 

@@ -1,0 +1,246 @@
+"""Synthesis in a workspace: corpora kept locally, analyses as audited runs.
+
+A corpus lives in ``<workspace>/private/corpus/<name>/`` (original and pseudonymised texts,
+and the corpus's pseudonym mapping, stable across ingests). Analyses work on the pseudonymised
+text; with a model, every call goes through the audited run (policy, trace, ledger).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from garant.analyses.synthesis.corpus import Pseudonymiser, create_corpus, load_corpus
+from garant.analyses.synthesis.evaluate import Evaluation, evaluate
+from garant.analyses.synthesis.model import SynthesisResult
+from garant.analyses.synthesis.report import build_report, write_report
+from garant.analyses.synthesis.service import (
+    ingest_decidim,
+    ingest_folder,
+    ingest_jsonl,
+    ingest_table,
+    ingest_transcript,
+    load_result,
+    run_llm,
+    run_offline,
+    save_result,
+)
+from garant.audit.reports import render_run_report
+from garant.audit.run import AuditedRun, RunGateway, audited_run
+from garant.errors import InputError, NotFoundError
+from garant.i18n import tr
+from garant.workspace import Workspace
+
+__all__ = [
+    "RESULT_FILE",
+    "SourceFormat",
+    "SynthesisOutcome",
+    "corpus_dir",
+    "evaluate_run",
+    "ingest",
+    "synthesise",
+]
+
+RESULT_FILE = "resultat.json"
+SourceFormat = Literal["decidim", "table", "jsonl", "folder", "transcript"]
+
+
+def corpus_dir(workspace: Workspace, name: str) -> Path:
+    return workspace.private_dir / "corpus" / name
+
+
+def _pseudonymiser(folder: Path, mode: str) -> tuple[Pseudonymiser, Any]:
+    from garant.privacy import Pseudonymiser as PresidioPseudonymiser
+    from garant.privacy import PseudonymMapping
+
+    mapping_file = folder / "pseudonymes.json"
+    mapping = PseudonymMapping.load(mapping_file) if mapping_file.is_file() else PseudonymMapping()
+    engine = PresidioPseudonymiser(mode)  # type: ignore[arg-type]
+
+    def pseudonymise(texts: list[str]) -> list[str]:
+        return [result.text for result in engine.pseudonymise_many(texts, mapping)]
+
+    return pseudonymise, mapping
+
+
+def ingest(
+    workspace: Workspace,
+    name: str,
+    source: Path,
+    fmt: SourceFormat,
+    *,
+    pseudonymisation: str = "full",
+    columns: dict[str, str] | None = None,
+    transcript_run: str | None = None,
+) -> int:
+    """Add ``source`` to the corpus ``name`` (created on first use); returns contributions added."""
+    folder = corpus_dir(workspace, name)
+    if not (folder / "manifest.json").is_file():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        create_corpus(folder)
+    pseudonymise, mapping = _pseudonymiser(folder, pseudonymisation)
+    label = f"presidio-fr ({pseudonymisation})"
+    records = _ingest(
+        workspace, folder, source, fmt, columns or {}, transcript_run, pseudonymise, label
+    )
+    mapping.save(folder / "pseudonymes.json")
+    return sum(record.count for record in records)
+
+
+def _ingest(
+    workspace: Workspace,
+    folder: Path,
+    source: Path,
+    fmt: SourceFormat,
+    columns: dict[str, str],
+    transcript_run: str | None,
+    pseudonymise: Pseudonymiser,
+    label: str,
+) -> list[Any]:
+    common: dict[str, Any] = {"pseudonymise": pseudonymise, "pseudonymiser_name": label}
+    if fmt == "decidim":
+        return list(ingest_decidim(folder, [source] if source.is_file() else source, **common))
+    if fmt == "table":
+        if "text" not in columns:
+            raise InputError(
+                tr(
+                    "« --text-column » est obligatoire pour un tableau.",
+                    "'--text-column' is required for a table.",
+                ),
+                tr(
+                    "Nommez la colonne qui contient le texte des contributions.",
+                    "Name the column holding the text.",
+                ),
+            )
+        return [
+            ingest_table(
+                folder,
+                source,
+                text_column=columns["text"],
+                id_column=columns.get("id"),
+                author_column=columns.get("author"),
+                date_column=columns.get("date"),
+                stance_column=columns.get("stance"),
+                **common,
+            )
+        ]
+    if fmt == "jsonl":
+        return [ingest_jsonl(folder, source, **common)]
+    if fmt == "folder":
+        return [ingest_folder(folder, source, **common)]
+    return [_ingest_transcript_run(workspace, folder, transcript_run, common)]
+
+
+def _ingest_transcript_run(
+    workspace: Workspace, folder: Path, run_id: str | None, common: dict[str, Any]
+) -> Any:
+    from garant.analyses.transcription.audited import TRANSCRIPT_FILE
+    from garant.analyses.transcription.model import load_transcript
+    from garant.analyses.transcription.turns import to_turns
+
+    if not run_id:
+        raise InputError(
+            tr(
+                "Indiquez l'exécution de transcription (--from-run).",
+                "Name the transcription run (--from-run).",
+            ),
+            tr(
+                "Voyez « garant runs list --status finished ».",
+                "See 'garant runs list --status finished'.",
+            ),
+        )
+    path = workspace.runs_dir / run_id / TRANSCRIPT_FILE
+    if not path.is_file():
+        raise NotFoundError(
+            tr(
+                "Pas de transcription dans l'exécution {id}.",
+                "No transcript in run {id}.",
+                id=run_id,
+            ),
+            tr("Voyez « garant runs list ».", "See 'garant runs list'."),
+        )
+    transcript = load_transcript(path)
+    return ingest_transcript(folder, to_turns(transcript), name=f"transcription-{run_id}", **common)
+
+
+@dataclass(frozen=True)
+class SynthesisOutcome:
+    run_id: str
+    folder: Path
+    result: SynthesisResult
+
+
+def synthesise(
+    workspace: Workspace,
+    name: str,
+    *,
+    use: str,
+    operator: str,
+    model_alias: str | None = None,
+    seed: int = 0,
+    n_themes: int | None = None,
+    formats: Sequence[str] = ("html", "pdf"),
+) -> SynthesisOutcome:
+    """Run the offline synthesis (or the LLM one with ``model_alias``) as an audited run."""
+    folder = corpus_dir(workspace, name)
+    corpus = load_corpus(folder)
+    offline = (
+        model_alias is None
+        or workspace.settings.models.get(model_alias) is None
+        or (workspace.settings.models[model_alias].model.startswith("offline/"))
+    )
+    with audited_run(
+        workspace,
+        use=use,
+        kind="synthesis",
+        operator=operator,
+        model_alias=None if model_alias is None else model_alias,
+        ai_involvement="assisted" if offline else "generated",
+        parameters={
+            "corpus": name,
+            "corpus_sha256": corpus.sha256,
+            "seed": seed,
+            "n_themes": n_themes or "auto",
+        },
+    ) as run:
+        run.add_input(
+            "corpus.jsonl", "\n".join(c.text for c in corpus.contributions), log_copy=False
+        )
+        if offline:
+            result = run_offline(corpus, seed=seed, n_themes=n_themes)
+        else:
+            assert model_alias is not None
+            result = run_llm(corpus, RunGateway(run), alias=model_alias)
+        run.summary["method"] = result.method_description
+        run.log_params(**{f"method.{k}": v for k, v in result.parameters.items()})
+        _write_outputs(run, result, corpus, formats)
+    return SynthesisOutcome(run.id, run.outputs_dir, result)
+
+
+def _write_outputs(
+    run: AuditedRun, result: SynthesisResult, corpus: Any, formats: Sequence[str]
+) -> None:
+    save_result(result, run.outputs_dir / RESULT_FILE)
+    run.add_output(RESULT_FILE, run.outputs_dir / RESULT_FILE)
+    label = run.disclosure(RESULT_FILE)
+    report = build_report(result, corpus, disclosure_markdown=label.to_markdown())
+    written = write_report(report, run.outputs_dir, stem="synthese")
+    for path in written:
+        run.add_output(path.name, path)
+    images = [path for path in written if path.suffix == ".png"]
+    render_run_report(
+        run,
+        report.markdown,
+        "synthese",
+        title="Synthèse des contributions",
+        label=label,
+        images=images,
+        formats=formats,
+    )
+
+
+def evaluate_run(workspace: Workspace, run_id: str, gold: Path) -> Evaluation:
+    """Compare the assignments of a synthesis run with human labels."""
+    return evaluate(load_result(workspace.runs_dir / run_id / RESULT_FILE), gold)
