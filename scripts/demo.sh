@@ -81,11 +81,21 @@ step "Formations et arbitrages"
   --rationale "Outil interdit (hors UE, pas de contrat) ; données personnelles d'habitants."
 "$G" arbitration list
 
-if "$G" policy --help >/dev/null 2>&1; then
-  step "Politique d'usage : approbation"
-  "$G" policy show | head -n 20
-  "$G" policy approve --by claire-martin
-fi
+step "Politique d'usage : adoptée à la création, approuvée par la référente IA"
+"$G" policy show | head -n 25
+"$G" policy approve --by claire-martin
+"$G" policy acknowledge hugo-petit
+"$G" policy acknowledgements
+
+step "Charte interne et charte publique (PDF et HTML)"
+for kind in internal external; do
+  for fmt in pdf html; do "$G" charter render --kind "$kind" --format "$fmt"; done
+done
+ls "$DEMO/exports"
+
+step "Contrôle AI Act / RGPD d'un usage"
+"$G" checklist start synthese-concertation --answers "$PWD/scripts/demo-checklist.yaml" >/dev/null
+"$G" checklist status synthese-concertation | head -n 30
 
 step "Une requête auditée sur le modèle hors ligne (garant ask)"
 "$G" ask synthese-concertation --by hugo-petit --pseudonymisation full \
@@ -96,6 +106,43 @@ RUN=$("$G" runs list --json | python3 -c 'import json,sys; print(json.load(sys.s
 
 step "Une tentative refusée par la politique (usage non approuvé)"
 "$G" ask aide-redaction --by hugo-petit "Rédige une affiche pour la réunion du 4 décembre." || true
+
+step "Tirage au sort d'un panel citoyen (LEXIMIN, vérifiable)"
+"$PWD/.venv/bin/python" -c "from garant.analyses.sortition import write_demo; write_demo('$DEMO/exports/panel', n=300, k=30, seed=2026)"
+"$G" sortition run "$DEMO/exports/panel/vivier.csv" "$DEMO/exports/panel/quotas.csv" --k 30 \
+  --use tirage-panel --by amina-benali --households adresse,code_postal --time-limit 240
+LOTTERY=$("$G" runs list --json | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin) if r["kind"]=="sortition"][0]["id"])')
+"$G" sortition draw "$LOTTERY" --seed "7 19 23 31 42 / 3" --use tirage-panel --by amina-benali
+DRAW=$("$G" runs list --json | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin) if r["kind"]=="sortition-draw"][0]["id"])')
+"$G" sortition verify "$DEMO/runs/$DRAW" --pool "$DEMO/exports/panel/vivier.csv" \
+  --quotas "$DEMO/exports/panel/quotas.csv" --seed "7 19 23 31 42 / 3"
+
+step "Synthèse hors ligne des contributions du Grand Débat (Lille, Nancy — Decidim)"
+if [ -d "$SHARED/consultations/decidim_gdn_lille_nancy" ]; then
+  "$G" synthesis ingest grand-debat "$SHARED/consultations/decidim_gdn_lille_nancy" --format decidim \
+    --pseudonymisation patterns
+  "$G" synthesis run grand-debat --use synthese-concertation --by amina-benali
+  SYNTH=$("$G" runs list --json | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin) if r["kind"]=="synthesis"][0]["id"])')
+  "$G" synthesis report "$SYNTH" | head -n 40
+else
+  echo "(données Decidim absentes : ../shared/data/consultations — étape sautée)"
+fi
+
+step "Transcription d'une réunion (audio généré localement)"
+AUDIO="$DEMO/exports/reunion.wav"
+if command -v espeak-ng >/dev/null && command -v sox >/dev/null; then
+  espeak-ng -v en-us -s 150 -w "$DEMO/exports/raw.wav" \
+    "The city council meeting is now open. The first item on the agenda is the new cycle lane."
+  sox "$DEMO/exports/raw.wav" -r 16000 -c 1 -b 16 -e signed-integer -t wavpcm "$AUDIO"
+  echo "Aucun modèle français n'est installé ici : démonstration avec le modèle anglais tiny.en fourni."
+  "$G" transcribe "$AUDIO" --use transcription-reunions --by hugo-petit --language en --pseudonymisation patterns
+else
+  printf 'WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Jeanne Morel>Bonjour, je demande une piste cyclable.\n' > "$DEMO/exports/reunion.vtt"
+  echo "Ni espeak-ng ni sox : import d'une transcription WebVTT à la place."
+  "$G" transcribe "$DEMO/exports/reunion.vtt" --backend import --use transcription-reunions --by hugo-petit
+fi
+TRANS=$("$G" runs list --json | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin) if r["kind"]=="transcription"][0]["id"])')
+"$G" transcript show "$TRANS"
 
 step "Registre RGPD art. 30 (extrait)"
 "$G" registry export --kind art30 --format md --output "$DEMO/exports/registre-art30.md"
@@ -109,6 +156,7 @@ cat <<TXT
 Espace de démonstration : $DEMO
   export GARANT_WORKSPACE=$DEMO
   $G runs list                     # exécutions auditées (y compris les refus)
+  ls $DEMO/exports $DEMO/runs/$DRAW     # chartes, rapport du tirage (PDF/HTML)
   $G runs show $RUN
   $G mlflow ui                     # interface MLflow sur http://127.0.0.1:5000
   $G registry export --kind inventory --format md

@@ -31,6 +31,7 @@ from garant.audit.reports import render_run_report
 from garant.audit.run import AuditedRun, RunGateway, audited_run
 from garant.errors import InputError, NotFoundError
 from garant.i18n import tr
+from garant.settings import OFFLINE_MODEL_ALIAS
 from garant.workspace import Workspace
 
 __all__ = [
@@ -186,17 +187,17 @@ def synthesise(
     """Run the offline synthesis (or the LLM one with ``model_alias``) as an audited run."""
     folder = corpus_dir(workspace, name)
     corpus = load_corpus(folder)
-    offline = (
-        model_alias is None
-        or workspace.settings.models.get(model_alias) is None
-        or (workspace.settings.models[model_alias].model.startswith("offline/"))
-    )
+    # Without a model, the offline method runs under the offline alias: the gate checks that
+    # the use registers garant's offline tool like any other.
+    alias = model_alias or OFFLINE_MODEL_ALIAS
+    config = workspace.settings.models.get(alias)
+    offline = config is None or config.model.startswith("offline/")
     with audited_run(
         workspace,
         use=use,
         kind="synthesis",
         operator=operator,
-        model_alias=None if model_alias is None else model_alias,
+        model_alias=alias,
         ai_involvement="assisted" if offline else "generated",
         parameters={
             "corpus": name,
@@ -211,8 +212,7 @@ def synthesise(
         if offline:
             result = run_offline(corpus, seed=seed, n_themes=n_themes)
         else:
-            assert model_alias is not None
-            result = run_llm(corpus, RunGateway(run), alias=model_alias)
+            result = run_llm(corpus, RunGateway(run), alias=alias)
         run.summary["method"] = result.method_description
         run.log_params(**{f"method.{k}": v for k, v in result.parameters.items()})
         _write_outputs(run, result, corpus, formats)
