@@ -11,8 +11,9 @@
 4. **Fit.** A contribution whose similarity to its theme's centre is below ``fit_threshold``
    does not fit: it is *not* forced into the theme.
 5. **Minority pass.** Contributions that fit nowhere are linked when their similarity is at
-   least ``minority_threshold``; each connected group with ≥ 2 distinct positions becomes a
-   *small theme* (kept whatever its size); the rest are *propos singuliers / signaux faibles*.
+   least ``minority_threshold``; each connected group with ≥ 2 distinct positions or ≥ 2
+   distinct authors (a copy-paste campaign is a shared view too) becomes a *small theme*
+   (kept whatever its size); the rest are *propos singuliers / signaux faibles*.
 6. **Multi-label.** A contribution also joins another theme when its similarity to that
    centre is ≥ ``fit_threshold`` and ≥ ``secondary_ratio`` × its best similarity.
 7. **Description.** Distinctive terms are the word features whose mean TF-IDF in the theme
@@ -229,6 +230,10 @@ def _offline_themes(
     texts = [item.text_pseudonymised for item in contributions]
     short_reason = tr("trop court pour être classé", "too short to classify")
     empty_reason = tr("texte vide", "empty text")
+    repeated_reason = tr(
+        "isolé : un même texte répété par une seule personne",
+        "isolated: one text repeated by one person",
+    )
     isolated_reason = tr(
         "isolé : proche d'aucun thème ni d'aucune autre contribution",
         "isolated: close to no theme and no other contribution",
@@ -364,11 +369,23 @@ def _offline_themes(
             for position_index, label in enumerate(component.tolist()):
                 grouped.setdefault(label, []).append(int(candidates[position_index]))
             for rows in grouped.values():
-                if len({position(eligible[row]) for row in rows}) >= 2:
+                if len(rows) < 2:
+                    continue
+                positions = {position(eligible[row]) for row in rows}
+                authors = {
+                    contributions[eligible[row]].author or contributions[eligible[row]].id
+                    for row in rows
+                }
+                # A view shared by two people, or two different texts, is a theme — even a
+                # campaign of identical copies. One person repeating one text is not.
+                if len(positions) >= 2 or len(authors) >= 2:
                     minority_groups.append(sorted(rows))
+                else:
+                    for row in rows:
+                        singular_reasons[eligible[row]] = repeated_reason
         in_minority = {row for rows in minority_groups for row in rows}
         for row in residual.tolist():
-            if row not in in_minority:
+            if row not in in_minority and eligible[row] not in singular_reasons:
                 singular_reasons[eligible[row]] = isolated_reason
 
         ordered: list[tuple[list[int], bool]] = [(rows, False) for rows in main_members if rows] + [

@@ -414,10 +414,10 @@ def _theme_section(theme: Theme, lines: list[str]) -> None:
     if theme.small:
         add(
             tr(
-                "*Petit thème : avis minoritaire, trouvé parmi les contributions proches "
-                "d'aucun grand thème.*",
-                "*Small theme: a minority view, found among contributions close to no large "
-                "theme.*",
+                "*Thème trouvé en seconde passe, parmi les contributions proches d'aucun grand "
+                "thème : un avis minoritaire, ou une campagne (voir la section des doublons).*",
+                "*Theme found in the second pass, among contributions close to no large "
+                "theme: a minority view, or a campaign (see the duplicates section).*",
             )
         )
         add("")
