@@ -148,6 +148,9 @@ step "Registre RGPD art. 30 (extrait)"
 "$G" registry export --kind art30 --format md --output "$DEMO/exports/registre-art30.md"
 head -n 6 "$DEMO/exports/registre-art30.md"
 
+step "Page de transparence publique (inventaire des usages de l'IA)"
+"$G" registry publish
+
 step "Intégrité du registre d'audit"
 "$G" audit verify
 

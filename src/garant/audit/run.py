@@ -322,9 +322,13 @@ class AuditedRun:
             run_id=self.id,
             output_sha256=record.sha256,
             review_state="pending",
-            method=self.summary.get("method", ""),
+            method=self._method_if_distinct(),
             offline=self.facts.runs_on_this_machine,
         )
+
+    def _method_if_distinct(self) -> str:
+        method = str(self.summary.get("method", ""))
+        return "" if method == self._model_name() else method
 
     def _model_name(self) -> str:
         if self._last_completion is not None:
