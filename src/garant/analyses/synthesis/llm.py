@@ -191,6 +191,12 @@ class _Caller:
         return None
 
 
+def _clean(text: str, limit: int) -> str:
+    """A model-written label goes back into later prompts: one line, no tags, bounded length."""
+    flat = " ".join(text.replace("<", " ").replace(">", " ").replace("$", " ").split())
+    return flat[:limit]
+
+
 def _unusable_model(alias: str, failures: int) -> InputError:
     return InputError(
         tr(
@@ -307,7 +313,7 @@ def llm_synthesis(
         covered: set[int] = set()
         if merged is not None:
             for theme in merged.themes:
-                consolidated.append((theme.label, theme.description))
+                consolidated.append((_clean(theme.label, 120), _clean(theme.description, 400)))
                 covered.update(theme.sources)
         else:
             warnings.append(
@@ -321,7 +327,9 @@ def llm_synthesis(
             key = normalise_for_duplicates(candidate.label)
             if number not in covered and key not in seen:
                 seen.add(key)
-                consolidated.append((candidate.label, candidate.description))
+                consolidated.append(
+                    (_clean(candidate.label, 120), _clean(candidate.description, 400))
+                )
     theme_ids = [f"T{number:02d}" for number in range(1, len(consolidated) + 1)]
     known = set(theme_ids)
 
