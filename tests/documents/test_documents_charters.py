@@ -6,9 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from documents_support import FIXED_AT
 from pydantic import ValidationError
 
-from conftest import FIXED_AT
 from garant.documents import (
     CharterContext,
     build_charter_document,

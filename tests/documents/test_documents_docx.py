@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from documents_support import FIXED_AT
 
-from conftest import FIXED_AT
 from garant.documents import (
     Document,
     example_charter_context,

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from documents_support import FIXED_AT
 
-from conftest import FIXED_AT
 from garant.documents import (
     example_charter_context,
     make_environment,

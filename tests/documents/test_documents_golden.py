@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from documents_support import FIXED_AT, GOLDEN
 
-from conftest import FIXED_AT, GOLDEN
 from garant.documents import Document, example_charter_context, render, render_charter
 
 UPDATE = os.environ.get("GARANT_UPDATE_GOLDEN") == "1"

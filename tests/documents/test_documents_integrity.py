@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from documents_support import FIXED_AT
 
-from conftest import FIXED_AT
 from garant.documents import (
     Document,
     canonical_text,

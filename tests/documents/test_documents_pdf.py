@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from documents_support import FIXED_AT
 
-from conftest import FIXED_AT
 from garant.documents import Document, example_charter_context, render, render_charter
 from garant.documents.environment import make_environment
 from garant.documents.pdf import render_pdf_bytes

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from documents_support import FIXED_AT, write_png
 from pydantic import ValidationError
 
-from conftest import FIXED_AT, write_png
 from garant.documents import Document, DocumentImage, DocumentMetadata, check_format, render
 from garant.errors import InputError, NotFoundError
 
