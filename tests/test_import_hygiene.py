@@ -40,6 +40,13 @@ def test_every_subcommand_help_imports_no_heavy_module() -> None:
         assert not {m for m in HEAVY if m in loaded}, name
 
 
+def test_service_packages_import_no_heavy_stack_at_import_time() -> None:
+    """mlflow, litellm, presidio and spaCy load when an analysis runs, not when it is imported."""
+    code = "import garant.audit.run, garant.privacy, garant.analyses.synthesis, garant.llm"
+    loaded = _modules_after(code)
+    assert not {m for m in ("mlflow", "litellm", "presidio_analyzer", "spacy") if m in loaded}
+
+
 def test_domain_packages_never_import_textual() -> None:
     code = "\n".join(
         f"import {name}"
@@ -50,6 +57,15 @@ def test_domain_packages_never_import_textual() -> None:
             "garant.governance.registry_export",
             "garant.llm",
             "garant.workspace",
+            "garant.audit",
+            "garant.audit.run",
+            "garant.privacy",
+            "garant.documents",
+            "garant.analyses.sortition",
+            "garant.analyses.synthesis",
+            "garant.analyses.transcription",
+            "garant.governance.policy",
+            "garant.governance.checklists",
             "garant.cli.main",
         ]
     )
