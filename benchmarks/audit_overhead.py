@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from garant.audit.run import audited_run, tracker_for  # noqa: E402
-from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput  # noqa: E402
-from garant.governance.people import add_person, assign_role  # noqa: E402
-from garant.governance.tools import add_tool  # noqa: E402
-from garant.governance.uses import add_use  # noqa: E402
-from garant.llm import ChatMessage, Gateway  # noqa: E402
-from garant.store.engine import unit_of_work  # noqa: E402
-from garant.workspace import Workspace, init_workspace  # noqa: E402
+from garant.audit.run import audited_run, tracker_for
+from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
+from garant.governance.people import add_person, assign_role
+from garant.governance.tools import add_tool
+from garant.governance.uses import add_use
+from garant.llm import ChatMessage, Gateway
+from garant.store.engine import unit_of_work
+from garant.workspace import Workspace, init_workspace
 
 PROMPT = [
     ChatMessage(
@@ -43,11 +43,35 @@ def _workspace(root: Path) -> Workspace:
     workspace = init_workspace(root, "Banc d'essai", "collectivite")
     with unit_of_work(workspace.engine) as session:
         add_person(session, PersonInput(full_name="Claire Martin"), "bench")
-        assign_role(session, RoleInput(person="claire-martin", role="referent_ia", start_date="2025-01-01"), "bench")
-        add_tool(session, ToolInput(name="garant hors ligne", access_mode="local", status="approved",
-                                    model_alias="hors-ligne", hosting_region="local"), "bench")
-        add_use(session, UseInput(title="Banc", purpose="mesure", stage="analysis", tools=["garant-hors-ligne"],
-                                  data_categories=["none"], status="approved", key="banc"), "bench")
+        assign_role(
+            session,
+            RoleInput(person="claire-martin", role="referent_ia", start_date="2025-01-01"),
+            "bench",
+        )
+        add_tool(
+            session,
+            ToolInput(
+                name="garant hors ligne",
+                access_mode="local",
+                status="approved",
+                model_alias="hors-ligne",
+                hosting_region="local",
+            ),
+            "bench",
+        )
+        add_use(
+            session,
+            UseInput(
+                title="Banc",
+                purpose="mesure",
+                stage="analysis",
+                tools=["garant-hors-ligne"],
+                data_categories=["none"],
+                status="approved",
+                key="banc",
+            ),
+            "bench",
+        )
     tracker_for(workspace).experiment_id()  # store creation is a one-time cost, not measured
     return workspace
 
@@ -67,8 +91,14 @@ def bare_calls(gateway: Gateway, count: int) -> list[float]:
 
 def calls_in_one_run(workspace: Workspace, gateway: Gateway, count: int) -> list[float]:
     samples = []
-    with audited_run(workspace, use="banc", kind="bench", operator="claire-martin",
-                     model_alias="hors-ligne", gateway=gateway) as run:
+    with audited_run(
+        workspace,
+        use="banc",
+        kind="bench",
+        operator="claire-martin",
+        model_alias="hors-ligne",
+        gateway=gateway,
+    ) as run:
         for _ in range(count):
             start = time.perf_counter()
             run.complete(PROMPT)
@@ -80,8 +110,14 @@ def whole_runs(workspace: Workspace, gateway: Gateway, count: int) -> list[float
     samples = []
     for _ in range(count):
         start = time.perf_counter()
-        with audited_run(workspace, use="banc", kind="bench", operator="claire-martin",
-                         model_alias="hors-ligne", gateway=gateway) as run:
+        with audited_run(
+            workspace,
+            use="banc",
+            kind="bench",
+            operator="claire-martin",
+            model_alias="hors-ligne",
+            gateway=gateway,
+        ) as run:
             answer = run.complete(PROMPT)
             run.add_output("reponse.md", answer.text)
         samples.append(time.perf_counter() - start)
@@ -102,10 +138,14 @@ def main() -> None:
         tracker_for(workspace).flush()
         workspace.close()
     print(f"bare gateway call (offline)      median {bare:8.3f} ms   (baseline)")
-    print(f"call inside an audited run       median {in_run:8.3f} ms   overhead {in_run - bare:7.3f} ms"
-          f"   ratio {in_run / bare:7.1f}×   goal ≤ 5 ms")
-    print(f"whole audited run (1 call)       median {runs:8.3f} ms   overhead {runs - bare:7.3f} ms"
-          f"   ratio {runs / bare:7.1f}×   goal ≤ 50 ms")
+    print(
+        f"call inside an audited run       median {in_run:8.3f} ms   overhead {in_run - bare:7.3f} ms"
+        f"   ratio {in_run / bare:7.1f}×   goal ≤ 5 ms"
+    )
+    print(
+        f"whole audited run (1 call)       median {runs:8.3f} ms   overhead {runs - bare:7.3f} ms"
+        f"   ratio {runs / bare:7.1f}×   goal ≤ 50 ms"
+    )
 
 
 if __name__ == "__main__":

@@ -15,16 +15,42 @@ runner = CliRunner()
 
 
 def _registry(root: Path) -> None:
-    shutil.copy(Path(__file__).with_name("politique-test.yaml"), root / "policies" / "politique.yaml")
+    shutil.copy(
+        Path(__file__).with_name("politique-test.yaml"), root / "policies" / "politique.yaml"
+    )
     for args in (
         ["people", "add", "Claire Martin"],
         ["people", "add", "Paul Lecteur"],
         ["roles", "assign", "claire-martin", "referent_ia", "--from", "01/01/2025"],
         ["roles", "assign", "paul-lecteur", "relecteur_conformite", "--from", "01/01/2025"],
-        ["tools", "add", "garant hors ligne", "--access", "local", "--region", "local",
-         "--status", "approved", "--alias", "hors-ligne"],
-        ["uses", "add", "Essai", "--purpose", "Tester un modèle", "--stage", "preparation",
-         "--tool", "garant-hors-ligne", "--data", "public_contributions", "--status", "approved"],
+        [
+            "tools",
+            "add",
+            "garant hors ligne",
+            "--access",
+            "local",
+            "--region",
+            "local",
+            "--status",
+            "approved",
+            "--alias",
+            "hors-ligne",
+        ],
+        [
+            "uses",
+            "add",
+            "Essai",
+            "--purpose",
+            "Tester un modèle",
+            "--stage",
+            "preparation",
+            "--tool",
+            "garant-hors-ligne",
+            "--data",
+            "public_contributions",
+            "--status",
+            "approved",
+        ],
     ):
         result = runner.invoke(app, ["-w", str(root), *args])
         assert result.exit_code == 0, result.stderr
@@ -33,8 +59,20 @@ def _registry(root: Path) -> None:
 def test_ask_review_and_verify(workspace_root: Path) -> None:
     _registry(workspace_root)
     w = ["-w", str(workspace_root)]
-    asked = runner.invoke(app, [*w, "ask", "essai", "M. Kévin Nguyen demande des bancs. Le parc ferme trop tôt.",
-                                "--by", "claire-martin", "--pseudonymisation", "patterns", "--json"])
+    asked = runner.invoke(
+        app,
+        [
+            *w,
+            "ask",
+            "essai",
+            "M. Kévin Nguyen demande des bancs. Le parc ferme trop tôt.",
+            "--by",
+            "claire-martin",
+            "--pseudonymisation",
+            "patterns",
+            "--json",
+        ],
+    )
     assert asked.exit_code == 0, asked.stderr
     result = json.loads(asked.stdout)
     run_id = result["run_id"]
@@ -44,12 +82,29 @@ def test_ask_review_and_verify(workspace_root: Path) -> None:
     listed = json.loads(runner.invoke(app, [*w, "runs", "list", "--json"]).stdout)
     assert [r["id"] for r in listed] == [run_id] and listed[0]["status"] == "finished"
 
-    refused = runner.invoke(app, [*w, "runs", "review", run_id, "--by", "claire-martin", "--decision", "peut-etre"])
+    refused = runner.invoke(
+        app, [*w, "runs", "review", run_id, "--by", "claire-martin", "--decision", "peut-etre"]
+    )
     assert refused.exit_code == 2 and "approve | reject" in refused.stderr
-    own = runner.invoke(app, [*w, "runs", "review", run_id, "--by", "claire-martin", "--decision", "approve"])
+    own = runner.invoke(
+        app, [*w, "runs", "review", run_id, "--by", "claire-martin", "--decision", "approve"]
+    )
     assert own.exit_code == 2 and "distinct_from_operator" in own.stderr  # four eyes
-    reviewed = runner.invoke(app, [*w, "runs", "review", run_id, "--by", "paul-lecteur", "--decision", "approve",
-                                   "--comment", "Relu, conforme"])
+    reviewed = runner.invoke(
+        app,
+        [
+            *w,
+            "runs",
+            "review",
+            run_id,
+            "--by",
+            "paul-lecteur",
+            "--decision",
+            "approve",
+            "--comment",
+            "Relu, conforme",
+        ],
+    )
     assert reviewed.exit_code == 0, reviewed.stderr
     shown = json.loads(runner.invoke(app, [*w, "runs", "show", run_id, "--json"]).stdout)
     assert shown["run"]["review_state"] == "approved"
@@ -57,9 +112,13 @@ def test_ask_review_and_verify(workspace_root: Path) -> None:
     assert label["reviewer"] == "Paul Lecteur" and label["art50_case"] == "exempt_reviewed"
     assert [e["event"] for e in shown["events"]][-1] == "review"
 
-    restored = runner.invoke(app, [*w, "runs", "reidentify", run_id, "reponse.md", "--by", "claire-martin"])
+    restored = runner.invoke(
+        app, [*w, "runs", "reidentify", run_id, "reponse.md", "--by", "claire-martin"]
+    )
     assert restored.exit_code == 0 and "Kévin Nguyen" in restored.stdout
-    denied = runner.invoke(app, [*w, "runs", "reidentify", run_id, "reponse.md", "--by", "paul-lecteur"])
+    denied = runner.invoke(
+        app, [*w, "runs", "reidentify", run_id, "reponse.md", "--by", "paul-lecteur"]
+    )
     assert denied.exit_code == 2 and "roles.reidentify" in denied.stderr
 
     verified = runner.invoke(app, [*w, "audit", "verify"])
@@ -72,14 +131,28 @@ def test_refused_ask_exits_2_with_rule_and_is_listed(workspace_root: Path) -> No
     refused = runner.invoke(app, [*w, "ask", "essai", "Bonjour", "--by", "paul-lecteur"])
     assert refused.exit_code == 2
     assert "roles.run_analyses" in refused.stderr and "Traceback" not in refused.stderr
-    listed = json.loads(runner.invoke(app, [*w, "runs", "list", "--status", "refused", "--json"]).stdout)
+    listed = json.loads(
+        runner.invoke(app, [*w, "runs", "list", "--status", "refused", "--json"]).stdout
+    )
     assert listed[0]["refusal_rule"] == "roles.run_analyses"
 
 
 def test_verify_exits_1_and_names_the_tampered_entry(workspace_root: Path) -> None:
     _registry(workspace_root)
     w = ["-w", str(workspace_root)]
-    runner.invoke(app, [*w, "ask", "essai", "Bonjour à tous.", "--by", "claire-martin", "--pseudonymisation", "patterns"])
+    runner.invoke(
+        app,
+        [
+            *w,
+            "ask",
+            "essai",
+            "Bonjour à tous.",
+            "--by",
+            "claire-martin",
+            "--pseudonymisation",
+            "patterns",
+        ],
+    )
     from sqlalchemy import create_engine
 
     engine = create_engine(f"sqlite:///{workspace_root / 'garant.db'}")
@@ -90,4 +163,6 @@ def test_verify_exits_1_and_names_the_tampered_entry(workspace_root: Path) -> No
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False
-    assert {"kind": "deleted", "seq": 2} in [{"kind": p["kind"], "seq": p["seq"]} for p in report["chain"]]
+    assert {"kind": "deleted", "seq": 2} in [
+        {"kind": p["kind"], "seq": p["seq"]} for p in report["chain"]
+    ]

@@ -9,9 +9,9 @@ import pytest
 from fake_openai import FakeOpenAIServer
 from sqlmodel import select
 
+from garant.audit.policy_bridge import workspace_policy
 from garant.audit.run import audited_run, tracker_for
 from garant.audit.runs import reidentify_output
-from garant.audit.policy_bridge import workspace_policy
 from garant.domain.inputs import ToolInput
 from garant.domain.models import AuditRun, LedgerEntry
 from garant.errors import PolicyRefusal
@@ -29,16 +29,33 @@ TEMPLATE = PromptTemplate("test-synthese", "3", "Résume les contributions suiva
 
 def _events(workspace: Workspace, run_id: str) -> list[str]:
     with unit_of_work(workspace.engine) as session:
-        return [e.event for e in session.exec(select(LedgerEntry).where(LedgerEntry.run_id == run_id).order_by(LedgerEntry.seq))]
+        return [
+            e.event
+            for e in session.exec(
+                select(LedgerEntry).where(LedgerEntry.run_id == run_id).order_by(LedgerEntry.seq)
+            )
+        ]
 
 
 def test_mlflow_holds_params_spans_metrics_and_artifacts(audit_workspace: Workspace) -> None:
-    with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",
-                     model_alias="hors-ligne", parameters={"seed": 7}) as run:
-        run.add_input("consigne.txt", "Préparer une affiche pour la réunion publique du 4 décembre.")
+    with audited_run(
+        audit_workspace,
+        use="affiches",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="hors-ligne",
+        parameters={"seed": 7},
+    ) as run:
+        run.add_input(
+            "consigne.txt", "Préparer une affiche pour la réunion publique du 4 décembre."
+        )
         answer = run.complete(
-            [ChatMessage("system", TEMPLATE.render()),
-             ChatMessage("user", "La réunion publique aura lieu salle Jean Vilar. Le tram sera prolongé.")],
+            [
+                ChatMessage("system", TEMPLATE.render()),
+                ChatMessage(
+                    "user", "La réunion publique aura lieu salle Jean Vilar. Le tram sera prolongé."
+                ),
+            ],
             template=TEMPLATE,
         )
         record = run.add_output("affiche.md", answer.text)
@@ -75,15 +92,31 @@ def test_mlflow_holds_params_spans_metrics_and_artifacts(audit_workspace: Worksp
     assert llm_span.inputs["messages"][1]["content"].startswith("La réunion publique")
     assert llm_span.inputs["template"]["prompt_sha256"] == TEMPLATE.sha256
     assert llm_span.outputs["text"] == answer.text
-    assert _events(audit_workspace, run.id) == ["gate_decision", "run_started", "input", "model_call", "output", "run_finished"]
+    assert _events(audit_workspace, run.id) == [
+        "gate_decision",
+        "run_started",
+        "input",
+        "model_call",
+        "output",
+        "run_finished",
+    ]
 
 
-def test_failed_run_is_marked_failed_and_leaves_no_partial_output(audit_workspace: Workspace) -> None:
-    with pytest.raises(ZeroDivisionError):
-        with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",
-                         model_alias="hors-ligne") as run:
-            run.add_output("partiel.md", "début du résultat")
-            _ = 1 / 0
+def test_failed_run_is_marked_failed_and_leaves_no_partial_output(
+    audit_workspace: Workspace,
+) -> None:
+    with (
+        pytest.raises(ZeroDivisionError),
+        audited_run(
+            audit_workspace,
+            use="affiches",
+            kind="ask",
+            operator="claire-martin",
+            model_alias="hors-ligne",
+        ) as run,
+    ):
+        run.add_output("partiel.md", "début du résultat")
+        _ = 1 / 0
     with unit_of_work(audit_workspace.engine) as session:
         row = session.get(AuditRun, run.id)
     assert row is not None
@@ -101,23 +134,46 @@ def test_failed_run_is_marked_failed_and_leaves_no_partial_output(audit_workspac
 FAKE_KEY = "sk-garant-FAUSSE-CLE-ne-doit-jamais-etre-enregistree-7731"
 
 
-def test_api_key_never_reaches_mlflow_ledger_or_files(audit_workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_key_never_reaches_mlflow_ledger_or_files(
+    audit_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     server = FakeOpenAIServer().start()
     try:
         monkeypatch.setenv("GARANT_TEST_KEY", FAKE_KEY)
         audit_workspace.settings.models["serveur-local"] = ModelAlias(
-            model="openai/modele-test", api_base=server.base_url, api_key_env="GARANT_TEST_KEY",
-            provider_label="serveur compatible OpenAI (test)", hosting_region="FR", max_retries=0,
+            model="openai/modele-test",
+            api_base=server.base_url,
+            api_key_env="GARANT_TEST_KEY",
+            provider_label="serveur compatible OpenAI (test)",
+            hosting_region="FR",
+            max_retries=0,
         )
         with unit_of_work(audit_workspace.engine) as session:
-            tool = add_tool(session, ToolInput(name="Serveur local", access_mode="api", hosting_region="FR",
-                                               status="approved", model_alias="serveur-local"), "t")
+            tool = add_tool(
+                session,
+                ToolInput(
+                    name="Serveur local",
+                    access_mode="api",
+                    hosting_region="FR",
+                    status="approved",
+                    model_alias="serveur-local",
+                ),
+                "t",
+            )
             from garant.domain.models import AIUseTool
             from garant.governance.lookup import find_use
 
-            session.add(AIUseTool(use_id=find_use(session, "affiches").id or 0, tool_id=tool.id or 0))
-        with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",
-                         model_alias="serveur-local", pseudonymisation_mode="patterns") as run:
+            session.add(
+                AIUseTool(use_id=find_use(session, "affiches").id or 0, tool_id=tool.id or 0)
+            )
+        with audited_run(
+            audit_workspace,
+            use="affiches",
+            kind="ask",
+            operator="claire-martin",
+            model_alias="serveur-local",
+            pseudonymisation_mode="patterns",
+        ) as run:
             answer = run.complete([ChatMessage("user", "Bonjour")])
             run.add_output("reponse.md", answer.text)
         assert server.requests[0].headers.get("Authorization") == f"Bearer {FAKE_KEY}"
@@ -129,12 +185,21 @@ def test_api_key_never_reaches_mlflow_ledger_or_files(audit_workspace: Workspace
             assert FAKE_KEY.encode() not in path.read_bytes(), path
 
 
-def test_reidentification_round_trips_locally_for_an_authorised_role(audit_workspace: Workspace) -> None:
+def test_reidentification_round_trips_locally_for_an_authorised_role(
+    audit_workspace: Workspace,
+) -> None:
     gateway = RecordingGateway()
     gateway.enqueue("<PERSONNE_1> demande un arrêt de bus ; la répondre à <EMAIL_1>.")
     text = "Mme Fatoumata Diallo demande un arrêt de bus. Écrire à fatoumata.diallo@example.org."
-    with audited_run(audit_workspace, use="synthese", kind="ask", operator="claire-martin",
-                     model_alias="eu-api", gateway=gateway, pseudonymisation_mode="full") as run:
+    with audited_run(
+        audit_workspace,
+        use="synthese",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="eu-api",
+        gateway=gateway,
+        pseudonymisation_mode="full",
+    ) as run:
         answer = run.complete([ChatMessage("user", text)])
         run.add_output("reponse.md", answer.text)
     sent = gateway.calls[0].messages[0].content
@@ -142,11 +207,27 @@ def test_reidentification_round_trips_locally_for_an_authorised_role(audit_works
     mapping_file = audit_workspace.private_dir / "runs" / run.id / "pseudonymes.json"
     assert mapping_file.stat().st_mode & 0o077 == 0
     with unit_of_work(audit_workspace.engine) as session:
-        restored = reidentify_output(session, audit_workspace, run.id, "reponse.md", "claire-martin", workspace_policy(audit_workspace))
+        restored = reidentify_output(
+            session,
+            audit_workspace,
+            run.id,
+            "reponse.md",
+            "claire-martin",
+            workspace_policy(audit_workspace),
+        )
     assert "Fatoumata Diallo" in restored and "fatoumata.diallo@example.org" in restored
     with pytest.raises(PolicyRefusal), unit_of_work(audit_workspace.engine) as session:
-        reidentify_output(session, audit_workspace, run.id, "reponse.md", "paul-lecteur", workspace_policy(audit_workspace))
+        reidentify_output(
+            session,
+            audit_workspace,
+            run.id,
+            "reponse.md",
+            "paul-lecteur",
+            workspace_policy(audit_workspace),
+        )
     assert _events(audit_workspace, run.id)[-1] == "reidentification"
     tracker_for(audit_workspace).flush()
-    mlflow_bytes = b"".join(p.read_bytes() for p in (audit_workspace.root / "mlflow").rglob("*") if p.is_file())
+    mlflow_bytes = b"".join(
+        p.read_bytes() for p in (audit_workspace.root / "mlflow").rglob("*") if p.is_file()
+    )
     assert b"Diallo" not in mlflow_bytes

@@ -19,9 +19,11 @@ from garant.workspace import Workspace
 def _refused(workspace: Workspace, **request: str) -> PolicyRefusal:
     gateway = RecordingGateway()  # nothing queued: any model call would fail the test
     defaults = {"use": "affiches", "operator": "claire-martin", "model_alias": "hors-ligne"}
-    with pytest.raises(PolicyRefusal) as refusal:
-        with audited_run(workspace, kind="ask", gateway=gateway, **{**defaults, **request}):
-            pytest.fail("the run body must not execute when the gate refuses")
+    with (
+        pytest.raises(PolicyRefusal) as refusal,
+        audited_run(workspace, kind="ask", gateway=gateway, **{**defaults, **request}),
+    ):
+        pytest.fail("the run body must not execute when the gate refuses")
     assert gateway.calls == []
     return refusal.value
 
@@ -43,7 +45,9 @@ def _refused(workspace: Workspace, **request: str) -> PolicyRefusal:
         ({"operator": "paul-lecteur"}, "roles.run_analyses"),
     ],
 )
-def test_gate_refuses_with_the_rule_named(audit_workspace: Workspace, request_: dict[str, str], rule: str) -> None:
+def test_gate_refuses_with_the_rule_named(
+    audit_workspace: Workspace, request_: dict[str, str], rule: str
+) -> None:
     refusal = _refused(audit_workspace, **request_)
     assert refusal.rule == rule
     assert refusal.message and refusal.hint
@@ -61,29 +65,55 @@ def test_refusal_is_recorded_with_who_what_and_why(audit_workspace: Workspace) -
     payload = json.loads(entry.payload)
     assert payload["use"] == "synthese" and payload["model_alias"] == "us-api"
     assert payload["hosting"] == "hosted_non_eu" and payload["allowed"] is False
-    assert {r["rule"] for r in payload["refusals"]} >= {"data.personal.hosting", "data.public_contributions.hosting"}
+    assert {r["rule"] for r in payload["refusals"]} >= {
+        "data.personal.hosting",
+        "data.public_contributions.hosting",
+    }
 
 
 def test_personal_data_may_go_to_an_eu_model_pseudonymised(audit_workspace: Workspace) -> None:
     gateway = RecordingGateway()
     gateway.enqueue("ok")
-    with audited_run(audit_workspace, use="synthese", kind="ask", operator="claire-martin",
-                     model_alias="eu-api", gateway=gateway, pseudonymisation_mode="patterns") as run:
+    with audited_run(
+        audit_workspace,
+        use="synthese",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="eu-api",
+        gateway=gateway,
+        pseudonymisation_mode="patterns",
+    ) as run:
         assert run.pseudonymise_required
         run.complete([ChatMessage("user", "Écrire à jean.dupont@example.org")])
     assert "jean.dupont@example.org" not in gateway.calls[0].messages[0].content
     assert "<EMAIL_1>" in gateway.calls[0].messages[0].content
 
 
-def test_policy_can_require_pseudonymisation_for_hosted_models_on_any_data(audit_workspace: Workspace) -> None:
+def test_policy_can_require_pseudonymisation_for_hosted_models_on_any_data(
+    audit_workspace: Workspace,
+) -> None:
     gateway = RecordingGateway()
     gateway.enqueue("ok")
-    with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",
-                     model_alias="eu-api", gateway=gateway, pseudonymisation_mode="patterns") as run:
+    with audited_run(
+        audit_workspace,
+        use="affiches",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="eu-api",
+        gateway=gateway,
+        pseudonymisation_mode="patterns",
+    ) as run:
         assert run.pseudonymise_required
 
 
-def test_offline_model_on_data_without_personal_data_is_sent_as_is(audit_workspace: Workspace) -> None:
-    with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",
-                     model_alias="hors-ligne") as run:
+def test_offline_model_on_data_without_personal_data_is_sent_as_is(
+    audit_workspace: Workspace,
+) -> None:
+    with audited_run(
+        audit_workspace,
+        use="affiches",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="hors-ligne",
+    ) as run:
         assert not run.pseudonymise_required

@@ -31,8 +31,17 @@ def _chain(length: int) -> list[LedgerEntry]:
         payload = json.dumps({"n": seq}, sort_keys=True)
         recorded = f"2026-11-23T10:{seq // 60:02d}:{seq % 60:02d}+00:00"
         digest = compute_entry_hash(seq, f"run-{seq % 3}", "output", payload, recorded, previous)
-        entries.append(LedgerEntry(seq=seq, run_id=f"run-{seq % 3}", event="output", payload=payload,
-                                   recorded_at=recorded, prev_hash=previous, entry_hash=digest))
+        entries.append(
+            LedgerEntry(
+                seq=seq,
+                run_id=f"run-{seq % 3}",
+                event="output",
+                payload=payload,
+                recorded_at=recorded,
+                prev_hash=previous,
+                entry_hash=digest,
+            )
+        )
         previous = digest
     return entries
 
@@ -86,7 +95,9 @@ def test_any_deleted_entry_is_detected_and_named(length: int, data: st.DataObjec
 def test_any_swap_of_two_entries_is_detected(length: int, data: st.DataObject) -> None:
     entries = _chain(length)
     head = _head(entries)
-    first, second = sorted(data.draw(st.lists(st.integers(0, length - 1), min_size=2, max_size=2, unique=True)))
+    first, second = sorted(
+        data.draw(st.lists(st.integers(0, length - 1), min_size=2, max_size=2, unique=True))
+    )
     a, b = entries[first], entries[second]
     # Renumber each entry into the other's place, as an attacker reordering rows would.
     entries[first], entries[second] = _copy(b, seq=a.seq), _copy(a, seq=b.seq)
@@ -96,14 +107,22 @@ def test_any_swap_of_two_entries_is_detected(length: int, data: st.DataObject) -
 
 @settings(max_examples=100, deadline=None)
 @given(length=st.integers(2, 20), data=st.data())
-def test_recomputed_forgery_is_caught_by_the_next_link_or_the_anchor(length: int, data: st.DataObject) -> None:
+def test_recomputed_forgery_is_caught_by_the_next_link_or_the_anchor(
+    length: int, data: st.DataObject
+) -> None:
     """Even an attacker who recomputes the changed entry's hash breaks the chain after it."""
     entries = _chain(length)
     head = _head(entries)
     index = data.draw(st.integers(0, length - 1))
     forged = _copy(entries[index], payload='{"n":-1}')
-    forged.entry_hash = compute_entry_hash(forged.seq, forged.run_id, forged.event, forged.payload,
-                                           forged.recorded_at, forged.prev_hash)
+    forged.entry_hash = compute_entry_hash(
+        forged.seq,
+        forged.run_id,
+        forged.event,
+        forged.payload,
+        forged.recorded_at,
+        forged.prev_hash,
+    )
     entries[index] = forged
     problems = verify_chain(entries, head)
     assert problems
@@ -120,8 +139,13 @@ def test_truncated_end_is_caught_by_the_anchor() -> None:
 
 def test_database_tampering_is_reported_by_verify(audit_workspace: Workspace) -> None:
     for _ in range(2):
-        with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",
-                         model_alias="hors-ligne") as run:
+        with audited_run(
+            audit_workspace,
+            use="affiches",
+            kind="ask",
+            operator="claire-martin",
+            model_alias="hors-ligne",
+        ) as run:
             run.add_output("sortie.md", "contenu")
     report = verify_workspace(audit_workspace)
     assert report.ok and report.outputs_checked == 2 and report.mlflow_checked == 2
@@ -133,8 +157,13 @@ def test_database_tampering_is_reported_by_verify(audit_workspace: Workspace) ->
 
 
 def test_modified_output_file_is_reported(audit_workspace: Workspace) -> None:
-    with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",
-                     model_alias="hors-ligne") as run:
+    with audited_run(
+        audit_workspace,
+        use="affiches",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="hors-ligne",
+    ) as run:
         record = run.add_output("sortie.md", "contenu")
     record.path.write_text("contenu falsifié", encoding="utf-8")
     report = verify_workspace(audit_workspace)
@@ -143,8 +172,13 @@ def test_modified_output_file_is_reported(audit_workspace: Workspace) -> None:
 
 
 def test_anchor_follows_each_commit(audit_workspace: Workspace, tmp_path: Path) -> None:
-    with audited_run(audit_workspace, use="affiches", kind="ask", operator="claire-martin",
-                     model_alias="hors-ligne"):
+    with audited_run(
+        audit_workspace,
+        use="affiches",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="hors-ligne",
+    ):
         pass
     head = read_head(ledger_anchor(audit_workspace))
     assert head is not None and head.seq == 3

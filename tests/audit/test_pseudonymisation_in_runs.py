@@ -10,7 +10,9 @@ from garant.privacy.evaluation import build_labelled_set
 from garant.workspace import Workspace
 
 
-def test_no_raw_value_of_the_labelled_set_reaches_gateway_or_mlflow(audit_workspace: Workspace) -> None:
+def test_no_raw_value_of_the_labelled_set_reaches_gateway_or_mlflow(
+    audit_workspace: Workspace,
+) -> None:
     items = build_labelled_set(220)
     values = sorted({value for item in items for value in item.values})
     assert len(values) > 250
@@ -19,8 +21,15 @@ def test_no_raw_value_of_the_labelled_set_reaches_gateway_or_mlflow(audit_worksp
     for _ in batches:
         gateway.enqueue("Synthèse : <PERSONNE_1> et d'autres habitants s'expriment.")
     corpus = "\n".join(item.text for item in items)
-    with audited_run(audit_workspace, use="synthese", kind="synthesis", operator="claire-martin",
-                     model_alias="eu-api", gateway=gateway, pseudonymisation_mode="full") as run:
+    with audited_run(
+        audit_workspace,
+        use="synthese",
+        kind="synthesis",
+        operator="claire-martin",
+        model_alias="eu-api",
+        gateway=gateway,
+        pseudonymisation_mode="full",
+    ) as run:
         run.add_input("contributions.txt", corpus)
         for batch in batches:
             answer = run.complete([ChatMessage("user", "\n".join(item.text for item in batch))])

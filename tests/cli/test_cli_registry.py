@@ -17,8 +17,12 @@ def garant(workspace_root: Path, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_init_creates_a_workspace_found_from_a_subfolder(tmp_path: Path, monkeypatch: object) -> None:
-    result = runner.invoke(app, ["init", str(tmp_path / "m"), "--name", "Métropole X", "--kind", "agence"])
+def test_init_creates_a_workspace_found_from_a_subfolder(
+    tmp_path: Path, monkeypatch: object
+) -> None:
+    result = runner.invoke(
+        app, ["init", str(tmp_path / "m"), "--name", "Métropole X", "--kind", "agence"]
+    )
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "m" / "garant.toml").is_file()
     assert (tmp_path / "m" / "garant.db").is_file()
@@ -48,17 +52,54 @@ def test_missing_workspace_says_how_to_create_one(tmp_path: Path) -> None:
 
 
 def test_registry_round_trip_through_the_cli(workspace_root: Path) -> None:
-    assert garant(workspace_root, "people", "add", "Claire Martin", "--email", "c.martin@ville.fr")[0] == 0
-    assert garant(workspace_root, "roles", "assign", "claire-martin", "referent_ia", "--from", "01/09/2026")[0] == 0
+    assert (
+        garant(workspace_root, "people", "add", "Claire Martin", "--email", "c.martin@ville.fr")[0]
+        == 0
+    )
+    assert (
+        garant(
+            workspace_root,
+            "roles",
+            "assign",
+            "claire-martin",
+            "referent_ia",
+            "--from",
+            "01/09/2026",
+        )[0]
+        == 0
+    )
     code, _, err = garant(
-        workspace_root, "tools", "add", "Albert", "--access", "api", "--vendor", "DINUM",
-        "--region", "FR", "--status", "approved", "--alias", "albert",
+        workspace_root,
+        "tools",
+        "add",
+        "Albert",
+        "--access",
+        "api",
+        "--vendor",
+        "DINUM",
+        "--region",
+        "FR",
+        "--status",
+        "approved",
+        "--alias",
+        "albert",
     )
     assert code == 0, err
     code, _, err = garant(
-        workspace_root, "uses", "add", "Synthèse", "--purpose", "Regrouper les contributions",
-        "--stage", "analysis", "--tool", "albert", "--data", "public_contributions",
-        "--responsible", "claire-martin",
+        workspace_root,
+        "uses",
+        "add",
+        "Synthèse",
+        "--purpose",
+        "Regrouper les contributions",
+        "--stage",
+        "analysis",
+        "--tool",
+        "albert",
+        "--data",
+        "public_contributions",
+        "--responsible",
+        "claire-martin",
     )
     assert code == 0, err
     code, out, _ = garant(workspace_root, "uses", "show", "synthese", "--json")
@@ -82,8 +123,18 @@ def test_duplicate_tool_exits_2_with_hint_and_changes_nothing(workspace_root: Pa
 
 def test_invalid_date_names_the_field(workspace_root: Path) -> None:
     garant(workspace_root, "people", "add", "Claire Martin")
-    code, _, err = garant(workspace_root, "training", "log", "claire-martin", "--module", "IA",
-                          "--date", "32/13/2026", "--hours", "2")
+    code, _, err = garant(
+        workspace_root,
+        "training",
+        "log",
+        "claire-martin",
+        "--module",
+        "IA",
+        "--date",
+        "32/13/2026",
+        "--hours",
+        "2",
+    )
     assert code == 2
     assert "completed_on" in err and "JJ/MM/AAAA" in err
 
@@ -95,16 +146,38 @@ def test_unknown_person_is_named(workspace_root: Path) -> None:
 
 
 def test_english_messages_on_request(workspace_root: Path) -> None:
-    result = runner.invoke(app, ["--lang", "en", "--workspace", str(workspace_root), "roles", "assign", "ghost", "dpo"])
+    result = runner.invoke(
+        app, ["--lang", "en", "--workspace", str(workspace_root), "roles", "assign", "ghost", "dpo"]
+    )
     assert result.exit_code == 2
     assert "Unknown person" in result.stderr
 
 
 def test_art30_export_to_file(workspace_root: Path, tmp_path: Path) -> None:
-    garant(workspace_root, "uses", "add", "Chatbot", "--purpose", "Répondre aux habitants",
-           "--stage", "animation", "--data", "personal")
+    garant(
+        workspace_root,
+        "uses",
+        "add",
+        "Chatbot",
+        "--purpose",
+        "Répondre aux habitants",
+        "--stage",
+        "animation",
+        "--data",
+        "personal",
+    )
     target = tmp_path / "art30.csv"
-    code, _, err = garant(workspace_root, "registry", "export", "--kind", "art30", "--format", "csv", "-o", str(target))
+    code, _, err = garant(
+        workspace_root,
+        "registry",
+        "export",
+        "--kind",
+        "art30",
+        "--format",
+        "csv",
+        "-o",
+        str(target),
+    )
     assert code == 0, err
     content = target.read_text(encoding="utf-8")
     assert "(a) Responsable du traitement" in content and "Chatbot (chatbot)" in content

@@ -9,9 +9,9 @@ import json
 from sqlalchemy import Engine
 
 from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
+from garant.governance.organisations import ensure_organisation
 from garant.governance.people import add_person, assign_role
 from garant.governance.registry_export import build_export, render_table
-from garant.governance.organisations import ensure_organisation
 from garant.governance.tools import add_tool
 from garant.governance.uses import add_use
 from garant.i18n import set_language
@@ -22,15 +22,32 @@ def _registry(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         ensure_organisation(session, "Métropole Exemple", "collectivite", "t")
         add_person(session, PersonInput(full_name="Denis Roux", email="dpo@metropole.fr"), "t")
-        assign_role(session, RoleInput(person="denis-roux", role="dpo", start_date="2025-01-01"), "t")
+        assign_role(
+            session, RoleInput(person="denis-roux", role="dpo", start_date="2025-01-01"), "t"
+        )
         add_tool(
             session,
-            ToolInput(name="ChatGPT Team", access_mode="web_app", vendor="OpenAI",
-                      hosting_region="US", data_leaves_eu=True, status="under_review"),
+            ToolInput(
+                name="ChatGPT Team",
+                access_mode="web_app",
+                vendor="OpenAI",
+                hosting_region="US",
+                data_leaves_eu=True,
+                status="under_review",
+            ),
             "t",
         )
-        add_tool(session, ToolInput(name="Albert", access_mode="api", vendor="DINUM",
-                                    hosting_region="FR", status="approved"), "t")
+        add_tool(
+            session,
+            ToolInput(
+                name="Albert",
+                access_mode="api",
+                vendor="DINUM",
+                hosting_region="FR",
+                status="approved",
+            ),
+            "t",
+        )
         add_use(
             session,
             UseInput(
@@ -49,8 +66,13 @@ def _registry(engine: Engine) -> None:
         )
         add_use(
             session,
-            UseInput(title="Rédaction d'affiches", purpose="Brouillons d'affiches",
-                     stage="preparation", tools=["albert"], data_categories=["none"]),
+            UseInput(
+                title="Rédaction d'affiches",
+                purpose="Brouillons d'affiches",
+                stage="preparation",
+                tools=["albert"],
+                data_categories=["none"],
+            ),
             "t",
         )
 
@@ -59,7 +81,9 @@ def test_art30_lists_only_uses_with_personal_data_with_all_fields(store_engine: 
     _registry(store_engine)
     with unit_of_work(store_engine) as session:
         [table] = build_export(session, "art30")
-    assert [row["use"] for row in table.rows] == ["Synthèse de la concertation (synthese-de-la-concertation)"]
+    assert [row["use"] for row in table.rows] == [
+        "Synthèse de la concertation (synthese-de-la-concertation)"
+    ]
     row = table.rows[0]
     assert "Métropole Exemple" in row["a_controller"] and "Denis Roux" in row["a_controller"]
     assert row["b_purposes"] == "Regrouper les contributions par thème"
@@ -97,7 +121,10 @@ def test_formats_render_the_same_rows(store_engine: Engine) -> None:
     with unit_of_work(store_engine) as session:
         tables = build_export(session, "tools")
     parsed_csv = list(csv.reader(io.StringIO(render_table(tables, "csv"))))
-    assert parsed_csv[0][1] == "Outil" and {r[1] for r in parsed_csv[1:]} == {"Albert", "ChatGPT Team"}
+    assert parsed_csv[0][1] == "Outil" and {r[1] for r in parsed_csv[1:]} == {
+        "Albert",
+        "ChatGPT Team",
+    }
     parsed_json = json.loads(render_table(tables, "json"))
     assert len(parsed_json["Registre des outils d'IA"]) == 2
     markdown = render_table(tables, "md")

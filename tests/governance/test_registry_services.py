@@ -32,7 +32,9 @@ def _seed(engine: Engine) -> None:
         add_person(session, PersonInput(full_name="Claire Martin", email="Claire@Ville.fr"), "t")
         add_tool(
             session,
-            ToolInput(name="Le Chat Pro", access_mode="api", vendor="Mistral AI", status="approved"),
+            ToolInput(
+                name="Le Chat Pro", access_mode="api", vendor="Mistral AI", status="approved"
+            ),
             "t",
         )
 
@@ -102,13 +104,19 @@ def test_role_dates_decide_whether_it_is_active(store_engine: Engine) -> None:
     with unit_of_work(store_engine) as session:
         assign_role(
             session,
-            RoleInput(person="claire-martin", role=RoleName.DPO, start_date=date(2025, 1, 1),
-                      end_date=date(2025, 12, 31)),
+            RoleInput(
+                person="claire-martin",
+                role=RoleName.DPO,
+                start_date=date(2025, 1, 1),
+                end_date=date(2025, 12, 31),
+            ),
             "t",
         )
         assign_role(
             session,
-            RoleInput(person="claire-martin", role=RoleName.REFERENT_IA, start_date=date(2026, 1, 1)),
+            RoleInput(
+                person="claire-martin", role=RoleName.REFERENT_IA, start_date=date(2026, 1, 1)
+            ),
             "t",
         )
     with unit_of_work(store_engine) as session:
@@ -122,8 +130,12 @@ def test_role_ending_before_it_starts_is_refused(store_engine: Engine) -> None:
     with pytest.raises(InputError, match="end_date"), unit_of_work(store_engine) as session:
         assign_role(
             session,
-            RoleInput(person="claire-martin", role="dpo", start_date=date(2026, 2, 1),
-                      end_date=date(2026, 1, 1)),
+            RoleInput(
+                person="claire-martin",
+                role="dpo",
+                start_date=date(2026, 2, 1),
+                end_date=date(2026, 1, 1),
+            ),
             "t",
         )
 
@@ -131,7 +143,9 @@ def test_role_ending_before_it_starts_is_refused(store_engine: Engine) -> None:
 def test_tool_status_change_records_author_and_note(store_engine: Engine) -> None:
     _seed(store_engine)
     with unit_of_work(store_engine) as session:
-        set_tool_status(session, "Le Chat Pro", ToolStatus.FORBIDDEN, "dpo-user", "Transfert hors UE")
+        set_tool_status(
+            session, "Le Chat Pro", ToolStatus.FORBIDDEN, "dpo-user", "Transfert hors UE"
+        )
     with unit_of_work(store_engine) as session:
         tool = session.exec(select(AITool)).one()
         assert (tool.status, tool.updated_by) == ("forbidden", "dpo-user")
@@ -146,16 +160,29 @@ def test_training_and_arbitration_are_recorded(store_engine: Engine) -> None:
             session,
             validated(
                 TrainingInput,
-                {"person": "claire-martin", "module": "IA générative", "completed_on": "2026-10-02", "hours": 3.5},
+                {
+                    "person": "claire-martin",
+                    "module": "IA générative",
+                    "completed_on": "2026-10-02",
+                    "hours": 3.5,
+                },
             ),
             "t",
         )
         request = open_arbitration(
-            session, "Puis-je coller des courriels d'habitants dans un chatbot ?", "claire-martin", "t"
+            session,
+            "Puis-je coller des courriels d'habitants dans un chatbot ?",
+            "claire-martin",
+            "t",
         )
     with unit_of_work(store_engine) as session:
         decided = decide_arbitration(
-            session, request.id or 0, "Non, sauf outil approuvé et pseudonymisation.", "RGPD", "claire-martin", "t"
+            session,
+            request.id or 0,
+            "Non, sauf outil approuvé et pseudonymisation.",
+            "RGPD",
+            "claire-martin",
+            "t",
         )
         assert decided.status == "decided" and decided.decided_at is not None
         assert list_training(session)[0].record.hours == 3.5

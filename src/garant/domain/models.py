@@ -14,12 +14,12 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 __all__ = [
-    "AuditRun",
-    "LedgerEntry",
     "AITool",
     "AIUse",
     "AIUseTool",
     "ArbitrationRequest",
+    "AuditRun",
+    "LedgerEntry",
     "Organisation",
     "Person",
     "RoleAssignment",

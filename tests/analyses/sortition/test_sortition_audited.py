@@ -11,7 +11,14 @@ from typer.testing import CliRunner
 
 from garant.cli.main import app
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "sortition" / "households_150_22"
+SHARED = (
+    Path(__file__).resolve().parents[3]
+    / ".."
+    / "shared"
+    / "data"
+    / "sortition"
+    / "households_150_22"
+)
 POLICY = Path(__file__).resolve().parents[2] / "audit" / "politique-test.yaml"
 runner = CliRunner()
 
@@ -24,10 +31,36 @@ def sortition_root(workspace_root: Path) -> Path:
     for args in (
         ["people", "add", "Hugo Petit"],
         ["roles", "assign", "hugo-petit", "referent_ia", "--from", "01/01/2025"],
-        ["tools", "add", "Tirage garant", "--key", "tirage", "--access", "local", "--region", "local",
-         "--status", "approved"],
-        ["uses", "add", "Panel citoyen", "--key", "panel", "--purpose", "Tirer au sort un panel",
-         "--stage", "design", "--tool", "tirage", "--data", "personal", "--status", "approved"],
+        [
+            "tools",
+            "add",
+            "Tirage garant",
+            "--key",
+            "tirage",
+            "--access",
+            "local",
+            "--region",
+            "local",
+            "--status",
+            "approved",
+        ],
+        [
+            "uses",
+            "add",
+            "Panel citoyen",
+            "--key",
+            "panel",
+            "--purpose",
+            "Tirer au sort un panel",
+            "--stage",
+            "design",
+            "--tool",
+            "tirage",
+            "--data",
+            "personal",
+            "--status",
+            "approved",
+        ],
     ):
         result = runner.invoke(app, ["-w", str(workspace_root), *args])
         assert result.exit_code == 0, result.stderr
@@ -36,20 +69,55 @@ def sortition_root(workspace_root: Path) -> Path:
 
 def test_publish_draw_and_verify_through_the_cli(sortition_root: Path) -> None:
     w = ["-w", str(sortition_root)]
-    published = runner.invoke(app, [*w, "sortition", "run", str(SHARED / "people.csv"), str(SHARED / "features.csv"),
-                                    "--k", "22", "--use", "panel", "--by", "hugo-petit", "--algorithm", "maximin",
-                                    "--households", "primary_address1,primary_zip", "--panels", "200"])
+    published = runner.invoke(
+        app,
+        [
+            *w,
+            "sortition",
+            "run",
+            str(SHARED / "people.csv"),
+            str(SHARED / "features.csv"),
+            "--k",
+            "22",
+            "--use",
+            "panel",
+            "--by",
+            "hugo-petit",
+            "--algorithm",
+            "maximin",
+            "--households",
+            "primary_address1,primary_zip",
+            "--panels",
+            "200",
+        ],
+    )
     assert published.exit_code == 0, published.stderr
     runs = json.loads(runner.invoke(app, [*w, "runs", "list", "--json"]).stdout)
     lottery_run = runs[0]["id"]
     assert runs[0]["kind"] == "sortition" and runs[0]["ai_involvement"] == "none"
     folder = sortition_root / "runs" / lottery_run
-    assert {"lottery.json", "commitment.json", "rapport.md", "rapport.html", "rapport.pdf"} <= {p.name for p in folder.iterdir()}
+    assert {"lottery.json", "commitment.json", "rapport.md", "rapport.html", "rapport.pdf"} <= {
+        p.name for p in folder.iterdir()
+    }
     # The volunteers' file is hashed, never copied into MLflow.
     assert runs[0]["input_hashes"]["vivier.csv"]
 
-    drawn = runner.invoke(app, [*w, "sortition", "draw", lottery_run, "--seed", "12 25 31 40 44 / 7",
-                                "--use", "panel", "--by", "hugo-petit", "--json"])
+    drawn = runner.invoke(
+        app,
+        [
+            *w,
+            "sortition",
+            "draw",
+            lottery_run,
+            "--seed",
+            "12 25 31 40 44 / 7",
+            "--use",
+            "panel",
+            "--by",
+            "hugo-petit",
+            "--json",
+        ],
+    )
     assert drawn.exit_code == 0, drawn.stderr
     draw = json.loads(drawn.stdout)
     assert len(draw["panel"]) == 22
@@ -57,11 +125,35 @@ def test_publish_draw_and_verify_through_the_cli(sortition_root: Path) -> None:
     report = (draw_folder / "rapport.md").read_text(encoding="utf-8")
     assert "Mention relative à l'IA" in report and "non applicable" in report
 
-    ok = runner.invoke(app, ["sortition", "verify", str(draw_folder), "--pool", str(SHARED / "people.csv"),
-                             "--quotas", str(SHARED / "features.csv"), "--seed", "12 25 31 40 44 / 7"])
+    ok = runner.invoke(
+        app,
+        [
+            "sortition",
+            "verify",
+            str(draw_folder),
+            "--pool",
+            str(SHARED / "people.csv"),
+            "--quotas",
+            str(SHARED / "features.csv"),
+            "--seed",
+            "12 25 31 40 44 / 7",
+        ],
+    )
     assert ok.exit_code == 0, ok.stdout
-    wrong_seed = runner.invoke(app, ["sortition", "verify", str(draw_folder), "--pool", str(SHARED / "people.csv"),
-                                     "--quotas", str(SHARED / "features.csv"), "--seed", "1 2 3 4 5 / 6"])
+    wrong_seed = runner.invoke(
+        app,
+        [
+            "sortition",
+            "verify",
+            str(draw_folder),
+            "--pool",
+            str(SHARED / "people.csv"),
+            "--quotas",
+            str(SHARED / "features.csv"),
+            "--seed",
+            "1 2 3 4 5 / 6",
+        ],
+    )
     assert wrong_seed.exit_code == 1
     verified = runner.invoke(app, [*w, "audit", "verify"])
     assert verified.exit_code == 0, verified.stdout

@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from garant.analyses.transcription.audited import PSEUDONYMISED_FILE, TRANSCRIPT_FILE, run_transcription
+from garant.analyses.transcription.audited import (
+    PSEUDONYMISED_FILE,
+    TRANSCRIPT_FILE,
+    run_transcription,
+)
 from garant.cli.main import app
 from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
 from garant.errors import PolicyRefusal
@@ -37,38 +41,102 @@ def transcription_workspace(workspace_root: Path) -> Workspace:
     shutil.copy(POLICY, workspace_root / "policies" / "politique.yaml")
     workspace = open_workspace(workspace_root)
     workspace.settings.models["speech-us"] = ModelAlias(
-        model="openai/whisper-1", api_key_env="GARANT_TEST_KEY", hosting_region="EU", provider_label="API (UE)"
+        model="openai/whisper-1",
+        api_key_env="GARANT_TEST_KEY",
+        hosting_region="EU",
+        provider_label="API (UE)",
     )
     with unit_of_work(workspace.engine) as session:
         add_person(session, PersonInput(full_name="Claire Martin"), "t")
-        assign_role(session, RoleInput(person="claire-martin", role="referent_ia", start_date="2025-01-01"), "t")
-        add_tool(session, ToolInput(name="Whisper local", access_mode="local", hosting_region="local",
-                                    status="approved", key="whisper-local"), "t")
-        add_tool(session, ToolInput(name="API de transcription", access_mode="api", hosting_region="EU",
-                                    status="approved", model_alias="speech-us", key="api-stt"), "t")
-        add_use(session, UseInput(title="Transcription", purpose="Comptes rendus", stage="animation",
-                                  tools=["whisper-local"], data_categories=["personal"], status="approved",
-                                  key="transcription"), "t")
-        add_use(session, UseInput(title="Transcription API", purpose="Comptes rendus", stage="animation",
-                                  tools=["api-stt"], data_categories=["personal"], status="approved",
-                                  key="transcription-api"), "t")
+        assign_role(
+            session,
+            RoleInput(person="claire-martin", role="referent_ia", start_date="2025-01-01"),
+            "t",
+        )
+        add_tool(
+            session,
+            ToolInput(
+                name="Whisper local",
+                access_mode="local",
+                hosting_region="local",
+                status="approved",
+                key="whisper-local",
+            ),
+            "t",
+        )
+        add_tool(
+            session,
+            ToolInput(
+                name="API de transcription",
+                access_mode="api",
+                hosting_region="EU",
+                status="approved",
+                model_alias="speech-us",
+                key="api-stt",
+            ),
+            "t",
+        )
+        add_use(
+            session,
+            UseInput(
+                title="Transcription",
+                purpose="Comptes rendus",
+                stage="animation",
+                tools=["whisper-local"],
+                data_categories=["personal"],
+                status="approved",
+                key="transcription",
+            ),
+            "t",
+        )
+        add_use(
+            session,
+            UseInput(
+                title="Transcription API",
+                purpose="Comptes rendus",
+                stage="animation",
+                tools=["api-stt"],
+                data_categories=["personal"],
+                status="approved",
+                key="transcription-api",
+            ),
+            "t",
+        )
     return workspace
 
 
-def test_imported_vtt_is_traced_and_pseudonymised(transcription_workspace: Workspace, tmp_path: Path) -> None:
+def test_imported_vtt_is_traced_and_pseudonymised(
+    transcription_workspace: Workspace, tmp_path: Path
+) -> None:
     source = tmp_path / "reunion.vtt"
     source.write_text(VTT, encoding="utf-8")
-    outcome = run_transcription(transcription_workspace, source, use="transcription", operator="claire-martin",
-                                backend="import", pseudonymisation_mode="patterns")
+    outcome = run_transcription(
+        transcription_workspace,
+        source,
+        use="transcription",
+        operator="claire-martin",
+        backend="import",
+        pseudonymisation_mode="patterns",
+    )
     assert [s.speaker for s in outcome.transcript.segments] == ["Jeanne Morel", "Marc Petit"]
     safe = (outcome.folder / PSEUDONYMISED_FILE).read_text(encoding="utf-8")
     assert "06 12 34 56 78" not in safe and "Jeanne Morel" not in safe and "Marc Petit" not in safe
     assert "Jeanne Morel" in (outcome.folder / TRANSCRIPT_FILE).read_text(encoding="utf-8")
     manifest = json.loads((outcome.folder / "run.json").read_text(encoding="utf-8"))
-    assert set(manifest["outputs"]) == {TRANSCRIPT_FILE, PSEUDONYMISED_FILE, "transcription-pseudonymisee.vtt"}
+    assert set(manifest["outputs"]) == {
+        TRANSCRIPT_FILE,
+        PSEUDONYMISED_FILE,
+        "transcription-pseudonymisee.vtt",
+    }
     assert manifest["disclosures"][PSEUDONYMISED_FILE]["ai_involvement"] == "none"
-    shown = CliRunner().invoke(app, ["-w", str(transcription_workspace.root), "transcript", "show", outcome.run_id])
-    assert shown.exit_code == 0 and "piste cyclable" in shown.stdout and "Marc Petit" not in shown.stdout
+    shown = CliRunner().invoke(
+        app, ["-w", str(transcription_workspace.root), "transcript", "show", outcome.run_id]
+    )
+    assert (
+        shown.exit_code == 0
+        and "piste cyclable" in shown.stdout
+        and "Marc Petit" not in shown.stdout
+    )
 
 
 def test_audio_to_a_speech_api_is_refused_when_the_policy_needs_pseudonymisation(
@@ -77,14 +145,29 @@ def test_audio_to_a_speech_api_is_refused_when_the_policy_needs_pseudonymisation
     audio = tmp_path / "vide.wav"
     audio.write_bytes(b"RIFF")
     with pytest.raises(PolicyRefusal) as refusal:
-        run_transcription(transcription_workspace, audio, use="transcription-api", operator="claire-martin",
-                          backend="api", model="speech-us")
+        run_transcription(
+            transcription_workspace,
+            audio,
+            use="transcription-api",
+            operator="claire-martin",
+            backend="api",
+            model="speech-us",
+        )
     assert refusal.value.rule == "data.personal.pseudonymisation"
 
 
-def test_local_whisper_transcribes_inside_an_audited_run(transcription_workspace: Workspace, english_wav: Path) -> None:
-    outcome = run_transcription(transcription_workspace, english_wav, use="transcription", operator="claire-martin",
-                                backend="local", language="en", pseudonymisation_mode="patterns")
+def test_local_whisper_transcribes_inside_an_audited_run(
+    transcription_workspace: Workspace, english_wav: Path
+) -> None:
+    outcome = run_transcription(
+        transcription_workspace,
+        english_wav,
+        use="transcription",
+        operator="claire-martin",
+        backend="local",
+        language="en",
+        pseudonymisation_mode="patterns",
+    )
     text = " ".join(s.text for s in outcome.transcript.segments).lower()
     assert "council" in text and "meeting" in text
     assert outcome.label.ai_involvement == "generated"

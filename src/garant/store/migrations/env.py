@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 from sqlmodel import SQLModel
 
-import garant.domain.models  # noqa: F401  (registers the tables)
+import garant.domain.models
 import garant.domain.policy_models  # noqa: F401  (policy lifecycle and checklist tables)
 
 config = context.config
