@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from garant.audit.run import audited_run, tracker_for
 from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
+from garant.governance.lifecycle import approve_policy
 from garant.governance.people import add_person, assign_role
 from garant.governance.tools import add_tool
 from garant.governance.uses import add_use
@@ -51,6 +52,7 @@ def _workspace(root: Path) -> Workspace:
         add_tool(
             session,
             ToolInput(
+                key="hors-ligne",
                 name="garant hors ligne",
                 access_mode="local",
                 status="approved",
@@ -65,13 +67,14 @@ def _workspace(root: Path) -> Workspace:
                 title="Banc",
                 purpose="mesure",
                 stage="analysis",
-                tools=["garant-hors-ligne"],
+                tools=["hors-ligne"],
                 data_categories=["none"],
                 status="approved",
                 key="banc",
             ),
             "bench",
         )
+    approve_policy(workspace, by="claire-martin")  # the collectivite starter pack, approved
     tracker_for(workspace).experiment_id()  # store creation is a one-time cost, not measured
     return workspace
 
