@@ -20,14 +20,16 @@ import getpass
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
-from sqlalchemy import Engine
 
 from garant.errors import ConflictError, WorkspaceError
 from garant.i18n import tr
 from garant.settings import GarantSettings, OrganisationKind, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = [
     "CONFIG_FILE",

@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from sqlmodel import Session
 
 from garant.i18n import set_language
 from garant.workspace import Workspace, find_workspace_root, open_workspace
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 __all__ = ["CliState", "state_of"]
 
