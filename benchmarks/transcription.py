@@ -4,7 +4,10 @@ Generates ~60 s of English speech with espeak-ng + sox, then transcribes it with
 tiny.en model on 2 CPU cores (process pinned to 2 cores, 2 CTranslate2 threads, int8), and on
 the GPU when CUDA is visible (float16). Prints load time, median transcription time over
 ``--repeats`` runs, and the real-time factor (RTF = processing time / audio duration; below 1 is
-faster than real time). Also measures the overhead of chunking (600 s vs 20 s chunks).
+faster than real time). Also measures the overhead of chunking (600 s vs 20 s chunks) and of
+the audited run (policy gate, hashes, MLflow run and spans, ledger, pseudonymised transcript):
+the same transcription through ``run_transcription`` against a bare ``transcribe`` call, both
+loading the model each time as a user's command does.
 
     .venv/bin/python benchmarks/transcription.py [--seconds 60] [--repeats 3] [--threads 2]
 """
@@ -88,6 +91,75 @@ def measure(backend: LocalWhisperBackend, audio: Path, repeats: int) -> tuple[fl
     return load_s, statistics.median(times), text
 
 
+def _audit_workspace(root: Path) -> object:
+    from garant.audit.run import tracker_for
+    from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
+    from garant.governance.lifecycle import approve_policy
+    from garant.governance.people import add_person, assign_role
+    from garant.governance.tools import add_tool
+    from garant.governance.uses import add_use
+    from garant.store.engine import unit_of_work
+    from garant.workspace import init_workspace
+
+    workspace = init_workspace(root, "Banc d'essai", "collectivite")
+    with unit_of_work(workspace.engine) as session:
+        add_person(session, PersonInput(full_name="Claire Martin"), "bench")
+        start = "2025-01-01"
+        assign_role(
+            session,
+            RoleInput(person="claire-martin", role="referent_ia", start_date=start),
+            "bench",
+        )
+        tool = ToolInput(
+            name="Whisper local", key="whisper-local", access_mode="local", status="approved"
+        )
+        add_tool(session, tool, "bench")
+        use = UseInput(
+            title="Transcription",
+            key="transcription",
+            purpose="comptes rendus",
+            stage="animation",
+            tools=["whisper-local"],
+            data_categories=["personal"],
+            status="approved",
+        )
+        add_use(session, use, "bench")
+    approve_policy(workspace, by="claire-martin")
+    tracker_for(workspace).experiment_id()
+    return workspace
+
+
+def audited_overhead(audio: Path, repeats: int, folder: Path) -> tuple[float, float]:
+    """Median seconds of a bare ``transcribe`` and of the same inside an audited run."""
+    from garant.analyses.transcription.audited import run_transcription
+
+    workspace = _audit_workspace(folder / "ws")
+    run_transcription(
+        workspace,
+        audio,
+        use="transcription",
+        operator="claire-martin",  # type: ignore[arg-type]
+        language="en",
+        pseudonymisation_mode="patterns",
+    )  # warm-up (imports)
+    bare, audited = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        transcribe(audio, "local", language="en")
+        bare.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        run_transcription(
+            workspace,
+            audio,
+            use="transcription",
+            operator="claire-martin",  # type: ignore[arg-type]
+            language="en",
+            pseudonymisation_mode="patterns",
+        )
+        audited.append(time.perf_counter() - started)
+    return statistics.median(bare), statistics.median(audited)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -135,6 +207,15 @@ def main() -> None:
             print(f"{label:<36} {load_s:>8.2f} {median_s:>9.2f} {rtf:>7.3f} {1 / rtf:>11.1f}x")
         base = rows[0][2]
         print(f"chunking overhead (20 s vs 600 s chunks): {rows[1][2] / base:.2f}x")
+
+        os.sched_setaffinity(0, set(available[: args.threads]))
+        bare_s, audited_s = audited_overhead(audio, args.repeats, Path(folder))
+        os.sched_setaffinity(0, set(available))
+        print(f"bare transcribe (model load included)  median {bare_s:6.2f} s   (baseline)")
+        print(
+            f"same inside an audited run              median {audited_s:6.2f} s   "
+            f"overhead {audited_s - bare_s:+.2f} s   ratio {audited_s / bare_s:.2f}x"
+        )
 
 
 if __name__ == "__main__":
