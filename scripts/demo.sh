@@ -143,6 +143,7 @@ else
 fi
 TRANS=$("$G" runs list --json | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin) if r["kind"]=="transcription"][0]["id"])')
 "$G" transcript show "$TRANS"
+"$G" runs show "$TRANS" | head -n 24
 
 step "Registre RGPD art. 30 (extrait)"
 "$G" registry export --kind art30 --format md --output "$DEMO/exports/registre-art30.md"
