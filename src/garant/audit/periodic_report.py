@@ -1,0 +1,887 @@
+"""The periodic audit report for compliance reviewers (DPO, internal audit, an inspector).
+
+One report per period answers: which AI ran on which data, who approved, what was refused,
+what may be published without human review (AI Act Art. 50(4)), what the registry and the
+policy lifecycle recorded, the AI-literacy training (AI Act Art. 4), the resources used, and
+whether the hash-chained ledger is intact::
+
+    report = build_period_report(workspace, date(2026, 11, 1), date(2026, 11, 30))
+    export = export_period_report(workspace, report, "pdf")   # file + sidecar + ledger event
+
+Runs are those *started* in ``[start, end]`` (whole days, UTC). Registry changes are read from
+``updated_at`` / ``decided_at`` / ``approved_on`` / ``published_on`` / ``completed_on``.
+Unknown costs and energy estimates stay unknown: totals add the known values only and say how
+many runs had none. The Markdown template ``rapport-periodique.md.j2`` ships in
+``garant/audit/templates``; a workspace overrides it with a file of the same name in
+``<workspace>/audit/``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Session, col, select
+
+from garant.errors import GarantError, InputError
+from garant.i18n import Language, current_language, format_date, set_language, tr
+from garant.workspace import Workspace
+
+__all__ = [
+    "REPORT_FORMATS",
+    "TEMPLATE_NAME",
+    "AcknowledgementStatus",
+    "ArbitrationDecision",
+    "IntegrityVerdict",
+    "KnownSum",
+    "PeriodExport",
+    "PeriodReport",
+    "PolicyEvent",
+    "Refusal",
+    "ResourceTotals",
+    "ReviewRecord",
+    "RunCounts",
+    "ToolChange",
+    "TrainingEntry",
+    "UnreviewedOutput",
+    "UnreviewedRun",
+    "UseActivity",
+    "build_period_report",
+    "check_report_format",
+    "default_output_path",
+    "default_period",
+    "export_period_report",
+    "parse_report_date",
+    "report_template_dirs",
+]
+
+TEMPLATE_NAME = "rapport-periodique.md.j2"
+"""The report's Markdown template; ``<workspace>/audit/<TEMPLATE_NAME>`` overrides it."""
+
+REPORT_FORMATS = ("md", "html", "pdf")
+
+TEMPLATE_PACKAGE = "garant.audit"
+
+RUN_STATUSES = ("finished", "failed", "refused", "started")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RunCounts(_Frozen):
+    """Runs of one kind in the period, per status."""
+
+    kind: str
+    finished: int = 0
+    failed: int = 0
+    refused: int = 0
+    started: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.finished + self.failed + self.refused + self.started
+
+
+class UseActivity(_Frozen):
+    """Which AI ran on which data: runs of one use with one tool, model and operator."""
+
+    use_key: str
+    use_title: str
+    data_categories: tuple[str, ...]
+    """Human labels of the use's declared data categories."""
+    tool: str
+    model: str
+    provider: str
+    hosting: str
+    """Where the tool runs (hosting region, access mode, whether data leaves the EU)."""
+    offline: bool
+    operator: str
+    pseudonymised: bool
+    runs: int
+
+
+class Refusal(_Frozen):
+    """A run the policy gate refused: the rule, the reason and who tried."""
+
+    run_id: str
+    at: datetime
+    kind: str
+    use_key: str
+    tool_key: str
+    operator: str
+    operator_key: str
+    rule: str
+    reason: str
+
+
+class UnreviewedOutput(_Frozen):
+    name: str
+    art50_case: str
+    """``disclosure_required``, ``exempt_reviewed`` or ``not_applicable`` (AI Act Art. 50(4))."""
+
+
+class UnreviewedRun(_Frozen):
+    """A finished run whose outputs no person approved (pending) or a person rejected."""
+
+    run_id: str
+    at: datetime
+    kind: str
+    use_key: str
+    operator: str
+    review_state: str
+    reviewer: str
+    outputs: tuple[UnreviewedOutput, ...]
+
+
+class ReviewRecord(_Frozen):
+    run_id: str
+    reviewer: str
+    reviewed_at: datetime
+    decision: str
+    comment: str
+
+
+class ToolChange(_Frozen):
+    """A tool of the registry created or changed in the period (status as it stands now)."""
+
+    key: str
+    name: str
+    status: str
+    changed_at: datetime
+    changed_by: str
+    created: bool
+
+
+class ArbitrationDecision(_Frozen):
+    id: int
+    question: str
+    decision: str
+    rationale: str
+    decided_by: str
+    decided_at: datetime
+
+
+class PolicyEvent(_Frozen):
+    """A policy version approved and/or published in the period."""
+
+    policy_id: str
+    version: int
+    title: str
+    status: str
+    approved_on: date | None
+    approved_by: str
+    approved_role: str
+    published_on: date | None
+
+
+class TrainingEntry(_Frozen):
+    person: str
+    module: str
+    completed_on: date
+    hours: float
+    provider: str
+
+
+class AcknowledgementStatus(_Frozen):
+    """Who has not confirmed reading the policy version in force (AI Act Art. 4 evidence)."""
+
+    policy: str
+    current_version: int | None
+    people: int
+    missing: tuple[str, ...]
+    note: str = ""
+    """Why the list could not be drawn (no policy adopted, no approved version)."""
+
+
+class KnownSum(_Frozen):
+    """A total over the values that are known; ``unknown`` runs had none (never counted as 0)."""
+
+    total: float | None
+    known: int
+    unknown: int
+
+
+class ResourceTotals(_Frozen):
+    """Model calls of the runs of the period that called a model."""
+
+    runs: int
+    model_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: KnownSum
+    energy_kwh: KnownSum
+    gwp_kgco2eq: KnownSum
+
+
+class IntegrityVerdict(_Frozen):
+    """``verify_workspace`` over the whole ledger (not only the period)."""
+
+    ok: bool
+    entries: int
+    outputs_checked: int
+    mlflow_checked: int
+    problems: tuple[str, ...]
+
+
+class PeriodReport(_Frozen):
+    """Everything the periodic audit report states, in the language it was built in."""
+
+    organisation: str
+    start: date
+    end: date
+    generated_at: datetime
+    language: Language
+    policy: str
+    """The adopted policy and its version (e.g. "politique-test v2"), or "—"."""
+    run_counts: tuple[RunCounts, ...]
+    uses: tuple[UseActivity, ...]
+    refusals: tuple[Refusal, ...]
+    unreviewed: tuple[UnreviewedRun, ...]
+    reviews: tuple[ReviewRecord, ...]
+    tool_changes: tuple[ToolChange, ...]
+    arbitrations: tuple[ArbitrationDecision, ...]
+    policy_events: tuple[PolicyEvent, ...]
+    training: tuple[TrainingEntry, ...]
+    acknowledgements: AcknowledgementStatus
+    totals: ResourceTotals
+    integrity: IntegrityVerdict
+    run_ids: tuple[str, ...]
+
+    @property
+    def total_runs(self) -> int:
+        return sum(counts.total for counts in self.run_counts)
+
+    def period_label(self) -> str:
+        return self._in_language(
+            lambda: tr(
+                "du {start} au {end}",
+                "from {start} to {end}",
+                start=format_date(self.start),
+                end=format_date(self.end),
+            )
+        )
+
+    def title(self) -> str:
+        return self._in_language(lambda: tr("Rapport d'audit périodique", "Periodic audit report"))
+
+    def context(self) -> dict[str, Any]:
+        """The template's variables: ``r`` (this report), ``t(fr, en)``, ``num``, ``label``."""
+        return {
+            "r": self,
+            "period": self.period_label(),
+            "t": self.pick,
+            "num": self._number,
+            "label": self._label,
+        }
+
+    # --- template helpers -------------------------------------------------------------------
+
+    def _in_language(self, function: Callable[[], str]) -> str:
+        def run() -> str:
+            set_language(self.language)
+            return function()
+
+        return contextvars.copy_context().run(run)
+
+    def pick(self, fr: str, en: str) -> str:
+        return en if self.language == "en" else fr
+
+    def _number(self, value: float | None, digits: int = 2) -> str:
+        if value is None:
+            return self.pick("inconnu", "unknown")
+        text = f"{value:,.{digits}f}" if digits else f"{round(value):,d}"
+        if self.language == "fr":
+            return text.replace(",", "\u202f").replace(".", ",")
+        return text
+
+    def _label(self, value: str) -> str:
+        from garant.domain.enums import label
+
+        return self._in_language(lambda: _state_label(value) or label(value))
+
+
+def _state_label(value: str) -> str:
+    return {
+        "pending": tr("en attente", "pending"),
+        "rejected": tr("rejetée", "rejected"),
+        "finished": tr("terminée", "finished"),
+        "failed": tr("échouée", "failed"),
+        "refused": tr("refusée", "refused"),
+        "started": tr("en cours", "started"),
+        "superseded": tr("remplacée", "superseded"),
+        "published": tr("publiée", "published"),
+        "disclosure_required": tr(
+            "mention IA obligatoire en cas de publication", "AI disclosure mandatory if published"
+        ),
+        "exempt_reviewed": tr("relu : mention non obligatoire", "reviewed: disclosure optional"),
+        "not_applicable": tr("non applicable", "not applicable"),
+    }.get(value, "")
+
+
+# --- dates and period ---------------------------------------------------------------------------
+
+
+def parse_report_date(value: str, option: str) -> date:
+    """Read 23/11/2026 or 2026-11-23; a clear error naming ``option`` otherwise."""
+    text = value.strip()
+    try:
+        parts = text.split("/")
+        if len(parts) == 3:
+            day, month, year = (int(part) for part in parts)
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise InputError(
+            tr(
+                "Date invalide pour {option} : « {value} »",
+                "Invalid date for {option}: '{value}'",
+                option=option,
+                value=value,
+            ),
+            tr(
+                "Écrivez la date JJ/MM/AAAA (ex. 23/11/2026) ou AAAA-MM-JJ.",
+                "Write the date as DD/MM/YYYY (e.g. 23/11/2026) or YYYY-MM-DD.",
+            ),
+        ) from error
+
+
+def default_period(today: date | None = None, days: int = 30) -> tuple[date, date]:
+    """The last ``days`` days up to ``today`` included."""
+    end = today or datetime.now(UTC).date()
+    return end - timedelta(days=days - 1), end
+
+
+def _check_period(start: date, end: date) -> None:
+    if start > end:
+        raise InputError(
+            tr(
+                "Période vide : le début ({start}) est après la fin ({end}).",
+                "Empty period: the start ({start}) is after the end ({end}).",
+                start=format_date(start),
+                end=format_date(end),
+            ),
+            tr(
+                "Donnez --from avant --to (ou égal pour un seul jour).",
+                "Give --from before --to (or equal for a single day).",
+            ),
+        )
+
+
+def _aware(value: datetime) -> datetime:
+    """Stored timestamps are UTC; a naive one (older driver) is read as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """``[start 00:00, end + 1 day 00:00)`` in UTC."""
+
+    low: datetime
+    high: datetime
+
+    @classmethod
+    def of(cls, start: date, end: date) -> _Window:
+        return cls(
+            datetime.combine(start, time.min, UTC),
+            datetime.combine(end + timedelta(days=1), time.min, UTC),
+        )
+
+    def holds(self, value: datetime | date | None) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, datetime):
+            value = datetime.combine(value, time.min, UTC)
+        return self.low <= _aware(value) < self.high
+
+
+# --- gathering ----------------------------------------------------------------------------------
+
+
+def build_period_report(
+    workspace: Workspace,
+    start: date,
+    end: date,
+    *,
+    check_mlflow: bool = True,
+    generated_at: datetime | None = None,
+) -> PeriodReport:
+    """Gather the facts of the period ``[start, end]`` (inclusive days, UTC) into a report.
+
+    The integrity verdict covers the whole ledger; ``check_mlflow=False`` skips comparing
+    outputs with their MLflow artifacts (as ``garant audit verify --skip-mlflow``).
+    """
+    from garant.audit.verify import verify_workspace
+    from garant.domain.models import AuditRun
+    from garant.store.engine import unit_of_work
+
+    _check_period(start, end)
+    window = _Window.of(start, end)
+    with unit_of_work(workspace.engine) as session:
+        runs = list(
+            session.exec(
+                select(AuditRun)
+                .where(col(AuditRun.started_at) >= window.low)
+                .where(col(AuditRun.started_at) < window.high)
+                .order_by(col(AuditRun.started_at), col(AuditRun.id))
+            )
+        )
+        names = _person_names(session)
+        report_parts = {
+            "run_counts": _run_counts(runs),
+            "uses": _uses(session, runs, names),
+            "refusals": tuple(_refusal(run, names) for run in runs if run.status == "refused"),
+            "unreviewed": _unreviewed(session, runs, names),
+            "reviews": _reviews(session, runs, window, names),
+            "tool_changes": _tool_changes(session, window),
+            "arbitrations": _arbitrations(session, window, names),
+            "policy_events": _policy_events(session, window),
+            "training": _training(session, window),
+            "acknowledgements": _acknowledgements(session, workspace),
+            "totals": _totals(runs),
+        }
+    verification = verify_workspace(workspace, check_mlflow=check_mlflow)
+    integrity = IntegrityVerdict(
+        ok=verification.ok,
+        entries=verification.entries,
+        outputs_checked=verification.outputs_checked,
+        mlflow_checked=verification.mlflow_checked,
+        problems=tuple(
+            [problem.message for problem in verification.chain]
+            + [f"{p.run_id} / {p.output} : {p.message}" for p in verification.outputs]
+        ),
+    )
+    return PeriodReport(
+        organisation=workspace.settings.organisation_name,
+        start=start,
+        end=end,
+        generated_at=generated_at or datetime.now(UTC),
+        language=current_language(),
+        policy=_policy_label(workspace),
+        integrity=integrity,
+        run_ids=tuple(run.id for run in runs),
+        **report_parts,
+    )
+
+
+def _person_names(session: Session) -> dict[str, str]:
+    from garant.domain.models import Person
+
+    return {person.key: person.full_name for person in session.exec(select(Person))}
+
+
+def _who(names: dict[str, str], key: str) -> str:
+    if not key:
+        return "—"
+    name = names.get(key)
+    return f"{name} ({key})" if name and name != key else key
+
+
+def _run_counts(runs: Sequence[Any]) -> tuple[RunCounts, ...]:
+    counts: Counter[tuple[str, str]] = Counter((run.kind, run.status) for run in runs)
+    kinds = sorted({kind for kind, _ in counts})
+    return tuple(
+        RunCounts(kind=kind, **{status: counts[(kind, status)] for status in RUN_STATUSES})
+        for kind in kinds
+    )
+
+
+def _hosting(tool: Any) -> str:
+    if tool is None:
+        return "—"
+    from garant.domain.enums import label
+
+    parts = [label(tool.access_mode)]
+    if tool.hosting_region:
+        parts.append(tool.hosting_region)
+    if tool.data_leaves_eu:
+        parts.append(tr("données hors UE", "data leave the EU"))
+    return ", ".join(parts)
+
+
+def _uses(session: Session, runs: Sequence[Any], names: dict[str, str]) -> tuple[UseActivity, ...]:
+    from garant.domain.enums import label
+    from garant.domain.models import AITool, AIUse
+
+    uses = {use.key: use for use in session.exec(select(AIUse))}
+    tools = {tool.key: tool for tool in session.exec(select(AITool))}
+    groups: Counter[tuple[str, str, str, str, bool, str, bool]] = Counter(
+        (
+            run.use_key,
+            run.tool_key,
+            run.model or run.model_alias,
+            run.provider,
+            run.offline,
+            run.operator_key,
+            run.pseudonymised,
+        )
+        for run in runs
+        if run.status != "refused"
+    )
+    activity = []
+    for (use_key, tool_key, model, provider, offline, operator, pseudonymised), n in sorted(
+        groups.items()
+    ):
+        use, tool = uses.get(use_key), tools.get(tool_key)
+        activity.append(
+            UseActivity(
+                use_key=use_key,
+                use_title=use.title if use else use_key,
+                data_categories=tuple(label(c) for c in (use.data_categories if use else [])),
+                tool=tool.name if tool else (tool_key or "—"),
+                model=model or "—",
+                provider=provider or "—",
+                hosting=_hosting(tool),
+                offline=offline,
+                operator=_who(names, operator),
+                pseudonymised=pseudonymised,
+                runs=n,
+            )
+        )
+    return tuple(activity)
+
+
+def _refusal(run: Any, names: dict[str, str]) -> Refusal:
+    return Refusal(
+        run_id=run.id,
+        at=_aware(run.started_at),
+        kind=run.kind,
+        use_key=run.use_key,
+        tool_key=run.tool_key,
+        operator=_who(names, run.operator_key),
+        operator_key=run.operator_key,
+        rule=run.refusal_rule,
+        reason=run.refusal_reason,
+    )
+
+
+def _unreviewed(
+    session: Session, runs: Sequence[Any], names: dict[str, str]
+) -> tuple[UnreviewedRun, ...]:
+    from garant.audit.runs import disclosure_labels
+
+    flagged = []
+    for run in runs:
+        if run.status != "finished" or run.review_state not in ("pending", "rejected"):
+            continue
+        labels = disclosure_labels(session, run)
+        flagged.append(
+            UnreviewedRun(
+                run_id=run.id,
+                at=_aware(run.started_at),
+                kind=run.kind,
+                use_key=run.use_key,
+                operator=_who(names, run.operator_key),
+                review_state=run.review_state,
+                reviewer=_who(names, run.reviewed_by) if run.reviewed_by else "",
+                outputs=tuple(
+                    UnreviewedOutput(name=name, art50_case=label.art50_case)
+                    for name, label in labels.items()
+                ),
+            )
+        )
+    return tuple(flagged)
+
+
+def _reviews(
+    session: Session, runs: Sequence[Any], window: _Window, names: dict[str, str]
+) -> tuple[ReviewRecord, ...]:
+    """Reviews of the period's runs and reviews recorded in the period (of earlier runs too)."""
+    from garant.domain.models import AuditRun
+
+    reviewed = {run.id: run for run in runs if run.reviewed_at is not None}
+    later = session.exec(
+        select(AuditRun)
+        .where(col(AuditRun.reviewed_at) >= window.low)
+        .where(col(AuditRun.reviewed_at) < window.high)
+    )
+    reviewed.update({run.id: run for run in later})
+    return tuple(
+        ReviewRecord(
+            run_id=run.id,
+            reviewer=_who(names, run.reviewed_by),
+            reviewed_at=_aware(run.reviewed_at),
+            decision=run.review_state,
+            comment=run.review_comment,
+        )
+        for run in sorted(reviewed.values(), key=lambda r: (_aware(r.reviewed_at), r.id))
+    )
+
+
+def _tool_changes(session: Session, window: _Window) -> tuple[ToolChange, ...]:
+    from garant.domain.models import AITool
+
+    changed = [tool for tool in session.exec(select(AITool)) if window.holds(tool.updated_at)]
+    return tuple(
+        ToolChange(
+            key=tool.key,
+            name=tool.name,
+            status=tool.status,
+            changed_at=_aware(tool.updated_at),
+            changed_by=tool.updated_by or tool.created_by or "—",
+            created=window.holds(tool.created_at),
+        )
+        for tool in sorted(changed, key=lambda t: (_aware(t.updated_at), t.key))
+    )
+
+
+def _arbitrations(
+    session: Session, window: _Window, names: dict[str, str]
+) -> tuple[ArbitrationDecision, ...]:
+    from garant.domain.models import ArbitrationRequest, Person
+
+    by_id = {person.id: person.key for person in session.exec(select(Person))}
+    decided = sorted(
+        (
+            (_aware(request.decided_at), request.id or 0, request)
+            for request in session.exec(select(ArbitrationRequest))
+            if request.decided_at is not None and window.holds(request.decided_at)
+        ),
+        key=lambda item: item[:2],
+    )
+    return tuple(
+        ArbitrationDecision(
+            id=number,
+            question=request.question,
+            decision=request.decision,
+            rationale=request.rationale,
+            decided_by=_who(names, by_id.get(request.decided_by_id, "")),
+            decided_at=_aware(decided_at),
+        )
+        for decided_at, number, request in decided
+    )
+
+
+def _policy_events(session: Session, window: _Window) -> tuple[PolicyEvent, ...]:
+    from garant.governance.lifecycle import list_versions
+
+    return tuple(
+        PolicyEvent(
+            policy_id=version.policy_id,
+            version=version.version,
+            title=version.title,
+            status=version.status,
+            approved_on=version.approved_on,
+            approved_by=version.approved_by_name or "—",
+            approved_role=version.approved_role,
+            published_on=version.published_on,
+        )
+        for version in list_versions(session)
+        if window.holds(version.approved_on) or window.holds(version.published_on)
+    )
+
+
+def _training(session: Session, window: _Window) -> tuple[TrainingEntry, ...]:
+    from garant.governance.training import list_training
+
+    return tuple(
+        TrainingEntry(
+            person=view.person.full_name,
+            module=view.record.module,
+            completed_on=view.record.completed_on,
+            hours=view.record.hours,
+            provider=view.record.provider,
+        )
+        for view in reversed(list_training(session))
+        if window.holds(view.record.completed_on)
+    )
+
+
+def _acknowledgements(session: Session, workspace: Workspace) -> AcknowledgementStatus:
+    from garant.audit.policy_bridge import workspace_policy
+    from garant.governance.lifecycle import acknowledgement_report
+
+    try:
+        policy = workspace_policy(workspace)
+    except GarantError:
+        return AcknowledgementStatus(
+            policy="—",
+            current_version=None,
+            people=0,
+            missing=(),
+            note=tr("aucune politique adoptée", "no policy adopted"),
+        )
+    try:
+        rows = acknowledgement_report(session, policy.id)
+    except GarantError:
+        return AcknowledgementStatus(
+            policy=policy.id,
+            current_version=None,
+            people=0,
+            missing=(),
+            note=tr(
+                "aucune version approuvée n'est enregistrée (« garant policy approve »)",
+                "no approved version is recorded ('garant policy approve')",
+            ),
+        )
+    return AcknowledgementStatus(
+        policy=policy.id,
+        current_version=rows[0].current_version if rows else None,
+        people=len(rows),
+        missing=tuple(
+            f"{row.person_name} ({row.person_key})" for row in rows if not row.read_current
+        ),
+    )
+
+
+def _known_sum(values: Sequence[object]) -> KnownSum:
+    known = [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return KnownSum(
+        total=sum(known) if known else None, known=len(known), unknown=len(values) - len(known)
+    )
+
+
+def _totals(runs: Sequence[Any]) -> ResourceTotals:
+    totals = [
+        run.summary["totals"]
+        for run in runs
+        if isinstance(run.summary, dict)
+        and isinstance(run.summary.get("totals"), dict)
+        and (run.summary["totals"].get("model_calls") or 0) > 0
+    ]
+    return ResourceTotals(
+        runs=len(totals),
+        model_calls=sum(int(t.get("model_calls") or 0) for t in totals),
+        prompt_tokens=sum(int(t.get("prompt_tokens") or 0) for t in totals),
+        completion_tokens=sum(int(t.get("completion_tokens") or 0) for t in totals),
+        cost_usd=_known_sum([t.get("cost_usd") for t in totals]),
+        energy_kwh=_known_sum([t.get("energy_kwh") for t in totals]),
+        gwp_kgco2eq=_known_sum([t.get("gwp_kgco2eq") for t in totals]),
+    )
+
+
+def _policy_label(workspace: Workspace) -> str:
+    from garant.audit.policy_bridge import workspace_policy
+
+    try:
+        return workspace_policy(workspace).label
+    except GarantError:
+        return "—"
+
+
+# --- rendering and export -----------------------------------------------------------------------
+
+
+def report_template_dirs(workspace: Workspace) -> list[Path]:
+    """``<workspace>/audit/`` when it exists: its templates override the built-in ones."""
+    folder = workspace.root / "audit"
+    return [folder] if folder.is_dir() else []
+
+
+def default_output_path(workspace: Workspace, report: PeriodReport, format: str) -> Path:
+    """``<workspace>/exports/rapport-audit-2026-10-25_2026-11-23.pdf``."""
+    return workspace.exports_dir / (
+        f"rapport-audit-{report.start.isoformat()}_{report.end.isoformat()}.{format}"
+    )
+
+
+def check_report_format(value: str) -> str:
+    """Validate ``md``, ``html`` or ``pdf`` given by a user."""
+    lowered = value.lower().lstrip(".")
+    if lowered not in REPORT_FORMATS:
+        raise InputError(
+            tr("Format inconnu : {value}", "Unknown format: {value}", value=value),
+            tr(
+                "Formats possibles : {formats}.",
+                "Possible formats: {formats}.",
+                formats=", ".join(REPORT_FORMATS),
+            ),
+        )
+    return lowered
+
+
+@dataclass(frozen=True)
+class PeriodExport:
+    """The written report and the ledger entry recording its hashes."""
+
+    report: PeriodReport
+    path: Path
+    format: str
+    sha256: str
+    content_sha256: str
+    sidecar: Path
+    ledger_seq: int
+
+
+def export_period_report(
+    workspace: Workspace,
+    report: PeriodReport,
+    format: str = "pdf",
+    output: Path | None = None,
+) -> PeriodExport:
+    """Render ``report`` (md, html or pdf) with its sidecar hash and record an ``export`` event
+    in the ledger holding the file's and the content's SHA-256."""
+    from garant.audit.ledger import append_event, write_head
+    from garant.audit.run import ledger_anchor
+    from garant.documents import DocumentMetadata, build_document, make_environment, render
+    from garant.store.engine import unit_of_work
+
+    chosen = check_report_format(format)
+    out_path = (
+        Path(output) if output is not None else default_output_path(workspace, report, chosen)
+    )
+    template_dirs = report_template_dirs(workspace)
+    document = build_document(
+        TEMPLATE_NAME,
+        report.context(),
+        title=report.title(),
+        subtitle=report.period_label(),
+        organisation=report.organisation,
+        language=report.language,
+        metadata=DocumentMetadata(
+            generated_at=report.generated_at,
+            policy_version=report.policy if report.policy != "—" else None,
+            extra=(
+                (report.pick("Période", "Period"), report.period_label()),
+                (
+                    report.pick("Intégrité du registre", "Ledger integrity"),
+                    report.pick("intact", "intact")
+                    if report.integrity.ok
+                    else report.pick("ALTÉRATION DÉTECTÉE", "TAMPERING DETECTED"),
+                ),
+            ),
+        ),
+        template_dirs=template_dirs,
+        packages=(TEMPLATE_PACKAGE,),
+    )
+    environment = make_environment(template_dirs, packages=(TEMPLATE_PACKAGE,))
+    rendered = render(document, chosen, out_path, environment=environment)
+    with unit_of_work(workspace.engine) as session:
+        entry = append_event(
+            session,
+            "export",
+            {
+                "document": "rapport-periodique",
+                "period": {"from": report.start.isoformat(), "to": report.end.isoformat()},
+                "format": chosen,
+                "path": _shown_path(workspace, rendered.path),
+                "sha256": rendered.sha256,
+                "content_sha256": rendered.content_sha256,
+                "runs": len(report.run_ids),
+                "integrity_ok": report.integrity.ok,
+            },
+        )
+        seq = entry.seq
+    write_head(workspace.engine, ledger_anchor(workspace))
+    return PeriodExport(
+        report=report,
+        path=rendered.path,
+        format=chosen,
+        sha256=rendered.sha256,
+        content_sha256=rendered.content_sha256,
+        sidecar=rendered.sidecar,
+        ledger_seq=seq,
+    )
+
+
+def _shown_path(workspace: Workspace, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(workspace.root.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
