@@ -104,6 +104,9 @@ def _register() -> None:
     app.add_typer(audit_commands.runs_app, name="runs")
     app.add_typer(audit_commands.audit_app, name="audit")
     app.add_typer(audit_commands.mlflow_app, name="mlflow")
+    from garant.cli import audit_report_command
+
+    audit_commands.audit_app.command("report")(audit_report_command.audit_report)
     from garant.cli import charter_commands, checklist_commands, policy_commands
 
     app.add_typer(policy_commands.policy_app, name="policy")
