@@ -27,9 +27,14 @@ from garant.audit.policy_bridge import workspace_policy
 from garant.audit.run import audited_run, ledger_anchor
 from garant.audit.runs import review_run
 from garant.cli.main import app
+from garant.domain.enums import RoleName, ToolStatus
 from garant.domain.inputs import TrainingInput
-from garant.domain.models import LedgerEntry
+from garant.domain.models import AuditRun, LedgerEntry
 from garant.errors import InputError, PolicyRefusal
+from garant.governance.arbitration import decide_arbitration, open_arbitration
+from garant.governance.lifecycle import acknowledge, record_approval, workspace_policy_file
+from garant.governance.lookup import find_person
+from garant.governance.tools import set_tool_status
 from garant.governance.training import log_training
 from garant.i18n import set_language
 from garant.llm.types import ChatMessage
@@ -55,7 +60,7 @@ def _finished_run(workspace: Workspace, text_in: str) -> str:
     ) as run:
         answer = run.complete([ChatMessage("user", text_in)])
         run.add_output("affiche.md", answer.text)
-    return run.id
+    return str(run.id)
 
 
 def _refused_run(workspace: Workspace) -> str:
@@ -68,7 +73,7 @@ def _refused_run(workspace: Workspace) -> str:
         pass  # never reached: Paul holds no role allowed to run analyses
     with unit_of_work(workspace.engine) as session:
         refused = session.exec(select(LedgerEntry).where(LedgerEntry.event == "run_refused")).one()
-    return refused.run_id
+    return str(refused.run_id)
 
 
 def _make_runs(workspace: Workspace) -> Runs:
@@ -97,7 +102,7 @@ def _report(
 
 def _markdown(workspace: Workspace, report: PeriodReport, tmp_path: Path) -> str:
     export = export_period_report(workspace, report, "md", tmp_path / "rapport.md")
-    return export.path.read_text(encoding="utf-8")
+    return str(export.path.read_text(encoding="utf-8"))
 
 
 def test_report_lists_refusals_unreviewed_outputs_reviews_and_intact_ledger(
@@ -200,7 +205,86 @@ def test_unknown_energy_is_reported_unknown_never_zero(
     assert totals.cost_usd.total == 0.0 and totals.cost_usd.known == 1  # offline is truly free
     markdown = _markdown(audit_workspace, report, tmp_path)
     assert "Énergie : inconnu (1 exécution(s) sans estimation)" in markdown
-    assert "0 kWh" not in markdown
+    assert "kWh" not in markdown
+
+
+def test_known_energy_is_summed_and_unknown_runs_are_counted_apart(
+    audit_workspace: Workspace, tmp_path: Path
+) -> None:
+    estimated = _finished_run(audit_workspace, "Le marché couvert ouvrira le dimanche.")
+    _finished_run(audit_workspace, "La piscine fermera en août.")
+    with unit_of_work(audit_workspace.engine) as session:
+        row = session.get(AuditRun, estimated)
+        assert row is not None
+        row.summary = {
+            **row.summary,
+            "totals": {**row.summary["totals"], "energy_kwh": 0.0125, "gwp_kgco2eq": 0.0007},
+        }
+        session.add(row)
+    totals = _report(audit_workspace).totals
+    assert (totals.energy_kwh.total, totals.energy_kwh.known, totals.energy_kwh.unknown) == (
+        0.0125,
+        1,
+        1,
+    )
+    markdown = _markdown(audit_workspace, _report(audit_workspace), tmp_path)
+    assert (
+        "Énergie : 0,0125 kWh — valeurs connues pour 1 exécution(s), inconnues pour 1" in markdown
+    )
+
+
+def test_policy_approval_reading_arbitration_and_tool_changes_are_listed(
+    audit_workspace: Workspace, tmp_path: Path
+) -> None:
+    policy = workspace_policy(audit_workspace)
+    with unit_of_work(audit_workspace.engine) as session:
+        claire = find_person(session, "claire-martin")
+        record_approval(
+            session,
+            policy,
+            workspace_policy_file(audit_workspace).read_text(encoding="utf-8"),
+            claire,
+            RoleName.REFERENT_IA,
+            TODAY,
+            "t",
+        )
+        acknowledge(session, "claire-martin", policy.id, on=TODAY)
+        request = open_arbitration(
+            session, "Peut-on résumer les courriels avec Mistral ?", "paul-lecteur", "t"
+        )
+        decide_arbitration(
+            session,
+            request.id or 0,
+            "Non, hors ligne seulement",
+            "Données personnelles",
+            "claire-martin",
+            "t",
+        )
+        set_tool_status(
+            session, "examen", ToolStatus.FORBIDDEN, "claire-martin", "Hébergement non conforme"
+        )
+    report = _report(audit_workspace)
+    [event] = report.policy_events
+    assert (event.policy_id, event.version, event.approved_on) == ("politique-test", 2, TODAY)
+    assert event.approved_by == "Claire Martin" and event.approved_role == "referent_ia"
+    acks = report.acknowledgements
+    assert acks.current_version == 2 and acks.people == 3 and not acks.note
+    assert [who.split(" (")[0] for who in acks.missing] == ["Paul Lecteur", "Sans Rôle"]
+    [decision] = report.arbitrations
+    assert (
+        decision.decision == "Non, hors ligne seulement" and "Claire Martin" in decision.decided_by
+    )
+    changed = {change.key: change for change in report.tool_changes}
+    assert (
+        changed["examen"].status == "forbidden" and changed["examen"].changed_by == "claire-martin"
+    )
+    markdown = _markdown(audit_workspace, report, tmp_path)
+    assert "2 personne(s) sur 3 n'ont pas confirmé la lecture de la version 2" in markdown
+    assert "- Sans Rôle (sans-role)" in markdown
+    assert (
+        f"politique-test v2 | Politique de test | approuvé | {TODAY:%d/%m/%Y} | Claire Martin"
+        in markdown
+    )
 
 
 def test_export_records_the_file_hashes_in_the_ledger(audit_workspace: Workspace) -> None:
