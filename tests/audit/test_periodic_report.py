@@ -204,7 +204,7 @@ def test_unknown_energy_is_reported_unknown_never_zero(
     assert totals.gwp_kgco2eq.total is None
     assert totals.cost_usd.total == 0.0 and totals.cost_usd.known == 1  # offline is truly free
     markdown = _markdown(audit_workspace, report, tmp_path)
-    assert "Énergie : inconnu (1 exécution(s) sans estimation)" in markdown
+    assert "Énergie\u00a0: inconnu (1 exécution(s) sans estimation)" in markdown
     assert "kWh" not in markdown
 
 
@@ -229,7 +229,8 @@ def test_known_energy_is_summed_and_unknown_runs_are_counted_apart(
     )
     markdown = _markdown(audit_workspace, _report(audit_workspace), tmp_path)
     assert (
-        "Énergie : 0,0125 kWh — valeurs connues pour 1 exécution(s), inconnues pour 1" in markdown
+        "Énergie\u00a0: 0,0125 kWh — valeurs connues pour 1 exécution(s), inconnues pour 1"
+        in markdown
     )
 
 

@@ -272,13 +272,15 @@ class PeriodReport(_Frozen):
         return self._in_language(lambda: tr("Rapport d'audit périodique", "Periodic audit report"))
 
     def context(self) -> dict[str, Any]:
-        """The template's variables: ``r`` (this report), ``t(fr, en)``, ``num``, ``label``."""
+        """The template's variables: ``r`` (this report), ``period``, ``t(fr, en)``, ``num``,
+        ``label`` and ``colon`` (" :" with a no-break space in French, ":" in English)."""
         return {
             "r": self,
             "period": self.period_label(),
             "t": self.pick,
             "num": self._number,
             "label": self._label,
+            "colon": self.pick("\u00a0:", ":"),
         }
 
     # --- template helpers -------------------------------------------------------------------
