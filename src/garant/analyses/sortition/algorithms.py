@@ -34,6 +34,7 @@ __all__ = ["solve"]
 
 EPS = 1e-7
 FIX_THRESHOLD = 1e-6
+NASH_TOLERANCE = 1e-5  # Frank-Wolfe gap, relative to the number of people, at which Nash stops
 INITIAL_DIVISOR = 4  # multiplicative-weights rounds: n / 4, at most INITIAL_ROUNDS
 INITIAL_ROUNDS = 30
 SIMPLEX_STRATEGY = 4  # primal simplex: adding a column keeps the basis primal feasible
@@ -298,7 +299,7 @@ def _nash(
         gap = max(0.0, bound - total)
         objective = float(np.dot(sizes[active], np.log(probs)))
         clock.report("nash", 1, 0, problem.n_groups, objective, objective + gap)
-        if gap <= 1e-4 * total or not columns.add(counts):
+        if gap <= NASH_TOLERANCE * total or not columns.add(counts):
             return weights, True, gap, notes
         if clock.expired():
             notes.append(
