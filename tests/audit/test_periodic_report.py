@@ -154,8 +154,32 @@ def test_report_lists_refusals_unreviewed_outputs_reviews_and_intact_ledger(
         runs.unreviewed in markdown.split("## Résultats sans relecture humaine")[1].split("##")[0]
     )
     assert "mention IA obligatoire en cas de publication" in markdown
+    assert "| Paul Lecteur (paul-lecteur) | approuvée | Relu, conforme |" in markdown
     assert "**Verdict : intact — aucune altération détectée.**" in markdown
     assert f"{TODAY:%d/%m/%Y}" in markdown  # dates as French readers write them
+
+
+def test_rejected_run_is_flagged_with_its_reviewer(
+    audit_workspace: Workspace, tmp_path: Path
+) -> None:
+    rejected = _finished_run(audit_workspace, "Le stade sera rénové en 2027.")
+    with unit_of_work(audit_workspace.engine) as session:
+        review_run(
+            session,
+            rejected,
+            "paul-lecteur",
+            "reject",
+            "Chiffres inexacts",
+            workspace_policy(audit_workspace),
+        )
+    write_head(audit_workspace.engine, ledger_anchor(audit_workspace))
+    report = _report(audit_workspace)
+    [flagged] = report.unreviewed
+    assert flagged.run_id == rejected and flagged.review_state == "rejected"
+    assert "Paul Lecteur" in flagged.reviewer
+    assert [review.decision for review in report.reviews] == ["rejected"]
+    markdown = _markdown(audit_workspace, report, tmp_path)
+    assert "rejetée (Paul Lecteur (paul-lecteur))" in markdown
 
 
 def test_tampered_ledger_row_turns_the_verdict_to_tampered(

@@ -311,8 +311,6 @@ class PeriodReport(_Frozen):
 
 def _state_label(value: str) -> str:
     return {
-        "pending": tr("en attente", "pending"),
-        "rejected": tr("rejetée", "rejected"),
         "finished": tr("terminée", "finished"),
         "failed": tr("échouée", "failed"),
         "refused": tr("refusée", "refused"),
