@@ -152,6 +152,9 @@ head -n 6 "$DEMO/exports/registre-art30.md"
 step "Page de transparence publique (inventaire des usages de l'IA)"
 "$G" registry publish
 
+step "Rapport périodique pour le contrôle (DPO, audit interne)"
+"$G" audit report --format pdf
+
 step "Intégrité du registre d'audit"
 "$G" audit verify
 
