@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from sqlalchemy import text
 from typer.testing import CliRunner
+from workspace_support import adopt_test_policy, run_cli
 
 from garant.cli.main import app
 
@@ -15,45 +15,18 @@ runner = CliRunner()
 
 
 def _registry(root: Path) -> None:
-    shutil.copy(
-        Path(__file__).with_name("politique-test.yaml"), root / "policies" / "politique.yaml"
+    adopt_test_policy(root)
+    run_cli(
+        root,
+        'people add "Claire Martin"',
+        'people add "Paul Lecteur"',
+        "roles assign claire-martin referent_ia --from 01/01/2025",
+        "roles assign paul-lecteur relecteur_conformite --from 01/01/2025",
+        'tools add "garant hors ligne" --access local --region local --status approved '
+        "--alias hors-ligne",
+        'uses add Essai --purpose "Tester un modèle" --stage preparation --tool garant-hors-ligne '
+        "--data public_contributions --status approved",
     )
-    for args in (
-        ["people", "add", "Claire Martin"],
-        ["people", "add", "Paul Lecteur"],
-        ["roles", "assign", "claire-martin", "referent_ia", "--from", "01/01/2025"],
-        ["roles", "assign", "paul-lecteur", "relecteur_conformite", "--from", "01/01/2025"],
-        [
-            "tools",
-            "add",
-            "garant hors ligne",
-            "--access",
-            "local",
-            "--region",
-            "local",
-            "--status",
-            "approved",
-            "--alias",
-            "hors-ligne",
-        ],
-        [
-            "uses",
-            "add",
-            "Essai",
-            "--purpose",
-            "Tester un modèle",
-            "--stage",
-            "preparation",
-            "--tool",
-            "garant-hors-ligne",
-            "--data",
-            "public_contributions",
-            "--status",
-            "approved",
-        ],
-    ):
-        result = runner.invoke(app, ["-w", str(root), *args])
-        assert result.exit_code == 0, result.stderr
 
 
 def test_ask_review_and_verify(workspace_root: Path) -> None:

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from workspace_support import SHARED_DATA, adopt_test_policy, run_cli
 
 from garant.cli.main import app
 
-SHARED = (
-    Path(__file__).resolve().parents[3]
-    / ".."
-    / "shared"
-    / "data"
-    / "sortition"
-    / "households_150_22"
-)
-POLICY = Path(__file__).resolve().parents[2] / "audit" / "politique-test.yaml"
+SHARED = SHARED_DATA / "sortition" / "households_150_22"
 runner = CliRunner()
 
 
@@ -27,43 +19,15 @@ runner = CliRunner()
 def sortition_root(workspace_root: Path) -> Path:
     if not SHARED.is_dir():
         pytest.skip("données partagées absentes (../shared/data/sortition)")
-    shutil.copy(POLICY, workspace_root / "policies" / "politique.yaml")
-    for args in (
-        ["people", "add", "Hugo Petit"],
-        ["roles", "assign", "hugo-petit", "referent_ia", "--from", "01/01/2025"],
-        [
-            "tools",
-            "add",
-            "Tirage garant",
-            "--key",
-            "tirage",
-            "--access",
-            "local",
-            "--region",
-            "local",
-            "--status",
-            "approved",
-        ],
-        [
-            "uses",
-            "add",
-            "Panel citoyen",
-            "--key",
-            "panel",
-            "--purpose",
-            "Tirer au sort un panel",
-            "--stage",
-            "design",
-            "--tool",
-            "tirage",
-            "--data",
-            "personal",
-            "--status",
-            "approved",
-        ],
-    ):
-        result = runner.invoke(app, ["-w", str(workspace_root), *args])
-        assert result.exit_code == 0, result.stderr
+    adopt_test_policy(workspace_root)
+    run_cli(
+        workspace_root,
+        'people add "Hugo Petit"',
+        "roles assign hugo-petit referent_ia --from 01/01/2025",
+        'tools add "Tirage garant" --key tirage --access local --region local --status approved',
+        'uses add "Panel citoyen" --key panel --purpose "Tirer au sort un panel" --stage design '
+        "--tool tirage --data personal --status approved",
+    )
     return workspace_root
 
 

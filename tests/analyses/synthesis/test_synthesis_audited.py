@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from workspace_support import SHARED_DATA, adopt_test_policy, run_cli
 
 from garant.cli.main import app
 
-DECIDIM = (
-    Path(__file__).resolve().parents[3]
-    / ".."
-    / "shared"
-    / "data"
-    / "consultations"
-    / "decidim_gdn_lille_nancy"
-)
-POLICY = Path(__file__).resolve().parents[2] / "audit" / "politique-test.yaml"
+DECIDIM = SHARED_DATA / "consultations" / "decidim_gdn_lille_nancy"
 runner = CliRunner()
 
 
@@ -27,47 +19,17 @@ runner = CliRunner()
 def synthesis_root(workspace_root: Path) -> Path:
     if not DECIDIM.is_dir():
         pytest.skip("données partagées absentes (../shared/data/consultations)")
-    shutil.copy(POLICY, workspace_root / "policies" / "politique.yaml")
-    for args in (
-        ["people", "add", "Amina Benali"],
-        ["roles", "assign", "amina-benali", "personne_ressource", "--from", "01/01/2025"],
-        [
-            "tools",
-            "add",
-            "garant hors ligne",
-            "--key",
-            "hors-ligne",
-            "--access",
-            "local",
-            "--region",
-            "local",
-            "--status",
-            "approved",
-            "--alias",
-            "hors-ligne",
-        ],
-        [
-            "uses",
-            "add",
-            "Synthèse",
-            "--key",
-            "synthese",
-            "--purpose",
-            "Regrouper les contributions",
-            "--stage",
-            "analysis",
-            "--tool",
-            "hors-ligne",
-            "--data",
-            "public_contributions",
-            "--data",
-            "personal",
-            "--status",
-            "approved",
-        ],
-    ):
-        result = runner.invoke(app, ["-w", str(workspace_root), *args])
-        assert result.exit_code == 0, result.stderr
+    adopt_test_policy(workspace_root)
+    run_cli(
+        workspace_root,
+        'people add "Amina Benali"',
+        "roles assign amina-benali personne_ressource --from 01/01/2025",
+        'tools add "garant hors ligne" --key hors-ligne --access local --region local '
+        "--status approved --alias hors-ligne",
+        'uses add "Synthèse" --key synthese --purpose "Regrouper les contributions" '
+        "--stage analysis --tool hors-ligne --data public_contributions --data personal "
+        "--status approved",
+    )
     return workspace_root
 
 
