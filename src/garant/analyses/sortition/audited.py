@@ -111,7 +111,7 @@ def draw_lottery(
         run.outputs_dir.mkdir(parents=True, exist_ok=True)
         for name in PUBLISHED:
             shutil.copy2(source / name, run.outputs_dir / name)
-            run.add_input(name, run.outputs_dir / name)
+            run.add_input(name, run.outputs_dir / name, log_copy=name not in LOCAL_ONLY)
         panel = draw_run(run.outputs_dir, seed)
         run.summary["method"] = _method(load_result(run.outputs_dir)) + " — tirage RFC 3797"
         _record_files(run, ("draw.json",))
@@ -119,11 +119,15 @@ def draw_lottery(
     return DrawOutcome(run.id, run.outputs_dir, panel)
 
 
+# inputs.json holds the local paths of the input files (they may name a user): hash only.
+LOCAL_ONLY = frozenset({"inputs.json"})
+
+
 def _record_files(run: AuditedRun, names: Sequence[str]) -> None:
     for name in names:
         path = run.outputs_dir / name
         if path.is_file():
-            run.add_output(name, path)
+            run.add_output(name, path, contains_personal_data=name in LOCAL_ONLY)
 
 
 def _report(run: AuditedRun, anchor_output: str, panel: Panel | None) -> None:
