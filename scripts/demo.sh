@@ -8,6 +8,8 @@ DEMO="$PWD/demo-workspace"
 SHARED="$PWD/../shared/data"
 export GARANT_ACTOR="demo" MLFLOW_DISABLE_TELEMETRY=true
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# first N CMD…: run CMD completely, show its first N lines (no broken pipe under pipefail)
+first() { local n=$1; shift; local out; out=$("$@"); printf '%s\n' "$out" | sed -n "1,${n}p"; }
 
 rm -rf "$DEMO"
 step "Espace de travail de la Métropole de Belleval"
@@ -82,7 +84,7 @@ step "Formations et arbitrages"
 "$G" arbitration list
 
 step "Politique d'usage : adoptée à la création, approuvée par la référente IA"
-"$G" policy show | head -n 25
+first 25 "$G" policy show
 "$G" policy approve --by claire-martin
 "$G" policy acknowledge hugo-petit
 "$G" policy acknowledgements
@@ -95,7 +97,7 @@ ls "$DEMO/exports"
 
 step "Contrôle AI Act / RGPD d'un usage"
 "$G" checklist start synthese-concertation --answers "$PWD/scripts/demo-checklist.yaml" >/dev/null
-"$G" checklist status synthese-concertation | head -n 30
+first 30 "$G" checklist status synthese-concertation
 
 step "Une requête auditée sur le modèle hors ligne (garant ask)"
 "$G" ask synthese-concertation --by hugo-petit --pseudonymisation full \
@@ -123,7 +125,7 @@ if [ -d "$SHARED/consultations/decidim_gdn_lille_nancy" ]; then
     --pseudonymisation patterns
   "$G" synthesis run grand-debat --use synthese-concertation --by amina-benali
   SYNTH=$("$G" runs list --json | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin) if r["kind"]=="synthesis"][0]["id"])')
-  "$G" synthesis report "$SYNTH" | head -n 40
+  first 40 "$G" synthesis report "$SYNTH"
 else
   echo "(données Decidim absentes : ../shared/data/consultations — étape sautée)"
 fi
@@ -143,7 +145,7 @@ else
 fi
 TRANS=$("$G" runs list --json | python3 -c 'import json,sys; print([r for r in json.load(sys.stdin) if r["kind"]=="transcription"][0]["id"])')
 "$G" transcript show "$TRANS"
-"$G" runs show "$TRANS" | head -n 24
+first 24 "$G" runs show "$TRANS"
 
 step "Registre RGPD art. 30 (extrait)"
 "$G" registry export --kind art30 --format md --output "$DEMO/exports/registre-art30.md"

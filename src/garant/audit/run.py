@@ -32,6 +32,7 @@ from garant.audit.ledger import LedgerEvent, append_event, write_head
 from garant.audit.tracking import MlflowTracker
 from garant.domain.models import AuditRun, utc_now
 from garant.governance.policy import Policy
+from garant.i18n import tr
 from garant.llm.prompts import PromptTemplate
 from garant.llm.types import ChatMessage, Completion, ModelGateway, TranscriptionResult
 from garant.settings import ModelAlias
@@ -124,6 +125,7 @@ class AuditedRun:
     _mapping: Any = None
     _templates_logged: set[str] = field(default_factory=set)
     _root_span: ExitStack = field(default_factory=ExitStack)
+    _local_engine: tuple[str, str] | None = None
     _impact_sources: set[str] = field(default_factory=set)
     _last_completion: Completion | TranscriptionResult | None = None
 
@@ -265,6 +267,7 @@ class AuditedRun:
         ) as span:
             span.set_outputs(facts)
         self._ledger("model_call", {"engine": engine, "model": model, **facts})
+        self._local_engine = (f"{engine} {model}".strip(), tr("moteur local", "local engine"))
 
     def _log_template(self, template: PromptTemplate) -> None:
         if template.name in self._templates_logged:
@@ -333,6 +336,8 @@ class AuditedRun:
     def _model_name(self) -> str:
         if self._last_completion is not None:
             return self._last_completion.model
+        if self._local_engine is not None:
+            return self._local_engine[0]
         return (
             self.facts.alias.model
             if self.facts.alias
@@ -342,6 +347,8 @@ class AuditedRun:
     def _provider_name(self) -> str:
         if self._last_completion is not None:
             return self._last_completion.provider
+        if self._local_engine is not None:
+            return self._local_engine[1]
         if self.facts.alias is not None:
             return self.facts.alias.provider_label
         return "garant"
@@ -618,8 +625,8 @@ def _finish_row(run: AuditedRun, status: str, error: str = "") -> dict[str, Any]
         row.input_hashes = dict(run.input_hashes)
         row.output_hashes = {name: record.sha256 for name, record in run.outputs.items()}
         row.summary = {**run.summary, "totals": _metrics(run, 0.0)}
-        if run._last_completion is not None:
-            row.model, row.provider = run._last_completion.model, run._last_completion.provider
+        if run._last_completion is not None or run._local_engine is not None:
+            row.model, row.provider = run._model_name(), run._provider_name()
         session.add(row)
         event: LedgerEvent = "run_finished" if status == "finished" else "run_failed"
         payload: dict[str, Any] = {"outputs": row.output_hashes, "inputs": row.input_hashes}
