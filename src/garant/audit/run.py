@@ -338,11 +338,9 @@ class AuditedRun:
             return self._last_completion.model
         if self._local_engine is not None:
             return self._local_engine[0]
-        return (
-            self.facts.alias.model
-            if self.facts.alias
-            else str(self.summary.get("method", self.kind))
-        )
+        if "method" in self.summary:  # no model was called: the method is what produced it
+            return str(self.summary["method"])
+        return self.facts.alias.model if self.facts.alias else self.kind
 
     def _provider_name(self) -> str:
         if self._last_completion is not None:
