@@ -13,9 +13,65 @@ from garant.i18n import tr
 
 __all__ = ["sortition_app"]
 
+pools_app = typer.Typer(
+    help="Viviers de volontaires enregistrés dans l'espace (privés).", no_args_is_help=True
+)
+
 sortition_app = typer.Typer(
     help="Tirage au sort pondéré et multicritères (LEXIMIN), vérifiable.", no_args_is_help=True
 )
+
+
+sortition_app.add_typer(pools_app, name="pools")
+
+
+@pools_app.command("add")
+def pools_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Nom du vivier (ex. vivier-2026).")],
+    source: Annotated[Path, typer.Argument(help="Fichier CSV du vivier.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Remplacer un vivier du même nom.")
+    ] = False,
+) -> None:
+    """Vérifie un vivier et l'enregistre dans l'espace (copie privée, empreinte SHA-256)."""
+    from garant.analyses.sortition.pools import register_pool
+
+    pool = register_pool(state_of(ctx).workspace(), name, source, replace=replace)
+    say(
+        tr(
+            "Vivier « {n} » enregistré : {p} personnes, SHA-256 {h}",
+            "Pool '{n}' registered: {p} people, SHA-256 {h}",
+            n=pool.name,
+            p=pool.people,
+            h=pool.sha256,
+        )
+    )
+
+
+@pools_app.command("list")
+def pools_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Liste les viviers enregistrés."""
+    from garant.analyses.sortition.pools import list_pools
+    from garant.cli.output import print_table
+
+    pools = list_pools(state_of(ctx).workspace())
+    if as_json:
+        print_json(
+            [
+                {"name": p.name, "people": p.people, "sha256": p.sha256, "columns": list(p.columns)}
+                for p in pools
+            ]
+        )
+        return
+    print_table(
+        tr("Viviers", "Pools"),
+        [tr("Nom", "Name"), tr("Personnes", "People"), tr("Critères", "Columns"), "SHA-256"],
+        [(p.name, p.people, ", ".join(p.columns), p.sha256[:16]) for p in pools],
+    )
 
 
 def _id_list(path: Path | None) -> list[str]:
@@ -70,8 +126,10 @@ def sortition_run(
 
     from garant.analyses.sortition.audited import publish_lottery
     from garant.analyses.sortition.model import Algorithm
+    from garant.analyses.sortition.pools import resolve_pool
 
     state = state_of(ctx)
+    pool = resolve_pool(state.workspace(), pool)
     columns = [c.strip() for c in households.split(",") if c.strip()]
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as progress:
         task = progress.add_task(tr("Résolution…", "Solving…"))

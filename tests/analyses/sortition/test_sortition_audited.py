@@ -33,13 +33,19 @@ def sortition_root(workspace_root: Path) -> Path:
 
 def test_publish_draw_and_verify_through_the_cli(sortition_root: Path) -> None:
     w = ["-w", str(sortition_root)]
+    registered = runner.invoke(
+        app, [*w, "sortition", "pools", "add", "Vivier 2026", str(SHARED / "people.csv")]
+    )
+    assert registered.exit_code == 0, registered.stderr
+    pools = json.loads(runner.invoke(app, [*w, "sortition", "pools", "list", "--json"]).stdout)
+    assert [(p["name"], p["people"]) for p in pools] == [("vivier-2026", 150)]
     published = runner.invoke(
         app,
         [
             *w,
             "sortition",
             "run",
-            str(SHARED / "people.csv"),
+            "vivier-2026",
             str(SHARED / "features.csv"),
             "--k",
             "22",

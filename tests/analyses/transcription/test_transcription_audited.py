@@ -176,3 +176,57 @@ def test_local_whisper_transcribes_inside_an_audited_run(
     with unit_of_work(transcription_workspace.engine) as session:
         events = [e.event for e in run_events(session, outcome.run_id)]
     assert "model_call" in events and events[-1] == "run_finished"
+
+
+def test_transcript_turns_become_synthesis_contributions_through_the_cli(
+    transcription_workspace: Workspace, tmp_path: Path
+) -> None:
+    source = tmp_path / "reunion.vtt"
+    source.write_text(VTT, encoding="utf-8")
+    root = str(transcription_workspace.root)
+    runner = CliRunner()
+    imported = runner.invoke(
+        app,
+        [
+            "-w",
+            root,
+            "transcribe",
+            str(source),
+            "--backend",
+            "import",
+            "--use",
+            "transcription",
+            "--by",
+            "claire-martin",
+            "--pseudonymisation",
+            "patterns",
+        ],
+    )
+    assert imported.exit_code == 0, imported.stderr
+    run_id = json.loads(runner.invoke(app, ["-w", root, "runs", "list", "--json"]).stdout)[0]["id"]
+    ingested = runner.invoke(
+        app,
+        [
+            "-w",
+            root,
+            "synthesis",
+            "ingest",
+            "reunion",
+            "--format",
+            "transcript",
+            "--from-run",
+            run_id,
+            "--pseudonymisation",
+            "patterns",
+        ],
+    )
+    assert ingested.exit_code == 0, ingested.stderr
+    assert "2 contributions" in ingested.stderr
+    from garant.analyses.synthesis import load_corpus
+    from garant.analyses.synthesis.audited import corpus_dir
+
+    corpus = load_corpus(corpus_dir(transcription_workspace, "reunion"))
+    analysed = [c.text_pseudonymised for c in corpus.contributions]
+    assert any("piste cyclable" in text for text in analysed)
+    assert not any("06 12 34 56 78" in text for text in analysed)  # analysis sees pseudonyms
+    assert any("06 12 34 56 78" in c.text for c in corpus.contributions)  # original kept locally
