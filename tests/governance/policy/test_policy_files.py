@@ -44,8 +44,7 @@ def test_each_starter_pack_validates_without_warning(kind: OrganisationKind) -> 
     assert policy_warnings(policy) == []
 
 
-def test_starter_packs_dir_is_the_repository_policies_folder() -> None:
-    assert starter_packs_dir() == POLICIES_DIR.resolve()
+def test_starter_pack_names_cover_every_organisation_kind() -> None:
     assert sorted(STARTER_PACKS.values()) == ["agence.yaml", "collectivite.yaml", "enquete.yaml"]
 
 

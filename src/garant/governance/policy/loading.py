@@ -63,21 +63,19 @@ def load_policy(path: Path) -> Policy:
 
 
 def starter_packs_dir() -> Path:
-    """The repository's ``policies/`` folder holding the starter packs."""
-    candidate = Path(__file__).resolve().parents[4] / "policies"
-    if not (candidate / STARTER_PACKS[OrganisationKind.COLLECTIVITE]).is_file():
+    """The starter packs shipped inside the package (identical to the repository's ``policies/``,
+    which is where people read them; a test keeps both in step)."""
+    folder = Path(__file__).resolve().parent / "starter"
+    if not (folder / STARTER_PACKS[OrganisationKind.COLLECTIVITE]).is_file():
         raise NotFoundError(
             tr(
                 "Modèles de politique introuvables (attendus dans {path}).",
                 "Policy starter packs not found (expected in {path}).",
-                path=candidate,
+                path=folder,
             ),
-            tr(
-                "Installez garant depuis son dépôt (pip install -e .).",
-                "Install garant from its repository (pip install -e .).",
-            ),
+            tr("Réinstallez garant.", "Reinstall garant."),
         )
-    return candidate
+    return folder
 
 
 def starter_pack_path(kind: OrganisationKind | str) -> Path:
