@@ -85,6 +85,29 @@ def test_ask_review_and_verify(workspace_root: Path) -> None:
     assert label["reviewer"] == "Paul Lecteur" and label["art50_case"] == "exempt_reviewed"
     assert [e["event"] for e in shown["events"]][-1] == "review"
 
+    asked_again = runner.invoke(
+        app,
+        [
+            *w,
+            "ask",
+            "essai",
+            "M. Kévin Nguyen demande des bancs.",
+            "--by",
+            "claire-martin",
+            "--pseudonymisation",
+            "patterns",
+            "--reidentify",
+            "--json",
+        ],
+    )
+    assert asked_again.exit_code == 0, asked_again.stderr
+    assert "Kévin Nguyen" in json.loads(asked_again.stdout)["answer"]
+    again_id = json.loads(asked_again.stdout)["run_id"]
+    events = json.loads(runner.invoke(app, [*w, "runs", "show", again_id, "--json"]).stdout)[
+        "events"
+    ]
+    assert events[-1]["event"] == "reidentification"  # the re-identification is on the record
+
     restored = runner.invoke(
         app, [*w, "runs", "reidentify", run_id, "reponse.md", "--by", "claire-martin"]
     )
@@ -113,7 +136,7 @@ def test_refused_ask_exits_2_with_rule_and_is_listed(workspace_root: Path) -> No
 def test_verify_exits_1_and_names_the_tampered_entry(workspace_root: Path) -> None:
     _registry(workspace_root)
     w = ["-w", str(workspace_root)]
-    runner.invoke(
+    asked = runner.invoke(
         app,
         [
             *w,
@@ -126,6 +149,7 @@ def test_verify_exits_1_and_names_the_tampered_entry(workspace_root: Path) -> No
             "patterns",
         ],
     )
+    assert asked.exit_code == 0, asked.stderr
     from sqlalchemy import create_engine
 
     engine = create_engine(f"sqlite:///{workspace_root / 'garant.db'}")

@@ -15,6 +15,21 @@ TEST_POLICY = TESTS / "audit" / "politique-test.yaml"
 SHARED_DATA = TESTS.parent / ".." / "shared" / "data"
 
 
+def require_shared(path: Path) -> Path:
+    """The shared sample data, which CI always has beside the clone: missing there is a failure,
+    elsewhere a skip with the reason."""
+    import os
+
+    import pytest
+
+    if not path.exists():
+        reason = f"données partagées absentes : {path}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
 def adopt_test_policy(root: Path) -> None:
     """Install the approved test policy (tools not listed are allowed) in the workspace."""
     shutil.copy(TEST_POLICY, root / "policies" / "politique.yaml")

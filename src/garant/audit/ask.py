@@ -29,7 +29,6 @@ ASK_TEMPLATE = PromptTemplate(
 class AskResult:
     run_id: str
     answer: str
-    reidentified: str
     label: DisclosureLabel
 
 
@@ -74,5 +73,4 @@ def run_ask(
         completion = run.complete(messages, template=ASK_TEMPLATE)
         run.add_output("reponse.md", completion.text)
         label = run.disclosure("reponse.md")
-        reidentified = run.reidentify(completion.text)
-    return AskResult(run.id, completion.text, reidentified, label)
+    return AskResult(run.id, completion.text, label)

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
-from garant.domain.enums import DataCategory
+from garant.domain.enums import PERSONAL_DATA_CATEGORIES
 from garant.domain.models import AITool, AIUse, Person
 from garant.errors import NotFoundError
 from garant.governance.lookup import find_person, find_tool, find_use
@@ -67,8 +67,7 @@ class GateFacts:
 
     @property
     def handles_personal_data(self) -> bool:
-        sensitive = {DataCategory.PERSONAL, DataCategory.SPECIAL, DataCategory.PUBLIC_CONTRIBUTIONS}
-        return bool(self.data_categories & {c.value for c in sensitive})
+        return bool(self.data_categories & PERSONAL_DATA_CATEGORIES)
 
     @property
     def runs_on_this_machine(self) -> bool:

@@ -33,6 +33,7 @@ from garant.audit.tracking import MlflowTracker
 from garant.domain.models import AuditRun, utc_now
 from garant.governance.policy import Policy
 from garant.i18n import tr
+from garant.llm.gateway import public_url
 from garant.llm.prompts import PromptTemplate
 from garant.llm.types import ChatMessage, Completion, ModelGateway, TranscriptionResult
 from garant.settings import ModelAlias
@@ -155,9 +156,10 @@ class AuditedRun:
             self._pseudonymiser = Pseudonymiser(self.pseudonymisation_mode)  # type: ignore[arg-type]
         return self._pseudonymiser
 
-    def pseudonymise(self, texts: Sequence[str]) -> list[str]:
-        """Pseudonymise ``texts`` with this run's mapping when the policy asks it."""
-        if not self.pseudonymise_required or not texts:
+    def pseudonymise(self, texts: Sequence[str], *, always: bool = False) -> list[str]:
+        """Pseudonymise ``texts`` with this run's mapping when the policy asks it (or ``always``,
+        for material that is personal whatever the use declares, such as what people said)."""
+        if not (always or self.pseudonymise_required) or not texts:
             return list(texts)
         results = self._pseudonymiser_instance().pseudonymise_many(list(texts), self.mapping)
         return [result.text for result in results]
@@ -360,9 +362,21 @@ class AuditedRun:
         self.tracker.log_metrics({f"analysis.{k}": v for k, v in metrics.items()})
 
     def _ledger(self, event: LedgerEvent, payload: dict[str, Any]) -> None:
-        """One committed ledger entry per event; the anchor moves at the run's end."""
-        with unit_of_work(self.workspace.engine) as session:
-            append_event(session, event, payload, self.id)
+        """One committed ledger entry per event; the anchor moves at the run's end.
+
+        Another process may append at the same moment (same next sequence number): the
+        transaction is then retried, so a paid model call is never lost to a race.
+        """
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        for attempt in range(5):
+            try:
+                with unit_of_work(self.workspace.engine) as session:
+                    append_event(session, event, payload, self.id)
+                return
+            except (IntegrityError, OperationalError):
+                if attempt == 4:
+                    raise
 
 
 @dataclass(frozen=True)
@@ -573,7 +587,7 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
             "model": alias.model if alias else None,
             "provider": alias.provider_label if alias else None,
             "hosting": str(facts.hosting),
-            "api_base": alias.api_base if alias else None,
+            "api_base": public_url(alias.api_base) if alias and alias.api_base else None,
             "temperature": alias.temperature if alias else None,
             "timeout_s": alias.timeout_s if alias else None,
             "max_retries": alias.max_retries if alias else None,
@@ -629,7 +643,7 @@ def _finish_row(run: AuditedRun, status: str, error: str = "") -> dict[str, Any]
         event: LedgerEvent = "run_finished" if status == "finished" else "run_failed"
         payload: dict[str, Any] = {"outputs": row.output_hashes, "inputs": row.input_hashes}
         if error:
-            payload["error"] = error[:500]
+            payload["error"] = error.split(":", 1)[0]  # the kind only: messages may name people
         append_event(session, event, payload, run.id)
         started = row.started_at
     write_head(run.workspace.engine, ledger_anchor(run.workspace))
@@ -667,6 +681,13 @@ def _record_finish(run: AuditedRun) -> None:
     )
 
 
+def _error_kind(error: BaseException) -> str:
+    """What may be logged of an error: its type and the rule it names, never its message
+    (messages can carry file paths, ids or names, and the ledger cannot be erased)."""
+    rule = getattr(error, "rule", "")
+    return f"{type(error).__name__} ({rule})" if rule else type(error).__name__
+
+
 def _record_failure(run: AuditedRun, error: BaseException) -> None:
     message = f"{type(error).__name__}: {error}"
     with suppress(Exception):
@@ -679,12 +700,12 @@ def _record_failure(run: AuditedRun, error: BaseException) -> None:
     run.outputs_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(
         run.outputs_dir / "FAILED.json",
-        _json({"run_id": run.id, "status": "failed", "error": message}),
+        _json({"run_id": run.id, "status": "failed", "error": _error_kind(error)}),
     )
     _finish_row(run, "failed", message)
     with suppress(Exception):
         run.tracker.finish(
-            "FAILED", tags={"garant.status": "failed", "garant.error": message[:5000]}
+            "FAILED", tags={"garant.status": "failed", "garant.error": _error_kind(error)}
         )
 
 

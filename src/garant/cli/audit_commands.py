@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from garant.cli.output import print_json, print_record, print_table, say
-from garant.cli.state import state_of
+from garant.cli.state import CliState, state_of
 from garant.i18n import format_datetime, tr
 
 __all__ = ["ask", "audit_app", "mlflow_app", "runs_app"]
@@ -63,7 +63,7 @@ def ask(
         model_alias=model,
         pseudonymisation_mode=mode,
     )
-    answer = result.reidentified if reidentify else result.answer
+    answer = _reidentified(state, result.run_id, by) if reidentify else result.answer
     if as_json:
         print_json(
             {"run_id": result.run_id, "answer": answer, "disclosure": result.label.as_dict()}
@@ -79,6 +79,22 @@ def ask(
             id=result.run_id,
         )
     )
+
+
+def _reidentified(state: CliState, run_id: str, by: str) -> str:
+    """The answer with its original values, if the policy lets ``by`` re-identify (logged)."""
+    from garant.audit.ledger import write_head
+    from garant.audit.policy_bridge import workspace_policy
+    from garant.audit.run import ledger_anchor
+    from garant.audit.runs import reidentify_output
+
+    workspace = state.workspace()
+    with state.transaction() as session:
+        text = reidentify_output(
+            session, workspace, run_id, "reponse.md", by, workspace_policy(workspace)
+        )
+    write_head(workspace.engine, ledger_anchor(workspace))
+    return text
 
 
 @runs_app.command("list")

@@ -7,6 +7,7 @@ from enum import StrEnum
 from garant.i18n import tr
 
 __all__ = [
+    "PERSONAL_DATA_CATEGORIES",
     "AIActRiskClass",
     "AccessMode",
     "ArbitrationStatus",
@@ -70,6 +71,11 @@ class DataCategory(StrEnum):
     PERSONAL = "personal"
     SPECIAL = "special"
     PUBLIC_CONTRIBUTIONS = "public_contributions"
+
+
+PERSONAL_DATA_CATEGORIES = frozenset({"personal", "special", "public_contributions"})
+"""Categories that are personal data: contributions of the public are signed, dated, and often
+name or describe people."""
 
 
 class LegalBasis(StrEnum):

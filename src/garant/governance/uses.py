@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from garant.domain.enums import DataCategory, UseStatus
+from garant.domain.enums import PERSONAL_DATA_CATEGORIES, DataCategory, UseStatus
 from garant.domain.inputs import UseInput
 from garant.domain.models import AITool, AIUse, AIUseTool, Person
 from garant.errors import ConflictError, InputError
@@ -34,10 +34,7 @@ class UseView:
 
     @property
     def handles_personal_data(self) -> bool:
-        return any(
-            category in (DataCategory.PERSONAL, DataCategory.SPECIAL)
-            for category in self.use.data_categories
-        )
+        return bool(set(self.use.data_categories) & PERSONAL_DATA_CATEGORIES)
 
 
 def add_use(session: Session, data: UseInput, actor: str) -> AIUse:

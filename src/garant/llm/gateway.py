@@ -108,6 +108,11 @@ def _public_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+def public_url(url: str) -> str:
+    """An endpoint as it may be logged: without user:password nor query string."""
+    return _public_url(url)
+
+
 def _redact(text: str, secrets: list[str]) -> str:
     for secret in secrets:
         if len(secret) >= 4:

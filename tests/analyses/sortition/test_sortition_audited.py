@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from workspace_support import SHARED_DATA, adopt_test_policy, run_cli
+from workspace_support import SHARED_DATA, adopt_test_policy, require_shared, run_cli
 
 from garant.cli.main import app
 
@@ -17,8 +17,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def sortition_root(workspace_root: Path) -> Path:
-    if not SHARED.is_dir():
-        pytest.skip("données partagées absentes (../shared/data/sortition)")
+    require_shared(SHARED)
     adopt_test_policy(workspace_root)
     run_cli(
         workspace_root,
@@ -71,6 +70,11 @@ def test_publish_draw_and_verify_through_the_cli(sortition_root: Path) -> None:
     }
     # The volunteers' file is hashed, never copied into MLflow.
     assert runs[0]["input_hashes"]["vivier.csv"]
+    mlflow_bytes = b"".join(
+        p.read_bytes() for p in (sortition_root / "mlflow").rglob("*") if p.is_file()
+    )
+    assert b"email0" not in mlflow_bytes and b"mobile_number0" not in mlflow_bytes
+    assert b"primary_address10" not in mlflow_bytes
 
     drawn = runner.invoke(
         app,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from workspace_support import SHARED_DATA, adopt_test_policy, run_cli
+from workspace_support import SHARED_DATA, adopt_test_policy, require_shared, run_cli
 
 from garant.cli.main import app
 
@@ -17,8 +17,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def synthesis_root(workspace_root: Path) -> Path:
-    if not DECIDIM.is_dir():
-        pytest.skip("données partagées absentes (../shared/data/consultations)")
+    require_shared(DECIDIM)
     adopt_test_policy(workspace_root)
     run_cli(
         workspace_root,

@@ -120,8 +120,9 @@ def test_real_gateway_against_a_local_openai_compatible_server(
     french_wav: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """End to end through litellm: what reaches the server and what comes back."""
-    fake_openai = pytest.importorskip("fake_openai", reason="tests/support not on the path")
-    gateway_module = pytest.importorskip("garant.llm.gateway")
+    import fake_openai
+
+    import garant.llm.gateway as gateway_module
     from garant.settings import ModelAlias
 
     server = fake_openai.FakeOpenAIServer().start()

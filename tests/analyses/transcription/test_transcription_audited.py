@@ -92,6 +92,19 @@ def transcription_workspace(workspace_root: Path) -> Workspace:
         add_use(
             session,
             UseInput(
+                title="Transcription sans données déclarées",
+                purpose="Comptes rendus",
+                stage="animation",
+                tools=["whisper-local"],
+                data_categories=["none"],
+                status="approved",
+                key="transcription-sans-donnees",
+            ),
+            "t",
+        )
+        add_use(
+            session,
+            UseInput(
                 title="Transcription API",
                 purpose="Comptes rendus",
                 stage="animation",
@@ -230,3 +243,23 @@ def test_transcript_turns_become_synthesis_contributions_through_the_cli(
     assert any("piste cyclable" in text for text in analysed)
     assert not any("06 12 34 56 78" in text for text in analysed)  # analysis sees pseudonyms
     assert any("06 12 34 56 78" in c.text for c in corpus.contributions)  # original kept locally
+
+
+def test_speech_is_pseudonymised_even_when_the_use_declares_no_personal_data(
+    transcription_workspace: Workspace, tmp_path: Path
+) -> None:
+    source = tmp_path / "reunion.vtt"
+    source.write_text(VTT, encoding="utf-8")
+    outcome = run_transcription(
+        transcription_workspace,
+        source,
+        use="transcription-sans-donnees",
+        operator="claire-martin",
+        backend="import",
+        pseudonymisation_mode="patterns",
+    )
+    assert "06 12 34 56 78" not in (outcome.folder / PSEUDONYMISED_FILE).read_text(encoding="utf-8")
+    mlflow_bytes = b"".join(
+        p.read_bytes() for p in (transcription_workspace.root / "mlflow").rglob("*") if p.is_file()
+    )
+    assert b"06 12 34 56 78" not in mlflow_bytes and b"Jeanne Morel" not in mlflow_bytes

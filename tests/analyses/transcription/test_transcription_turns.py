@@ -112,7 +112,8 @@ def test_pseudonymiser_returning_the_wrong_count_is_refused() -> None:
 
 
 def test_real_privacy_pseudonymiser_fits_the_hook() -> None:
-    privacy = pytest.importorskip("garant.privacy")
+    import garant.privacy as privacy
+
     pseudonymiser = privacy.Pseudonymiser("patterns")
     mapping = privacy.PseudonymMapping()
 
@@ -126,8 +127,9 @@ def test_real_privacy_pseudonymiser_fits_the_hook() -> None:
 
 
 def test_transcript_turns_flow_into_a_synthesis_corpus(tmp_path: Path) -> None:
-    ingest = pytest.importorskip("garant.analyses.synthesis.ingest")
-    corpus_module = pytest.importorskip("garant.analyses.synthesis.corpus")
+    import garant.analyses.synthesis.corpus as corpus_module
+    import garant.analyses.synthesis.ingest as ingest
+
     vtt = tmp_path / "atelier.vtt"
     vtt.write_text(
         "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Marie Dupont>Il faut une piste cyclable.\n\n"

@@ -83,10 +83,13 @@ def ingest(
         create_corpus(folder)
     pseudonymise, mapping = _pseudonymiser(folder, pseudonymisation)
     label = f"presidio-fr ({pseudonymisation})"
-    records = _ingest(
-        workspace, folder, source, fmt, columns or {}, transcript_run, pseudonymise, label
-    )
-    mapping.save(folder / "pseudonymes.json")
+    try:
+        records = _ingest(
+            workspace, folder, source, fmt, columns or {}, transcript_run, pseudonymise, label
+        )
+    finally:
+        # Tags already written to the corpus must keep their meaning for the next ingest.
+        mapping.save(folder / "pseudonymes.json")
     return sum(record.count for record in records)
 
 

@@ -70,14 +70,17 @@ def run_transcription(
         pseudonymisation_mode=pseudonymisation_mode,
         parameters={"backend": backend, "model": model or "", "language": language or ""},
     ) as run:
-        run.add_input(audio.name, audio)
+        run.add_input(audio.name, audio, log_copy=False)  # recordings and transcripts: hash only
         transcript = _transcribe(workspace, run, audio, backend, model, language, on_progress)
         summary = transcript.trace_summary()
         run.log_params(**_flat(summary))
         if backend == "local":
             engine = transcript.engine
             run.record_engine_call(engine.engine, engine.model, _flat(summary))
-        pseudonymised = pseudonymise_transcript(transcript, run.pseudonymise)
+        # What people said aloud is personal whatever the use declares: always pseudonymised.
+        pseudonymised = pseudonymise_transcript(
+            transcript, lambda texts: run.pseudonymise(texts, always=True)
+        )
         run.summary["method"] = _method(transcript, backend)
         run.add_output(TRANSCRIPT_FILE, transcript.to_json(), contains_personal_data=True)
         run.add_output(PSEUDONYMISED_FILE, pseudonymised.to_json())
