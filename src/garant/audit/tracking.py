@@ -44,7 +44,6 @@ class MlflowTracker:
         offline_environment()
         import mlflow
 
-        logging.getLogger("mlflow").setLevel(logging.WARNING)
         _fast_sqlite_commits()
 
         if mlflow.get_tracking_uri() != self.tracking_uri:
@@ -174,6 +173,8 @@ def _fast_sqlite_commits() -> None:
     global _SQLITE_TUNED
     if _SQLITE_TUNED:
         return
+    # Once per process: setLevel clears every logger's cache, a cost paid on each call otherwise.
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
