@@ -182,3 +182,14 @@ def test_art30_export_to_file(workspace_root: Path, tmp_path: Path) -> None:
     content = target.read_text(encoding="utf-8")
     assert "(a) Responsable du traitement" in content and "Chatbot (chatbot)" in content
     assert "À COMPLÉTER" in content
+
+
+def test_unknown_status_lists_the_allowed_values_and_changes_nothing(workspace_root: Path) -> None:
+    garant(workspace_root, "tools", "add", "Albert", "--access", "api")
+    code, _, err = garant(workspace_root, "tools", "set-status", "albert", "valide")
+    assert code == 2
+    assert "status" in err and "approved, under_review, forbidden" in err
+    _, listed, _ = garant(workspace_root, "tools", "list", "--json")
+    assert json.loads(listed)[0]["status"] == "under_review"
+    code, _, err = garant(workspace_root, "roles", "list", "--role", "maire")
+    assert code == 2 and "referent_ia" in err

@@ -131,16 +131,12 @@ def roles_list(
 ) -> None:
     """Liste les rôles attribués."""
     from garant.domain.enums import RoleName, label
-    from garant.domain.inputs import RoleInput, validated
+    from garant.domain.inputs import parse_choice
     from garant.governance.people import list_roles
 
-    role_filter = None
-    if role is not None:
-        role_filter = validated(
-            RoleInput, {"person": "-", "role": role, "start_date": "2000-01-01"}
-        ).role
+    role_filter = parse_choice(RoleName, role, "role") if role is not None else None
     with state_of(ctx).transaction() as session:
-        views = list_roles(session, RoleName(role_filter) if role_filter else None)
+        views = list_roles(session, role_filter)
     if as_json:
         print_json(
             [
@@ -246,15 +242,11 @@ def tools_list(
     as_json: JsonOption = False,
 ) -> None:
     """Liste les outils d'IA."""
-    from garant.domain.enums import label
-    from garant.domain.inputs import ToolInput, validated
+    from garant.domain.enums import ToolStatus, label
+    from garant.domain.inputs import parse_choice
     from garant.governance.tools import list_tools
 
-    wanted = (
-        validated(ToolInput, {"name": "-", "access_mode": "api", "status": status}).status
-        if status
-        else None
-    )
+    wanted = parse_choice(ToolStatus, status, "status") if status else None
     with state_of(ctx).transaction() as session:
         tools = list_tools(session, wanted)
     if as_json:
@@ -336,11 +328,12 @@ def tools_set_status(
     note: Annotated[str, typer.Option(help="Motif, ajouté aux notes.")] = "",
 ) -> None:
     """Approuve, interdit ou remet à l'examen un outil."""
-    from garant.domain.inputs import ToolInput, validated
+    from garant.domain.enums import ToolStatus
+    from garant.domain.inputs import parse_choice
     from garant.governance.tools import set_tool_status
 
     state = state_of(ctx)
-    wanted = validated(ToolInput, {"name": "-", "access_mode": "api", "status": status}).status
+    wanted = parse_choice(ToolStatus, status, "status")
     with state.transaction() as session:
         tool = set_tool_status(session, ref, wanted, state.actor, note)
     say(tr("Statut de {n} : {s}", "Status of {n}: {s}", n=tool.name, s=status))
@@ -516,15 +509,13 @@ def uses_set_status(
 ) -> None:
     """Change le statut d'un usage (ex. l'approuver)."""
     from garant.domain.enums import UseStatus
-    from garant.domain.inputs import UseInput, validated
+    from garant.domain.inputs import parse_choice
     from garant.governance.uses import set_use_status
 
     state = state_of(ctx)
-    wanted = validated(
-        UseInput, {"title": "-", "purpose": "-", "stage": "analysis", "status": status}
-    ).status
+    wanted = parse_choice(UseStatus, status, "status")
     with state.transaction() as session:
-        use = set_use_status(session, ref, UseStatus(wanted), state.actor)
+        use = set_use_status(session, ref, wanted, state.actor)
     say(tr("Statut de {t} : {s}", "Status of {t}: {s}", t=use.title, s=status))
 
 

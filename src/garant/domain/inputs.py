@@ -7,6 +7,7 @@ Validation errors become :class:`garant.errors.InputError` naming the field (see
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
@@ -29,6 +30,7 @@ __all__ = [
     "ToolInput",
     "TrainingInput",
     "UseInput",
+    "parse_choice",
     "validated",
 ]
 
@@ -116,6 +118,29 @@ class TrainingInput(_Input):
     completed_on: FlexibleDate
     hours: float = Field(gt=0, le=1000)
     provider: str = ""
+
+
+Choice = TypeVar("Choice", bound=Enum)
+
+
+def parse_choice(vocabulary: type[Choice], value: str, field: str) -> Choice:
+    """``value`` as a member of ``vocabulary``, or an InputError naming the field and choices."""
+    try:
+        return vocabulary(value)
+    except ValueError:
+        raise InputError(
+            tr(
+                "Valeur invalide pour « {field} » : {value!r}",
+                "Invalid value for '{field}': {value!r}",
+                field=field,
+                value=value,
+            ),
+            tr(
+                "Valeurs possibles : {c}",
+                "Allowed values: {c}",
+                c=", ".join(str(member.value) for member in vocabulary),
+            ),
+        ) from None
 
 
 def validated(model: type[Model], values: dict[str, Any]) -> Model:
