@@ -146,8 +146,9 @@ def _pick_tool(
     return use_tools[0] if len(use_tools) == 1 else None
 
 
-def policy_label(policy: Policy) -> str:
-    return f"{policy.id} v{policy.version}"
+def policy_label(decision: GateDecision) -> str:
+    """The policy a gate decision applied, as runs and documents record it ("id vN")."""
+    return f"{decision.policy_id} v{decision.policy_version}"
 
 
 def decide(

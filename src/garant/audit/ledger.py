@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from garant.domain.models import LedgerEntry
@@ -132,10 +132,6 @@ def read_head(anchor: Path) -> LedgerHead | None:
         return None
     data = json.loads(anchor.read_text(encoding="utf-8"))
     return LedgerHead(int(data["seq"]), str(data["entry_hash"]))
-
-
-def count_entries(session: Session) -> int:
-    return int(session.exec(select(func.count()).select_from(LedgerEntry)).one())
 
 
 ProblemKind = Literal["modified", "deleted", "reordered", "anchor"]

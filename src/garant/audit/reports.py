@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from garant.audit.disclosure import DisclosureLabel
+from garant.audit.gate import policy_label
 from garant.audit.run import AuditedRun, OutputRecord
 
 __all__ = ["render_run_report"]
@@ -44,7 +45,7 @@ def render_run_report(
         language=run.workspace.settings.language,
         metadata=DocumentMetadata(
             generated_at=datetime.now(UTC),
-            policy_version=f"{run.decision.policy_id} v{run.decision.policy_version}",
+            policy_version=policy_label(run.decision),
             run_ids=(run.id,),
         ),
         body=body,

@@ -27,7 +27,7 @@ from typing import Any
 
 from garant import __version__
 from garant.audit.disclosure import AIInvolvement, DisclosureLabel
-from garant.audit.gate import GateDecision, GateFacts, decide, gather_facts
+from garant.audit.gate import GateDecision, GateFacts, decide, gather_facts, policy_label
 from garant.audit.ledger import LedgerEvent, append_event, write_head
 from garant.audit.tracking import MlflowTracker
 from garant.domain.models import AuditRun, utc_now
@@ -525,7 +525,7 @@ def _run_row(run_id: str, facts: GateFacts, decision: GateDecision, status: str)
         provider=facts.alias.provider_label if facts.alias else "",
         offline=facts.runs_on_this_machine,
         pseudonymised=decision.pseudonymisation_required or facts.handles_personal_data,
-        policy_version=f"{decision.policy_id} v{decision.policy_version}",
+        policy_version=policy_label(decision),
         garant_version=__version__,
     )
 
@@ -534,7 +534,7 @@ def _gate_payload(facts: GateFacts, decision: GateDecision) -> dict[str, Any]:
     return {
         "allowed": decision.allowed,
         "refusals": [{"rule": r.rule, "reason": r.message_fr} for r in decision.refusals],
-        "policy": f"{decision.policy_id} v{decision.policy_version}",
+        "policy": policy_label(decision),
         "use": facts.use.key if facts.use else facts.use_ref,
         "tool": facts.tool.key if facts.tool else "",
         "operator": facts.operator.key if facts.operator else facts.operator_ref,
@@ -594,7 +594,7 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
             "pseudonymisation": run.pseudonymisation_mode
             if run.pseudonymise_required
             else "non requise",
-            "policy_version": f"{run.decision.policy_id} v{run.decision.policy_version}",
+            "policy_version": policy_label(run.decision),
             "garant_version": __version__,
             "electricity_mix_zone": run.workspace.settings.electricity_mix_zone,
             **{f"param.{k}": v for k, v in parameters.items()},

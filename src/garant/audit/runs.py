@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from sqlmodel import Session, col, select
@@ -186,7 +185,3 @@ def disclosure_labels(session: Session, run: AuditRun) -> dict[str, DisclosureLa
         )
         for name, digest in sorted(run.output_hashes.items())
     }
-
-
-def summary_json(run: AuditRun) -> str:
-    return json.dumps(run.model_dump(mode="json"), ensure_ascii=False, indent=2)
