@@ -106,8 +106,10 @@ class Workspace:
     def engine(self) -> Engine:
         if self._engine is None:
             from garant.store.engine import create_store_engine
+            from garant.store.evidence import bind_workspace
 
             self._engine = create_store_engine(self.database_url)
+            bind_workspace(self._engine, self.root / "ledger.head", self.actor)
         return self._engine
 
     def close(self) -> None:

@@ -172,6 +172,8 @@ def test_modified_output_file_is_reported(audit_workspace: Workspace) -> None:
 
 
 def test_anchor_follows_each_commit(audit_workspace: Workspace, tmp_path: Path) -> None:
+    before = read_head(ledger_anchor(audit_workspace))
+    assert before is not None  # the registry rows of the fixture are ledger events already
     with audited_run(
         audit_workspace,
         use="affiches",
@@ -181,6 +183,7 @@ def test_anchor_follows_each_commit(audit_workspace: Workspace, tmp_path: Path) 
     ):
         pass
     head = read_head(ledger_anchor(audit_workspace))
-    assert head is not None and head.seq == 3
+    # gate decision, run row inserted, run started, run row updated, run finished
+    assert head is not None and head.seq == before.seq + 5
     assert write_head(audit_workspace.engine, tmp_path / "copy.head") == head
     assert dataclasses.asdict(head)["entry_hash"] != GENESIS_HASH

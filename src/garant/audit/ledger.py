@@ -8,10 +8,8 @@ file in the workspace after each commit, so that removing entries at the end is 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,10 +18,19 @@ from sqlmodel import Session, col, select
 
 from garant.domain.models import LedgerEntry
 from garant.i18n import tr
-from garant.util.files import atomic_write_text, sha256_bytes
+from garant.store.chain import (
+    GENESIS_HASH,
+    append_entry,
+    canonical_json,
+    compute_entry_hash,
+    read_anchor,
+    write_anchor,
+)
+from garant.store.evidence import note_appended
 
 __all__ = [
     "GENESIS_HASH",
+    "ROW_EVENTS",
     "ChainProblem",
     "LedgerHead",
     "append_event",
@@ -33,8 +40,6 @@ __all__ = [
     "verify_chain",
     "write_head",
 ]
-
-GENESIS_HASH = "0" * 64
 
 LedgerEvent = Literal[
     "run_started",
@@ -48,6 +53,8 @@ LedgerEvent = Literal[
     "run_failed",
     "review",
     "reidentification",
+    "reidentification_refused",
+    "action_refused",
     "export",
     "policy_approved",
     "policy_published",
@@ -56,27 +63,14 @@ LedgerEvent = Literal[
     "checklist_answer",
     "checklist_assessment",
     "key_registered",
+    "checkpoint",
+    "row_insert",
+    "row_update",
+    "row_delete",
+    "baseline",
 ]
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def compute_entry_hash(
-    seq: int, run_id: str, event: str, payload: str, recorded_at: str, prev_hash: str
-) -> str:
-    body = canonical_json(
-        {
-            "seq": seq,
-            "run_id": run_id,
-            "event": event,
-            "payload": payload,
-            "recorded_at": recorded_at,
-            "prev_hash": prev_hash,
-        }
-    )
-    return sha256_bytes(body.encode("utf-8"))
+ROW_EVENTS = frozenset({"row_insert", "row_update", "row_delete", "baseline"})
+"""Events written by the store for every change to a protected table (see garant.store.evidence)."""
 
 
 def _last_entry(session: Session) -> LedgerEntry | None:
@@ -86,23 +80,14 @@ def _last_entry(session: Session) -> LedgerEntry | None:
 def append_event(
     session: Session, event: LedgerEvent, payload: dict[str, Any], run_id: str = ""
 ) -> LedgerEntry:
-    """Add an entry to the ledger inside the caller's transaction."""
-    last = _last_entry(session)
-    seq = (last.seq + 1) if last else 1
-    prev_hash = last.entry_hash if last else GENESIS_HASH
-    recorded_at = datetime.now(UTC).isoformat(timespec="microseconds")
-    payload_text = canonical_json(payload)
-    entry = LedgerEntry(
-        seq=seq,
-        run_id=run_id,
-        event=event,
-        payload=payload_text,
-        recorded_at=recorded_at,
-        prev_hash=prev_hash,
-        entry_hash=compute_entry_hash(seq, run_id, event, payload_text, recorded_at, prev_hash),
-    )
-    session.add(entry)
+    """Add an entry to the ledger inside the caller's transaction.
+
+    Pending row changes are flushed first, so their own events (written by the store's hook)
+    come before this one; the anchor moves to this entry when the transaction commits.
+    """
     session.flush()
+    entry = append_entry(session.connection(), event, payload, run_id)
+    note_appended(session, entry.seq, entry.entry_hash)
     return entry
 
 
@@ -115,27 +100,27 @@ class LedgerHead:
 def write_head(engine: Engine, anchor: Path, last: LedgerEntry | None = None) -> LedgerHead | None:
     """Record the latest committed entry in the anchor file (call after each commit).
 
-    Pass ``last`` when the caller just committed it, to save a query.
+    Pass ``last`` when the caller just committed it, to save a query. The anchor never moves
+    backwards (another process may have committed later entries in between).
     """
     if last is None:
         with Session(engine) as session:
             last = _last_entry(session)
     if last is None:
         return None
-    head = LedgerHead(last.seq, last.entry_hash)
-    text = canonical_json({"seq": head.seq, "entry_hash": head.entry_hash})
-    atomic_write_text(anchor, text, durable=False)
-    return head
+    current = read_anchor(anchor)
+    if current is not None and current[0] > last.seq:
+        return LedgerHead(*current)
+    write_anchor(anchor, last.seq, last.entry_hash)
+    return LedgerHead(last.seq, last.entry_hash)
 
 
 def read_head(anchor: Path) -> LedgerHead | None:
-    if not anchor.is_file():
-        return None
-    data = json.loads(anchor.read_text(encoding="utf-8"))
-    return LedgerHead(int(data["seq"]), str(data["entry_hash"]))
+    found = read_anchor(anchor)
+    return LedgerHead(*found) if found else None
 
 
-ProblemKind = Literal["modified", "deleted", "reordered", "anchor"]
+ProblemKind = Literal["modified", "deleted", "reordered", "anchor", "appended"]
 
 
 @dataclass(frozen=True)
@@ -147,8 +132,11 @@ class ChainProblem:
     message: str
 
 
-def verify_chain(entries: Sequence[LedgerEntry], head: LedgerHead | None) -> list[ChainProblem]:
-    """Recompute the chain and list every entry that was modified, deleted or reordered."""
+def verify_chain(
+    entries: Sequence[LedgerEntry], head: LedgerHead | None, *, anchor_required: bool = True
+) -> list[ChainProblem]:
+    """Recompute the chain and list every entry that was modified, deleted or reordered, and
+    any disagreement with the anchor (missing, or entries appended after it)."""
     problems: list[ChainProblem] = []
     ordered = sorted(entries, key=lambda entry: entry.seq)
     known_hashes = {entry.entry_hash for entry in ordered}
@@ -156,7 +144,7 @@ def verify_chain(entries: Sequence[LedgerEntry], head: LedgerHead | None) -> lis
     for entry in ordered:
         problems.extend(_check_entry(entry, expected_seq, expected_prev, known_hashes))
         expected_seq, expected_prev = entry.seq + 1, entry.entry_hash
-    problems.extend(_check_head(ordered, head))
+    problems.extend(_check_head(ordered, head, anchor_required))
     return problems
 
 
@@ -218,10 +206,26 @@ def _check_entry(
     return problems
 
 
-def _check_head(ordered: Sequence[LedgerEntry], head: LedgerHead | None) -> list[ChainProblem]:
-    if head is None:
-        return []
+def _check_head(
+    ordered: Sequence[LedgerEntry], head: LedgerHead | None, anchor_required: bool
+) -> list[ChainProblem]:
     last = ordered[-1] if ordered else None
+    if head is None:
+        if last is None or not anchor_required:
+            return []
+        return [
+            ChainProblem(
+                "anchor",
+                last.seq,
+                tr(
+                    "Ancre du registre (ledger.head) absente alors que le registre compte "
+                    "{n} entrées : la fin du registre ne peut plus être vérifiée.",
+                    "Ledger anchor (ledger.head) missing although the ledger holds {n} entries: "
+                    "its end can no longer be verified.",
+                    n=last.seq,
+                ),
+            )
+        ]
     if last is None or last.seq < head.seq:
         after = last.seq if last else 0
         return [
@@ -235,6 +239,22 @@ def _check_head(ordered: Sequence[LedgerEntry], head: LedgerHead | None) -> list
                     "(the anchor records {last} entries).",
                     first=after + 1,
                     last=head.seq,
+                ),
+            )
+        ]
+    if last.seq > head.seq:
+        return [
+            ChainProblem(
+                "appended",
+                head.seq + 1,
+                tr(
+                    "Entrée(s) n° {first} à {last} ajoutée(s) après l'ancre (qui s'arrête à "
+                    "l'entrée n° {head}) : écrites hors de garant.",
+                    "Entry(ies) #{first} to #{last} appended after the anchor (which stops at "
+                    "entry #{head}): written outside garant.",
+                    first=head.seq + 1,
+                    last=last.seq,
+                    head=head.seq,
                 ),
             )
         ]

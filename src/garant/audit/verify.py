@@ -1,4 +1,5 @@
-"""``garant audit verify``: recompute the ledger chain and check outputs against their hashes."""
+"""``garant audit verify``: recompute the ledger chain, replay it against the database rows,
+check outputs and run manifests against their hashes, and (optionally) a signed checkpoint."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
 from garant.audit.ledger import ChainProblem, read_head, verify_chain
+from garant.audit.row_check import ReplayedState, RowProblem, check_rows, replay_rows
 from garant.audit.run import ledger_anchor, tracker_for
 from garant.domain.models import AuditRun, LedgerEntry
 from garant.i18n import tr
@@ -17,7 +20,10 @@ from garant.store.engine import unit_of_work
 from garant.util.files import sha256_file
 from garant.workspace import Workspace
 
-__all__ = ["OutputProblem", "VerificationReport", "verify_workspace"]
+if TYPE_CHECKING:
+    from garant.audit.checkpoint import CheckpointCheck
+
+__all__ = ["OutputProblem", "RowProblem", "VerificationReport", "verify_workspace"]
 
 
 @dataclass(frozen=True)
@@ -34,20 +40,51 @@ class VerificationReport:
     mlflow_checked: int = 0
     chain: list[ChainProblem] = field(default_factory=list)
     outputs: list[OutputProblem] = field(default_factory=list)
+    rows_checked: int = 0
+    """Database rows of protected tables compared with the ledger's replay."""
+    rows: list[RowProblem] = field(default_factory=list)
+    """Rows or fields the ledger does not explain (changed, inserted or deleted outside garant)."""
+    manifests_checked: int = 0
+    """``runs/RUN/run.json`` files compared with the ledger-verified run rows."""
+    adopted_at_migration: set[tuple[str, str]] = field(default_factory=set)
+    """``(table, key)`` of rows whose origin is the migration baseline, not a recorded action."""
+    checkpoint: CheckpointCheck | None = None
+    """The outcome of ``--checkpoint FILE`` when one was given."""
+    verified_at: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.chain and not self.outputs
+        return (
+            not self.chain
+            and not self.outputs
+            and not self.rows
+            and (self.checkpoint is None or self.checkpoint.ok)
+        )
 
 
-def verify_workspace(workspace: Workspace, check_mlflow: bool = True) -> VerificationReport:
+def verify_workspace(
+    workspace: Workspace, check_mlflow: bool = True, checkpoint: Path | None = None
+) -> VerificationReport:
+    from datetime import UTC, datetime
+
     with unit_of_work(workspace.engine) as session:
         entries = list(session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq))))
         runs = {run.id: run for run in session.exec(select(AuditRun))}
-    report = VerificationReport(entries=len(entries))
-    report.chain = verify_chain(entries, read_head(ledger_anchor(workspace)))
+        report = VerificationReport(entries=len(entries))
+        report.verified_at = datetime.now(UTC).isoformat(timespec="seconds")
+        report.chain = verify_chain(entries, read_head(ledger_anchor(workspace)))
+        untrusted = {problem.seq for problem in report.chain if problem.kind == "modified"}
+        state = replay_rows(entries, untrusted)
+        report.rows, report.rows_checked = check_rows(session.connection(), state)
+    report.adopted_at_migration = {
+        where for where, origin in state.origin.items() if origin == "baseline"
+    }
+    if checkpoint is not None:
+        from garant.audit.checkpoint import check_checkpoint
+
+        report.checkpoint = check_checkpoint(workspace, checkpoint, entries)
+    _check_manifests(workspace, runs, state, report)
     tracker = tracker_for(workspace) if check_mlflow else None
-    untrusted = {problem.seq for problem in report.chain if problem.kind == "modified"}
     for entry in entries:
         if entry.event != "output" or entry.seq in untrusted:
             continue  # a modified entry is already reported; its content cannot be trusted
@@ -90,8 +127,21 @@ def _check_output(
         return OutputProblem(
             run_id, name, tr("exécution absente de la base", "run missing from the database")
         )
+    path = workspace.runs_dir / run_id / name
     if run.status != "finished":
-        return None  # failed runs keep no output by design
+        # failed runs keep no output by design: a file there must still be the one recorded
+        if path.is_file() and sha256_file(path) != expected:
+            return OutputProblem(
+                run_id,
+                name,
+                tr(
+                    "fichier d'une exécution {s} modifié depuis l'exécution : {p}",
+                    "file of a {s} run modified since the run: {p}",
+                    s=run.status,
+                    p=path,
+                ),
+            )
+        return None
     if run.output_hashes.get(name) != expected:
         return OutputProblem(
             run_id,
@@ -101,7 +151,6 @@ def _check_output(
                 "the database hash differs from the ledger",
             ),
         )
-    path = workspace.runs_dir / run_id / name
     if not path.is_file():
         return OutputProblem(
             run_id, name, tr("fichier de sortie absent : {p}", "output file missing: {p}", p=path)
@@ -151,3 +200,69 @@ def _check_mlflow(
                 ),
             )
     return None
+
+
+def _check_manifests(
+    workspace: Workspace,
+    runs: dict[str, AuditRun],
+    state: ReplayedState,
+    report: VerificationReport,
+) -> None:
+    """Each finished run's ``run.json`` must agree with the run as the ledger recorded it."""
+    recorded_runs = state.rows.get("audit_run", {})
+    for key, values in recorded_runs.items():
+        if values is None or values.get("status") != "finished":
+            continue
+        run_id = str(values.get("id", key.removeprefix("id=")))
+        path = workspace.runs_dir / run_id / "run.json"
+        report.manifests_checked += 1
+        problem = _manifest_problem(path, run_id, values)
+        if problem:
+            report.outputs.append(OutputProblem(run_id, "run.json", problem))
+
+
+def _manifest_problem(path: Path, run_id: str, run: dict[str, object]) -> str:
+    if not path.is_file():
+        return tr("manifeste absent : {p}", "manifest missing: {p}", p=path)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return tr("manifeste illisible : {p}", "unreadable manifest: {p}", p=path)
+    outputs = run.get("output_hashes") or {}
+    expected: dict[str, object] = {
+        "run_id": run_id,
+        "status": "finished",
+        "outputs": outputs,
+        "inputs": run.get("input_hashes") or {},
+    }
+    wrong = [name for name, value in expected.items() if manifest.get(name) != value]
+    disclosures = manifest.get("disclosures")
+    if (
+        not isinstance(disclosures, dict)
+        or not isinstance(outputs, dict)
+        or set(disclosures) != set(outputs)
+    ):
+        wrong.append("disclosures")
+    else:
+        for name, label in disclosures.items():
+            facts = {
+                "ai_involvement": run.get("ai_involvement"),
+                "output_sha256": outputs.get(name),
+                "review_state": "pending",  # written when the run finished, before any review
+                "reviewer": "",
+                "run_id": run_id,
+                "offline": run.get("offline"),
+            }
+            wrong.extend(
+                f"disclosures.{name}.{fact}"
+                for fact, value in facts.items()
+                if not isinstance(label, dict) or label.get(fact) != value
+            )
+    if not wrong:
+        return ""
+    return tr(
+        "manifeste {p} modifié : {f} ne correspond plus à l'exécution consignée au registre",
+        "manifest {p} modified: {f} no longer matches the run recorded in the ledger",
+        p=path,
+        f=", ".join(wrong),
+    )

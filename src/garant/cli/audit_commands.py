@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from garant.cli.output import print_json, print_record, print_table, say
 from garant.cli.state import CliState, state_of
 from garant.i18n import format_datetime, tr
+
+if TYPE_CHECKING:
+    from garant.audit.verify import VerificationReport
 
 __all__ = ["ask", "audit_app", "mlflow_app", "runs_app"]
 
@@ -88,8 +92,13 @@ def _reidentified(state: CliState, run_id: str, by: str) -> str:
     from garant.audit.run import ledger_anchor
     from garant.audit.runs import reidentify_output
 
+    from garant.audit.refusals import refusals_recorded
+
     workspace = state.workspace()
-    with state.transaction() as session:
+    with (
+        refusals_recorded(workspace, "reidentify", by, run_id=run_id, target="reponse.md"),
+        state.transaction() as session,
+    ):
         text = reidentify_output(
             session, workspace, run_id, "reponse.md", by, workspace_policy(workspace)
         )
@@ -244,8 +253,13 @@ def runs_review(
             "approve | reject",
         )
     state = state_of(ctx)
+    from garant.audit.refusals import refusals_recorded
+
     workspace = state.workspace()
-    with state.transaction() as session:
+    with (
+        refusals_recorded(workspace, "review", by, run_id=run_id),
+        state.transaction() as session,
+    ):
         run = review_run(session, run_id, by, decision, comment, workspace_policy(workspace))  # type: ignore[arg-type]
     write_head(workspace.engine, ledger_anchor(workspace))
     say(
@@ -272,8 +286,13 @@ def runs_reidentify(
     from garant.audit.runs import reidentify_output
 
     state = state_of(ctx)
+    from garant.audit.refusals import refusals_recorded
+
     workspace = state.workspace()
-    with state.transaction() as session:
+    with (
+        refusals_recorded(workspace, "reidentify", by, run_id=run_id, target=output),
+        state.transaction() as session,
+    ):
         text = reidentify_output(
             session, workspace, run_id, output, by, workspace_policy(workspace)
         )
@@ -287,12 +306,20 @@ def audit_verify(
     skip_mlflow: Annotated[
         bool, typer.Option("--skip-mlflow", help="Ne pas comparer aux artefacts MLflow.")
     ] = False,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint", help="Point de contrôle signé (publié) que le registre doit prolonger."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Recalcule la chaîne du registre d'audit et vérifie les sorties ; code 1 si altéré."""
+    """Recalcule la chaîne du registre, la rejoue contre la base, vérifie sorties et manifestes ; code 1 si altéré."""
     from garant.audit.verify import verify_workspace
 
-    report = verify_workspace(state_of(ctx).workspace(), check_mlflow=not skip_mlflow)
+    report = verify_workspace(
+        state_of(ctx).workspace(), check_mlflow=not skip_mlflow, checkpoint=checkpoint
+    )
     if as_json:
         print_json(
             {
@@ -300,31 +327,130 @@ def audit_verify(
                 "entries": report.entries,
                 "outputs_checked": report.outputs_checked,
                 "mlflow_checked": report.mlflow_checked,
+                "rows_checked": report.rows_checked,
+                "manifests_checked": report.manifests_checked,
                 "chain": [p.__dict__ for p in report.chain],
                 "outputs": [p.__dict__ for p in report.outputs],
+                "rows": [p.__dict__ for p in report.rows],
+                "adopted_at_migration": len(report.adopted_at_migration),
+                "checkpoint": None
+                if report.checkpoint is None
+                else {
+                    "seq": report.checkpoint.checkpoint.seq,
+                    "entry_hash": report.checkpoint.checkpoint.entry_hash,
+                    "person": report.checkpoint.checkpoint.person,
+                    "signed_at": report.checkpoint.checkpoint.signed_at,
+                    "problems": report.checkpoint.problems,
+                },
             }
         )
     else:
-        typer.echo(
-            tr(
-                "{n} entrées du registre, {o} sorties vérifiées ({m} contre MLflow).",
-                "{n} ledger entries, {o} outputs checked ({m} against MLflow).",
-                n=report.entries,
-                o=report.outputs_checked,
-                m=report.mlflow_checked,
-            )
-        )
-        for problem in report.chain:
-            typer.echo(f"  ✗ {problem.message}")
-        for output in report.outputs:
-            typer.echo(f"  ✗ {output.run_id} / {output.output} : {output.message}")
-        typer.echo(
-            tr("Intégrité vérifiée : aucune altération.", "Integrity verified: no tampering.")
-            if report.ok
-            else tr("ALTÉRATION DÉTECTÉE.", "TAMPERING DETECTED.")
-        )
+        _print_verification(report)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _print_verification(report: VerificationReport) -> None:
+    typer.echo(
+        tr(
+            "{n} entrées du registre, {r} lignes de la base rejouées, {o} sorties et "
+            "{j} manifestes vérifiés ({m} contre MLflow).",
+            "{n} ledger entries, {r} database rows replayed, {o} outputs and {j} manifests "
+            "checked ({m} against MLflow).",
+            n=report.entries,
+            r=report.rows_checked,
+            o=report.outputs_checked,
+            j=report.manifests_checked,
+            m=report.mlflow_checked,
+        )
+    )
+    if report.adopted_at_migration:
+        typer.echo(
+            tr(
+                "  {n} lignes adoptées à la migration (état initial, sans auteur d'origine).",
+                "  {n} rows adopted at migration (initial state, no original author).",
+                n=len(report.adopted_at_migration),
+            )
+        )
+    for problem in report.chain:
+        typer.echo(f"  ✗ {problem.message}")
+    for row in report.rows:
+        typer.echo(f"  ✗ {row.message}")
+    for output in report.outputs:
+        typer.echo(f"  ✗ {output.run_id} / {output.output} : {output.message}")
+    if report.checkpoint is not None:
+        point = report.checkpoint.checkpoint
+        if report.checkpoint.ok:
+            typer.echo(
+                tr(
+                    "  ✓ Le registre prolonge le point de contrôle n° {seq} signé par {p} le {t}.",
+                    "  ✓ The ledger extends checkpoint #{seq} signed by {p} on {t}.",
+                    seq=point.seq,
+                    p=point.person,
+                    t=point.signed_at,
+                )
+            )
+        for message in report.checkpoint.problems:
+            typer.echo(f"  ✗ {message}")
+    typer.echo(
+        tr("Intégrité vérifiée : aucune altération.", "Integrity verified: no tampering.")
+        if report.ok
+        else tr("ALTÉRATION DÉTECTÉE.", "TAMPERING DETECTED.")
+    )
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="Personne qui signe (avec sa clé personnelle).")],
+    passphrase_env: Annotated[
+        str | None,
+        typer.Option("--passphrase-env", help="Variable d'environnement de la phrase secrète."),
+    ] = None,
+) -> None:
+    """Signe la tête du registre (numéro, empreinte, date) ; fichier à publier ou à envoyer."""
+    from garant.audit.checkpoint import create_checkpoint
+    from garant.cli.keys_commands import read_passphrase
+    from garant.governance.lookup import find_person
+    from garant.signing.keys import load_person_key
+
+    state = state_of(ctx)
+    workspace = state.workspace()
+    with state.transaction() as session:
+        person = find_person(session, by, "by").key
+    key = load_person_key(workspace, person, read_passphrase(person, passphrase_env, confirm=False))
+    point = create_checkpoint(workspace, person, key)
+    typer.echo(str(point.path))
+    say(
+        tr(
+            "Point de contrôle n° {seq} ({h}…) signé par {p}. Publiez ou envoyez ce fichier : "
+            "« garant audit verify --checkpoint FICHIER » prouvera que le registre le prolonge.",
+            "Checkpoint #{seq} ({h}…) signed by {p}. Publish or send this file: "
+            "'garant audit verify --checkpoint FILE' will prove the ledger extends it.",
+            seq=point.seq,
+            h=point.entry_hash[:16],
+            p=person,
+        )
+    )
+
+
+@audit_app.command("migrate")
+def audit_migrate(ctx: typer.Context) -> None:
+    """Met la base au dernier schéma ; les lignes existantes sont consignées comme adoptées."""
+    from garant.store.engine import current_revision, migrate
+
+    workspace = state_of(ctx).workspace()
+    before = current_revision(workspace.engine)
+    migrate(workspace.engine)
+    after = current_revision(workspace.engine)
+    say(
+        tr(
+            "Schéma : {a} → {b}.",
+            "Schema: {a} → {b}.",
+            a=before or "—",
+            b=after or "—",
+        )
+    )
 
 
 @mlflow_app.command("ui")

@@ -15,7 +15,11 @@ from sqlalchemy import Engine, event
 from sqlalchemy import create_engine as sa_create_engine
 from sqlmodel import Session
 
+from garant.store import evidence
+
 __all__ = ["create_store_engine", "migrate", "unit_of_work"]
+
+evidence.install()  # every flush of a protected table appends its ledger events
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -65,10 +69,29 @@ def _alembic_config(engine: Engine) -> Any:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` with Alembic."""
+    """Bring the database schema up to ``revision`` with Alembic.
+
+    A migration may record ledger events (the baseline of existing rows): the anchor bound to
+    the engine then moves to the last of them.
+    """
     from alembic import command
 
+    before = _tail(engine)
     command.upgrade(_alembic_config(engine), revision)
+    after = _tail(engine)
+    if after is not None and after != before:
+        evidence.anchor_moved(engine, after)
+
+
+def _tail(engine: Engine) -> tuple[int, str] | None:
+    from sqlalchemy import inspect
+
+    from garant.store.chain import ledger_tail
+
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("ledger_entry"):
+            return None
+        return ledger_tail(connection)
 
 
 def current_revision(engine: Engine) -> str | None:
