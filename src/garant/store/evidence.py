@@ -46,6 +46,7 @@ __all__ = [
     "note_appended",
     "os_identity",
     "protected_tables",
+    "record_baseline",
     "record_rows",
     "row_key",
     "set_actor",
@@ -155,6 +156,8 @@ def canonical_row(table: Table, row: Any) -> dict[str, Any]:
     hashed = HASHED_FIELDS.get(table.name, frozenset())
     values = {}
     for column in table.columns:
+        if column.name not in row:
+            continue  # a column the database does not have yet (baseline during a migration)
         value = row[column.name]
         values[column.name] = _hashed(value) if column.name in hashed else canonical_value(value)
     return values
@@ -365,3 +368,38 @@ def install() -> None:
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _forget)
         event.listen(Session, "after_soft_rollback", _forget)
+
+
+def record_baseline(connection: Connection, reason: str, tables: list[str] | None = None) -> int:
+    """Record every current row of the protected tables as a ``baseline`` event.
+
+    Used by migrations: rows that existed before garant recorded row events (or columns a
+    migration adds) are adopted as they are, labelled « state adopted at migration » so that
+    reports never present them as a recorded action. Only the columns present in the database
+    are read. Returns the number of rows recorded.
+    """
+    inspector = inspect(connection)
+    user, _host = os_identity()
+    tail: tuple[int, str] | None = None
+    count = 0
+    for table in protected_tables():
+        if (tables is not None and table.name not in tables) or not inspector.has_table(table.name):
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        columns = [column for column in table.columns if column.name in present]
+        order = [column for column in table.primary_key.columns]
+        for row in connection.execute(select(*columns).order_by(*order)).mappings():
+            values = canonical_row(table, row)
+            tail = _append(
+                connection,
+                "baseline",
+                table,
+                row_key(table, values),
+                values,
+                f"migration ({user})",
+                None,
+                tail,
+                {"reason": reason},
+            )
+            count += 1
+    return count
