@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from garant.audit.ledger import read_head
 from garant.audit.policy_bridge import POLICY_FILE as BRIDGE_POLICY_FILE
@@ -204,7 +204,10 @@ def test_approval_writes_the_file_and_the_store_in_step(populated: Workspace) ->
     # Comments of the starter pack are kept.
     assert current.text.startswith("# Politique d'usage")
     head = read_head(ledger_anchor(populated))
-    assert head is not None and head.seq == 1
+    with unit_of_work(populated.engine) as session:
+        last = session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq).desc())).first()
+    assert head is not None and last is not None and head.seq == last.seq
+    assert last.event == "policy_approved"
     # The DPO (also in roles.approve_policy) may publish; approving again is a lifecycle error.
     with pytest.raises(ConflictError, match="ne peut pas passer"):
         approve_policy(populated, "denis-dpo", DAY)
