@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -43,7 +42,9 @@ def six_runs(audit_workspace: Workspace) -> Iterator[tuple[Workspace, list[str]]
             run.add_output("sortie.md", f"contenu {n}")
             ids.append(run.id)
     with unit_of_work(audit_workspace.engine) as session:
-        review_run(session, ids[0], "paul-lecteur", "approve", "ok", workspace_policy(audit_workspace))
+        review_run(
+            session, ids[0], "paul-lecteur", "approve", "ok", workspace_policy(audit_workspace)
+        )
     yield audit_workspace, ids
 
 
@@ -290,9 +291,7 @@ def test_refused_reidentification_is_a_ledger_event(six_runs: tuple[Workspace, l
     assert result.exit_code == 2
     with unit_of_work(workspace.engine) as session:
         refused = list(
-            session.exec(
-                select(LedgerEntry).where(LedgerEntry.event == "reidentification_refused")
-            )
+            session.exec(select(LedgerEntry).where(LedgerEntry.event == "reidentification_refused"))
         )
     [entry] = refused
     payload = json.loads(entry.payload)

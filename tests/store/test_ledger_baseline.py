@@ -73,9 +73,7 @@ def test_rows_changed_after_the_baseline_are_still_named(tmp_path: Path) -> None
     with Session(engine) as session:
         entries = list(session.exec(select(LedgerEntry)))
         problems, _ = check_rows(session.connection(), replay_rows(entries, set()))
-    assert [(p.table, p.key, p.field) for p in problems] == [
-        ("audit_run", "id=r1", "review_state")
-    ]
+    assert [(p.table, p.key, p.field) for p in problems] == [("audit_run", "id=r1", "review_state")]
 
 
 def test_upgrade_of_an_empty_store_records_nothing(tmp_path: Path) -> None:
