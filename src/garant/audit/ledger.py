@@ -55,6 +55,7 @@ LedgerEvent = Literal[
     "reidentification",
     "reidentification_refused",
     "action_refused",
+    "action_signed",
     "export",
     "policy_approved",
     "policy_published",

@@ -16,6 +16,8 @@ from garant.i18n import format_datetime, tr
 
 if TYPE_CHECKING:
     from garant.audit.verify import VerificationReport
+    from garant.governance.policy import Policy
+    from garant.signing.actions import ReservedAction, SignedAction
 
 __all__ = ["ask", "audit_app", "mlflow_app", "runs_app"]
 
@@ -30,6 +32,38 @@ mlflow_app = typer.Typer(
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON pour les scripts.")]
+PassphraseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--passphrase-env",
+        help="Variable contenant la phrase secrète de votre clé, si la politique l'exige.",
+    ),
+]
+
+
+def _signed(
+    state: CliState,
+    policy: Policy,
+    action: ReservedAction,
+    by: str,
+    target: str,
+    passphrase_env: str | None,
+) -> SignedAction | None:
+    """The action signed with ``by``'s own key when the policy requires it (else None)."""
+    from garant.cli.keys_commands import read_passphrase
+    from garant.governance.lookup import find_person
+    from garant.signing.actions import sign_action
+
+    with state.transaction() as session:
+        person = find_person(session, by, "by").key
+    return sign_action(
+        state.workspace(),
+        policy,
+        action,
+        person,
+        target=target,
+        passphrase=lambda: read_passphrase(person, passphrase_env, confirm=False),
+    )
 
 
 def ask(
@@ -89,19 +123,21 @@ def _reidentified(state: CliState, run_id: str, by: str) -> str:
     """The answer with its original values, if the policy lets ``by`` re-identify (logged)."""
     from garant.audit.ledger import write_head
     from garant.audit.policy_bridge import workspace_policy
+    from garant.audit.refusals import refusals_recorded
     from garant.audit.run import ledger_anchor
     from garant.audit.runs import reidentify_output
 
-    from garant.audit.refusals import refusals_recorded
+    from garant.signing.actions import record_signed_action
 
     workspace = state.workspace()
+    policy = workspace_policy(workspace)
     with (
         refusals_recorded(workspace, "reidentify", by, run_id=run_id, target="reponse.md"),
         state.transaction() as session,
     ):
-        text = reidentify_output(
-            session, workspace, run_id, "reponse.md", by, workspace_policy(workspace)
-        )
+        signed = _signed(state, policy, "reidentify", by, f"{run_id}/reponse.md", None)
+        text = reidentify_output(session, workspace, run_id, "reponse.md", by, policy)
+        record_signed_action(session, signed, run_id)
     write_head(workspace.engine, ledger_anchor(workspace))
     return text
 
@@ -239,6 +275,7 @@ def runs_review(
     by: Annotated[str, typer.Option("--by", help="Personne qui relit.")],
     decision: Annotated[str, typer.Option("--decision", help="approve | reject")],
     comment: Annotated[str, typer.Option("--comment", help="Commentaire de relecture.")] = "",
+    passphrase_env: PassphraseOption = None,
 ) -> None:
     """Enregistre la relecture humaine d'une exécution (approuver ou rejeter)."""
     from garant.audit.ledger import write_head
@@ -256,11 +293,16 @@ def runs_review(
     from garant.audit.refusals import refusals_recorded
 
     workspace = state.workspace()
+    from garant.signing.actions import record_signed_action
+
+    policy = workspace_policy(workspace)
     with (
         refusals_recorded(workspace, "review", by, run_id=run_id),
         state.transaction() as session,
     ):
-        run = review_run(session, run_id, by, decision, comment, workspace_policy(workspace))  # type: ignore[arg-type]
+        signed = _signed(state, policy, "review", by, run_id, passphrase_env)
+        run = review_run(session, run_id, by, decision, comment, policy)  # type: ignore[arg-type]
+        record_signed_action(session, signed, run.id)
     write_head(workspace.engine, ledger_anchor(workspace))
     say(
         tr(
@@ -278,6 +320,7 @@ def runs_reidentify(
     run_id: Annotated[str, typer.Argument(help="Identifiant de l'exécution.")],
     output: Annotated[str, typer.Argument(help="Nom de la sortie (ex. reponse.md).")],
     by: Annotated[str, typer.Option("--by", help="Personne autorisée (référent IA, DPO…).")],
+    passphrase_env: PassphraseOption = None,
 ) -> None:
     """Affiche une sortie avec les données d'origine (localement ; l'accès est journalisé)."""
     from garant.audit.ledger import write_head
@@ -289,13 +332,16 @@ def runs_reidentify(
     from garant.audit.refusals import refusals_recorded
 
     workspace = state.workspace()
+    from garant.signing.actions import record_signed_action
+
+    policy = workspace_policy(workspace)
     with (
         refusals_recorded(workspace, "reidentify", by, run_id=run_id, target=output),
         state.transaction() as session,
     ):
-        text = reidentify_output(
-            session, workspace, run_id, output, by, workspace_policy(workspace)
-        )
+        signed = _signed(state, policy, "reidentify", by, f"{run_id}/{output}", passphrase_env)
+        text = reidentify_output(session, workspace, run_id, output, by, policy)
+        record_signed_action(session, signed, run_id)
     write_head(workspace.engine, ledger_anchor(workspace))
     typer.echo(text)
 

@@ -301,6 +301,11 @@ class Roles(_Strict):
         default_factory=lambda: [RoleName.REFERENT_IA, RoleName.DPO], min_length=1
     )
     """Who may re-identify pseudonymised outputs locally (the mapping never leaves the machine)."""
+    require_personal_key_for: list[Literal["approve", "publish", "review", "reidentify"]] = Field(
+        default_factory=list
+    )
+    """Reserved actions that need the person's own key passphrase (``garant keys create``), so
+    that ``--by`` is more than a name anyone can type; the ledger keeps the signed statement."""
 
     @field_validator("run_by_kind")
     @classmethod
