@@ -66,9 +66,7 @@ def build(workspace: Workspace, count: int) -> None:
                 folder = workspace.runs_dir / row.id
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / "reponse.md").write_bytes(text)
-                append_event(
-                    session, "output", {"name": "reponse.md", "sha256": digest}, row.id
-                )
+                append_event(session, "output", {"name": "reponse.md", "sha256": digest}, row.id)
                 row.status, row.ended_at = "finished", now
                 row.output_hashes = {"reponse.md": digest}
                 label = DisclosureLabel(

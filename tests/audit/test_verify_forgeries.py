@@ -58,7 +58,7 @@ def _fields(report: object, table: str) -> set[tuple[str, str]]:
 
 
 def test_untouched_workspace_verifies_clean(six_runs: tuple[Workspace, list[str]]) -> None:
-    workspace, ids = six_runs
+    workspace, _ids = six_runs
     report = verify_workspace(workspace, check_mlflow=False)
     assert report.ok, [p.message for p in report.rows + report.chain] + report.outputs  # type: ignore[operator]
     assert report.rows_checked >= 6 + 3 + 5 + 4  # runs, people, tools, uses at least
@@ -231,7 +231,7 @@ def _rewrite_chain(workspace: Workspace, from_seq: int) -> None:
 def test_full_rewrite_with_recomputed_anchor_fails_against_a_checkpoint(
     six_runs: tuple[Workspace, list[str]],
 ) -> None:
-    workspace, ids = six_runs
+    workspace, _ids = six_runs
     create_person_key(workspace, "claire-martin", PASS, common_name="Claire Martin")
     point = create_checkpoint(
         workspace, "claire-martin", load_person_key(workspace, "claire-martin", PASS)

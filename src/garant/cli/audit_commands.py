@@ -126,7 +126,6 @@ def _reidentified(state: CliState, run_id: str, by: str) -> str:
     from garant.audit.refusals import refusals_recorded
     from garant.audit.run import ledger_anchor
     from garant.audit.runs import reidentify_output
-
     from garant.signing.actions import record_signed_action
 
     workspace = state.workspace()
