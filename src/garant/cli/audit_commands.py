@@ -147,6 +147,7 @@ def _status(status: str, rule: str) -> str:
         "finished": tr("terminée", "finished"),
         "failed": tr("échouée", "failed"),
         "refused": tr("refusée", "refused"),
+        "interrupted": tr("interrompue", "interrupted"),
     }
     shown = names.get(status, status)
     return f"{shown} ({rule})" if rule else shown
@@ -300,6 +301,8 @@ def audit_verify(
                 "entries": report.entries,
                 "outputs_checked": report.outputs_checked,
                 "mlflow_checked": report.mlflow_checked,
+                "mlflow_pending": report.mlflow_pending,
+                "interrupted": report.interrupted,
                 "chain": [p.__dict__ for p in report.chain],
                 "outputs": [p.__dict__ for p in report.outputs],
             }
@@ -318,6 +321,23 @@ def audit_verify(
             typer.echo(f"  ✗ {problem.message}")
         for output in report.outputs:
             typer.echo(f"  ✗ {output.run_id} / {output.output} : {output.message}")
+        if report.mlflow_pending:
+            typer.echo(
+                tr(
+                    "  · {n} exécution(s) pas encore reçue(s) par MLflow (file d'attente) : {ids}",
+                    "  · {n} run(s) not yet received by MLflow (queue): {ids}",
+                    n=len(report.mlflow_pending),
+                    ids=", ".join(report.mlflow_pending),
+                )
+            )
+        for run_id in report.interrupted:
+            typer.echo(
+                tr(
+                    "  · {id} : exécution interrompue (processus disparu), close comme interrompue",
+                    "  · {id}: interrupted run (process gone), closed as interrupted",
+                    id=run_id,
+                )
+            )
         typer.echo(
             tr("Intégrité vérifiée : aucune altération.", "Integrity verified: no tampering.")
             if report.ok
@@ -327,16 +347,37 @@ def audit_verify(
         raise typer.Exit(1)
 
 
+@mlflow_app.command("sync")
+def mlflow_sync(ctx: typer.Context) -> None:
+    """Envoie à MLflow les exécutions encore en file d'attente (le registre fait foi)."""
+    from garant.audit.mlflow_mirror import flush_mirror
+
+    result = flush_mirror(state_of(ctx).workspace())
+    say(
+        tr(
+            "MLflow : {s} exécution(s) envoyée(s), {f} en échec, {i} inachevée(s).",
+            "MLflow: {s} run(s) sent, {f} failed, {i} unfinished.",
+            s=len(result.sent),
+            f=len(result.failed),
+            i=len(result.incomplete),
+        )
+    )
+    if result.failed:
+        raise typer.Exit(1)
+
+
 @mlflow_app.command("ui")
 def mlflow_ui(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Port local.")] = 5000,
 ) -> None:
     """Démarre l'interface MLflow sur 127.0.0.1 pour le suivi local de l'espace."""
+    from garant.audit.mlflow_mirror import flush_mirror
     from garant.audit.tracking import offline_environment
 
     workspace = state_of(ctx).workspace()
     offline_environment()
+    flush_mirror(workspace)  # show every run, not only those already sent
     command = [
         sys.executable,
         "-m",
