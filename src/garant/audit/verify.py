@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 
 from sqlmodel import col, select
@@ -84,7 +83,7 @@ def _runs_not_yet_settled(workspace: Workspace, report: VerificationReport) -> N
     report.mlflow_pending = mirror_backlog(workspace)
     with unit_of_work(workspace.engine) as session:
         interrupted = [run.id for run in find_interrupted(session)]
-    if interrupted and os.access(workspace.root, os.W_OK):
+    if interrupted and not workspace.read_only:
         interrupted = close_interrupted_runs(workspace)
     report.interrupted = interrupted
 

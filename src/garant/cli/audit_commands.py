@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -31,11 +32,17 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON pour les s
 def ask(
     ctx: typer.Context,
     use: Annotated[str, typer.Argument(help="Usage déclaré et approuvé (clé).")],
-    prompt: Annotated[str, typer.Argument(help="La question ou le texte à traiter.")],
     by: Annotated[
         str,
         typer.Option("--by", envvar="GARANT_OPERATOR", help="Qui lance l'exécution (personne)."),
     ],
+    prompt: Annotated[
+        str | None,
+        typer.Argument(
+            help="La question ou le texte à traiter ; « - » : lu sur l'entrée standard "
+            "(ni l'historique du shell ni « ps » ne montrent alors les propos des habitants)."
+        ),
+    ] = None,
     model: Annotated[
         str | None,
         typer.Option("--model", help="Alias de modèle (défaut : celui de l'outil de l'usage)."),
@@ -49,16 +56,21 @@ def ask(
             "--reidentify", help="Affiche la réponse avec les données d'origine (localement)."
         ),
     ] = False,
+    prompt_file: Annotated[
+        Path | None,
+        typer.Option("--prompt-file", help="Lit la question dans ce fichier texte (UTF-8)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Lance une requête auditée sur un usage déclaré (politique, pseudonymisation, traçabilité)."""
-    from garant.audit.ask import run_ask
+    from garant.audit.ask import read_prompt, run_ask
 
     state = state_of(ctx)
+    text = read_prompt(prompt, prompt_file, sys.stdin)
     result = run_ask(
         state.workspace(),
         use=use,
-        prompt=prompt,
+        prompt=text,
         operator=by,
         model_alias=model,
         pseudonymisation_mode=mode,
