@@ -83,11 +83,13 @@ def _events(root: Path, run_id: str) -> list[str]:
 ASKS = """
 import sys
 from garant.audit.ask import run_ask
+from garant.audit.mlflow_mirror import flush_mirror
 from garant.workspace import open_workspace
 
 workspace = open_workspace(__import__("pathlib").Path(sys.argv[1]))
 for _ in range(int(sys.argv[2])):
     run_ask(workspace, use="essai", prompt=sys.argv[3], operator="claire-martin")
+flush_mirror(workspace)  # four processes race to create the MLflow store
 workspace.close()
 """
 
@@ -95,14 +97,14 @@ workspace.close()
 def test_parallel_first_use_records_every_run_and_mlflow_receives_each_once(
     workspace_root: Path,
 ) -> None:
-    """4 processes × 10 asks on a workspace whose MLflow store does not exist yet (each process
-    sends its own runs to MLflow, creating the store under the mirror lock)."""
+    """4 processes × 10 asks on a workspace whose MLflow store does not exist yet; then the
+    four send the queue to MLflow at once (the store is created once, under the mirror lock)."""
     _registry(workspace_root)
     shutil.rmtree(workspace_root / "mlflow")
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", ASKS, str(workspace_root), "10", PROMPT],
-            env=_environment("inline"),
+            env=_environment("deferred"),
             stderr=subprocess.PIPE,
             text=True,
         )

@@ -113,7 +113,8 @@ def flush_mirror(workspace: Workspace, *, wait: bool = True) -> MirrorResult:
                     result.incomplete.append(folder.name)
                     continue
                 try:
-                    mlflow_run_id = _replay(tracker, folder, ops)
+                    with contextlib.redirect_stdout(sys.stderr):  # MLflow prints run links
+                        mlflow_run_id = _replay(tracker, folder, ops)
                 except Exception as error:  # the queue stays for the next flush
                     result.failed[folder.name] = type(error).__name__
                     continue
