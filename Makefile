@@ -22,7 +22,7 @@ demo: $(STAMP) system-deps
 	@bash scripts/demo.sh
 
 test: $(STAMP) system-deps
-	@bash scripts/with-postgres.sh $(BIN)/python -m pytest
+	@GARANT_PYTHON=$(BIN)/python bash scripts/with-postgres.sh bash scripts/with-mlflow.sh $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -1,9 +1,12 @@
 """Overhead of the audit trail on the offline provider, in one process.
 
 Baseline: 200 bare gateway calls (``Gateway.complete`` on the offline provider).
-Measured: (a) 200 calls inside ONE audited run (per-call overhead: span, ledger entry);
-          (b) 200 whole audited runs of one call each (per-run overhead: gate, MLflow run,
-              ledger, output, manifest).
+Measured: (a) 200 calls inside ONE audited run (per-call overhead: span queued for MLflow,
+              ledger entries before and after the call);
+          (b) 200 whole audited runs of one call each (per-run overhead: gate, ledger, output,
+              manifest, MLflow queue);
+          (c) sending the queued runs to MLflow afterwards (the mirror, docs/adr-0010: off the
+              user's path, in a background process by default), per run.
 Prints medians, the overhead per call/run and the ratio to the bare call.
 Goals (issue 3): ≤ 5 ms median overhead per model call inside a run; ≤ 50 ms per whole run.
 
@@ -13,6 +16,7 @@ Goals (issue 3): ≤ 5 ms median overhead per model call inside a run; ≤ 50 ms
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -21,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from garant.audit.mlflow_mirror import flush_mirror
 from garant.audit.run import audited_run, tracker_for
 from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
 from garant.governance.lifecycle import approve_policy
@@ -75,7 +80,7 @@ def _workspace(root: Path) -> Workspace:
             "bench",
         )
     approve_policy(workspace, by="claire-martin")  # the collectivite starter pack, approved
-    tracker_for(workspace).experiment_id()  # store creation is a one-time cost, not measured
+    tracker_for(workspace).experiment_id()  # MLflow store creation: a one-time cost
     return workspace
 
 
@@ -131,6 +136,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=200)
     count = parser.parse_args().calls
+    os.environ["GARANT_MLFLOW_MIRROR"] = "deferred"  # (c) is measured on its own
     with tempfile.TemporaryDirectory() as folder:
         workspace = _workspace(Path(folder) / "ws")
         gateway = Gateway.from_settings(workspace.settings)
@@ -138,7 +144,9 @@ def main() -> None:
         bare = _median_ms(bare_calls(gateway, count))
         in_run = _median_ms(calls_in_one_run(workspace, gateway, count))
         runs = _median_ms(whole_runs(workspace, gateway, count))
-        tracker_for(workspace).flush()
+        start = time.perf_counter()
+        sent = len(flush_mirror(workspace).sent)
+        mirror = (time.perf_counter() - start) * 1000 / max(sent, 1)
         workspace.close()
     print(f"bare gateway call (offline)      median {bare:8.3f} ms   (baseline)")
     print(
@@ -148,6 +156,9 @@ def main() -> None:
     print(
         f"whole audited run (1 call)       median {runs:8.3f} ms   overhead {runs - bare:7.3f} ms"
         f"   ratio {runs / bare:7.1f}×   goal ≤ 50 ms"
+    )
+    print(
+        f"MLflow mirror, per run sent      mean   {mirror:8.3f} ms   ({sent} runs, off the user's path)"
     )
 
 

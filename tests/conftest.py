@@ -33,6 +33,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
         if name.startswith("GARANT_") and name != "GARANT_TEST_DATABASE_URL":
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GARANT_ACTOR", "test-runner")
+    monkeypatch.setenv("GARANT_MLFLOW_MIRROR", "deferred")  # tests flush MLflow when they read it
     monkeypatch.chdir(tmp_path)
     set_language("fr")
     yield

@@ -103,12 +103,26 @@ class Workspace:
             return "inconnu"
 
     @property
+    def read_only(self) -> bool:
+        """True on a read-only copy (an archive, a reviewer's mount): reading and verifying
+        work, through a read-only store connection; nothing is written."""
+        if not os.access(self.root, os.W_OK):
+            return True
+        database = _sqlite_path(self.database_url)
+        return database is not None and database.exists() and not os.access(database, os.W_OK)
+
+    @property
     def engine(self) -> Engine:
         if self._engine is None:
-            from garant.store.engine import create_store_engine
             from garant.store.evidence import bind_workspace
 
-            self._engine = create_store_engine(self.database_url)
+            database = _sqlite_path(self.database_url)
+            if database is not None and self.read_only:
+                self._engine = _read_only_sqlite_engine(database)
+            else:
+                from garant.store.engine import create_store_engine
+
+                self._engine = create_store_engine(self.database_url)
             bind_workspace(self._engine, self.root / "ledger.head", self.actor)
         return self._engine
 
@@ -116,6 +130,44 @@ class Workspace:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def _sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.endswith(":memory:"):
+        return None
+    return Path(url[len(prefix) :])
+
+
+def _read_only_sqlite_engine(database: Path) -> Engine:
+    """A store engine that cannot write. SQLite's write-ahead log needs a writable folder;
+    when even a read-only open fails, the file is opened as immutable (nothing can change
+    it on a read-only medium)."""
+    import sqlite3
+
+    from sqlalchemy import create_engine, event
+
+    uri = database.resolve().as_uri()
+    try:
+        probe = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        probe.close()
+        target = f"{uri}?mode=ro"
+    except sqlite3.Error:
+        target = f"{uri}?mode=ro&immutable=1"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(target, uri=True, check_same_thread=False)
+
+    engine = create_engine("sqlite://", creator=connect)
+
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    event.listen(engine, "connect", configure)
+    return engine
 
 
 def find_workspace_root(explicit: Path | None = None, cwd: Path | None = None) -> Path:

@@ -9,6 +9,7 @@ import pytest
 from fake_openai import FakeOpenAIServer
 from sqlmodel import select
 
+from garant.audit.mlflow_mirror import flush_mirror
 from garant.audit.policy_bridge import workspace_policy
 from garant.audit.run import audited_run, tracker_for
 from garant.audit.runs import reidentify_output
@@ -59,8 +60,8 @@ def test_mlflow_holds_params_spans_metrics_and_artifacts(audit_workspace: Worksp
             template=TEMPLATE,
         )
         record = run.add_output("affiche.md", answer.text)
+    assert flush_mirror(audit_workspace).sent == [run.id]
     tracker = tracker_for(audit_workspace)
-    tracker.flush()
     client = tracker.client()
     with unit_of_work(audit_workspace.engine) as session:
         row = session.get(AuditRun, run.id)
@@ -96,9 +97,11 @@ def test_mlflow_holds_params_spans_metrics_and_artifacts(audit_workspace: Worksp
         "gate_decision",
         "run_started",
         "input",
+        "model_call_intent",
         "model_call",
         "output",
         "run_finished",
+        "mlflow_mirrored",
     ]
 
 
@@ -117,6 +120,7 @@ def test_failed_run_is_marked_failed_and_leaves_no_partial_output(
     ):
         run.add_output("partiel.md", "début du résultat")
         _ = 1 / 0
+    flush_mirror(audit_workspace)
     with unit_of_work(audit_workspace.engine) as session:
         row = session.get(AuditRun, run.id)
     assert row is not None
@@ -125,7 +129,7 @@ def test_failed_run_is_marked_failed_and_leaves_no_partial_output(
     folder = audit_workspace.runs_dir / run.id
     assert sorted(p.name for p in folder.iterdir()) == ["FAILED.json"]
     assert json.loads((folder / "FAILED.json").read_text())["status"] == "failed"
-    assert _events(audit_workspace, run.id)[-1] == "run_failed"
+    assert _events(audit_workspace, run.id)[-2:] == ["run_failed", "mlflow_mirrored"]
     mlflow_run = tracker_for(audit_workspace).client().get_run(row.mlflow_run_id)
     assert mlflow_run.info.status == "FAILED"
     assert "ZeroDivisionError" in mlflow_run.data.tags["garant.error"]
@@ -179,7 +183,7 @@ def test_api_key_never_reaches_mlflow_ledger_or_files(
         assert server.requests[0].headers.get("Authorization") == f"Bearer {FAKE_KEY}"
     finally:
         server.stop()
-    tracker_for(audit_workspace).flush()
+    flush_mirror(audit_workspace)
     for path in audit_workspace.root.rglob("*"):
         if path.is_file():
             assert FAKE_KEY.encode() not in path.read_bytes(), path
@@ -226,7 +230,7 @@ def test_reidentification_round_trips_locally_for_an_authorised_role(
             workspace_policy(audit_workspace),
         )
     assert _events(audit_workspace, run.id)[-1] == "reidentification"
-    tracker_for(audit_workspace).flush()
+    flush_mirror(audit_workspace)
     mlflow_bytes = b"".join(
         p.read_bytes() for p in (audit_workspace.root / "mlflow").rglob("*") if p.is_file()
     )

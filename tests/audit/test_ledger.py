@@ -18,6 +18,7 @@ from garant.audit.ledger import (
     verify_chain,
     write_head,
 )
+from garant.audit.mlflow_mirror import flush_mirror
 from garant.audit.run import audited_run, ledger_anchor
 from garant.audit.verify import verify_workspace
 from garant.domain.models import LedgerEntry
@@ -147,6 +148,8 @@ def test_database_tampering_is_reported_by_verify(audit_workspace: Workspace) ->
             model_alias="hors-ligne",
         ) as run:
             run.add_output("sortie.md", "contenu")
+    assert len(verify_workspace(audit_workspace).mlflow_pending) == 2  # not sent to MLflow yet
+    flush_mirror(audit_workspace)
     report = verify_workspace(audit_workspace)
     assert report.ok and report.outputs_checked == 2 and report.mlflow_checked == 2
     with audit_workspace.engine.begin() as connection:

@@ -3,7 +3,8 @@ not in any prompt sent to the gateway, not in any MLflow param, artifact or span
 
 from __future__ import annotations
 
-from garant.audit.run import audited_run, tracker_for
+from garant.audit.mlflow_mirror import flush_mirror
+from garant.audit.run import audited_run
 from garant.llm.testing import RecordingGateway
 from garant.llm.types import ChatMessage
 from garant.privacy.evaluation import build_labelled_set
@@ -37,7 +38,7 @@ def test_no_raw_value_of_the_labelled_set_reaches_gateway_or_mlflow(
     sent = "\n".join(message.content for call in gateway.calls for message in call.messages)
     leaked_to_gateway = [value for value in values if value in sent]
     assert leaked_to_gateway == []
-    tracker_for(audit_workspace).flush()
+    flush_mirror(audit_workspace)
     mlflow_text = "\n".join(
         path.read_bytes().decode("utf-8", errors="replace")
         for path in (audit_workspace.root / "mlflow").rglob("*")

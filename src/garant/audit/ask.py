@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
 
 from garant.audit.disclosure import DisclosureLabel
 from garant.audit.run import audited_run
+from garant.errors import InputError
+from garant.i18n import tr
 from garant.llm.prompts import PromptTemplate
 from garant.llm.types import ChatMessage
 from garant.store.engine import unit_of_work
 from garant.workspace import Workspace
 
-__all__ = ["ASK_TEMPLATE", "AskResult", "run_ask"]
+__all__ = ["ASK_TEMPLATE", "AskResult", "read_prompt", "run_ask"]
 
 ASK_TEMPLATE = PromptTemplate(
     name="garant-ask",
@@ -47,6 +51,52 @@ def default_alias(workspace: Workspace, use: str) -> str:
         except Exception:
             aliases = set()
     return aliases.pop() if len(aliases) == 1 else workspace.settings.default_model
+
+
+def read_prompt(argument: str | None, prompt_file: Path | None, stdin: TextIO) -> str:
+    """The prompt from exactly one source: the argument, ``-`` (standard input) or a file."""
+    if (argument is None) == (prompt_file is None):
+        raise InputError(
+            tr(
+                "Donnez la question une seule fois : en argument, « - » pour l'entrée standard, "
+                "ou --prompt-file FICHIER.",
+                "Give the prompt exactly once: as an argument, '-' for standard input, "
+                "or --prompt-file FILE.",
+            ),
+            tr(
+                "Exemple : garant ask USAGE --by PERSONNE --prompt-file question.txt",
+                "Example: garant ask USE --by PERSON --prompt-file question.txt",
+            ),
+        )
+    if prompt_file is not None:
+        try:
+            text = prompt_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(
+                tr("Fichier introuvable : {p}", "File not found: {p}", p=prompt_file),
+                tr("Vérifiez le chemin de --prompt-file.", "Check the --prompt-file path."),
+            ) from None
+        except (UnicodeDecodeError, IsADirectoryError, PermissionError) as error:
+            raise InputError(
+                tr(
+                    "{p} illisible comme texte UTF-8 ({e}).",
+                    "{p} is not readable as UTF-8 text ({e}).",
+                    p=prompt_file,
+                    e=type(error).__name__,
+                ),
+                tr(
+                    "Donnez un fichier texte encodé en UTF-8.",
+                    "Give a UTF-8 encoded text file.",
+                ),
+            ) from None
+    else:
+        text = stdin.read() if argument == "-" else str(argument)
+    if not text.strip():
+        raise InputError(
+            tr("La question est vide.", "The prompt is empty."),
+            tr("Écrivez la question à poser.", "Write the question to ask."),
+        )
+    return text
 
 
 def run_ask(

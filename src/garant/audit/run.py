@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import secrets
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from garant import __version__
 from garant.audit.disclosure import AIInvolvement, DisclosureLabel
 from garant.audit.gate import GateDecision, GateFacts, decide, gather_facts, policy_label
 from garant.audit.ledger import LedgerEvent, append_event, write_head
+from garant.audit.mlflow_queue import RunQueue, queue_root
 from garant.audit.tracking import MlflowTracker
 from garant.domain.models import AuditRun, utc_now
 from garant.governance.policy import Policy
@@ -48,8 +49,11 @@ __all__ = [
     "audited_run",
     "ledger_anchor",
     "new_run_id",
+    "retry_on_contention",
     "tracker_for",
 ]
+
+T = TypeVar("T")
 
 
 def new_run_id() -> str:
@@ -65,6 +69,24 @@ def tracker_for(workspace: Workspace) -> MlflowTracker:
     return MlflowTracker(
         workspace.mlflow_tracking_uri, settings.mlflow_experiment, workspace.mlflow_artifacts_dir
     )
+
+
+def retry_on_contention(write: Callable[[], T], attempts: int = 40) -> T:
+    """Run a write transaction, again if another process took the same ledger sequence number
+    or held the database (SQLite: one writer at a time): a run is never lost to a race."""
+    import random
+    import time
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    for attempt in range(attempts):
+        try:
+            return write()
+        except (IntegrityError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * min(attempt + 1, 8))
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -114,7 +136,7 @@ class AuditedRun:
     facts: GateFacts
     decision: GateDecision
     gateway: ModelGateway | None
-    tracker: MlflowTracker
+    tracker: MlflowTracker | RunQueue
     pseudonymisation_mode: str
     ai_involvement: AIInvolvement
     outputs_dir: Path
@@ -209,6 +231,8 @@ class AuditedRun:
         if template is not None:
             inputs["template"] = template.trace_params()
             self._log_template(template)
+        prompt_hash = sha256_bytes("\n".join(f"{m.role}:{m.content}" for m in sent).encode())
+        intent = self._intent(alias_name, {"prompt_sha256": prompt_hash})
         with self.tracker.span(f"{self.kind}:{alias_name}", "LLM", inputs) as span:
             completion = gateway.complete(alias_name, list(sent), **parameters)
             span.set_outputs({"text": completion.text})
@@ -216,10 +240,10 @@ class AuditedRun:
         self.totals.add(completion)
         self._impact_sources.add(completion.impact.source)
         self._last_completion = completion
-        prompt_hash = sha256_bytes("\n".join(f"{m.role}:{m.content}" for m in sent).encode())
         self._ledger(
             "model_call",
             {
+                "intent_seq": intent,
                 "alias": alias_name,
                 "model": completion.model,
                 "provider": completion.provider,
@@ -240,6 +264,7 @@ class AuditedRun:
         gateway, alias_name = self._gateway_and_alias(alias)
         audio_hash = sha256_file(audio)
         inputs = {"audio_sha256": audio_hash, "language": language, "parameters": parameters}
+        intent = self._intent(alias_name, {"audio_sha256": audio_hash})
         with self.tracker.span(f"{self.kind}:{alias_name}", "LLM", inputs) as span:
             result = gateway.transcribe(alias_name, audio, language, **parameters)
             span.set_outputs({"text": self.pseudonymise([result.text])[0]})
@@ -251,6 +276,7 @@ class AuditedRun:
         self._ledger(
             "transcription_call",
             {
+                "intent_seq": intent,
                 "alias": alias_name,
                 "model": result.model,
                 "provider": result.provider,
@@ -260,6 +286,20 @@ class AuditedRun:
             },
         )
         return result
+
+    def _intent(self, alias_name: str, facts: dict[str, Any]) -> int:
+        """What is about to leave the machine, in the ledger BEFORE it is sent: a process killed
+        during the call still leaves its trace (completed by the call's own entry)."""
+        alias = self.facts.alias
+        return self._ledger(
+            "model_call_intent",
+            {
+                "alias": alias_name,
+                "model": alias.model if alias else "",
+                "hosting": str(self.facts.hosting),
+                **facts,
+            },
+        )
 
     def record_engine_call(self, engine: str, model: str, facts: dict[str, Any]) -> None:
         """Trace a call to a local engine that does not go through the gateway (e.g. a local
@@ -361,22 +401,15 @@ class AuditedRun:
     def log_metrics(self, **metrics: float | None) -> None:
         self.tracker.log_metrics({f"analysis.{k}": v for k, v in metrics.items()})
 
-    def _ledger(self, event: LedgerEvent, payload: dict[str, Any]) -> None:
-        """One committed ledger entry per event; the anchor moves at the run's end.
+    def _ledger(self, event: LedgerEvent, payload: dict[str, Any]) -> int:
+        """One committed ledger entry per event (its sequence number); the anchor moves at the
+        run's end. Another process appending at the same moment makes it retry."""
 
-        Another process may append at the same moment (same next sequence number): the
-        transaction is then retried, so a paid model call is never lost to a race.
-        """
-        from sqlalchemy.exc import IntegrityError, OperationalError
+        def append() -> int:
+            with unit_of_work(self.workspace.engine) as session:
+                return append_event(session, event, payload, self.id).seq
 
-        for attempt in range(5):
-            try:
-                with unit_of_work(self.workspace.engine) as session:
-                    append_event(session, event, payload, self.id)
-                return
-            except (IntegrityError, OperationalError):
-                if attempt == 4:
-                    raise
+        return retry_on_contention(append)
 
 
 @dataclass(frozen=True)
@@ -439,9 +472,15 @@ def audited_run(
     parameters: dict[str, Any] | None = None,
     ai_involvement: AIInvolvement = "generated",
     pseudonymisation_mode: str = "full",
-    tracker: MlflowTracker | None = None,
+    tracker: MlflowTracker | RunQueue | None = None,
 ) -> Iterator[AuditedRun]:
-    """Check the policy, open the trail, yield the run, then close it as finished or failed."""
+    """Check the policy, open the trail, yield the run, then close it as finished or failed.
+
+    MLflow receives the run from its queue after the run (``tracker`` sends it live instead).
+    """
+    from garant.audit.interrupted import close_interrupted_runs
+
+    close_interrupted_runs(workspace)
     policy = policy or _workspace_policy(workspace)
     alias = _resolve_alias(workspace, model_alias)
     run_id = new_run_id()
@@ -461,7 +500,7 @@ def audited_run(
         facts=facts,
         decision=decision,
         gateway=gateway,
-        tracker=tracker or tracker_for(workspace),
+        tracker=tracker or RunQueue(queue_root(workspace.root) / run_id),
         pseudonymisation_mode=pseudonymisation_mode,
         ai_involvement=ai_involvement,
         outputs_dir=workspace.runs_dir / run_id,
@@ -472,8 +511,16 @@ def audited_run(
         yield run
     except BaseException as error:
         _record_failure(run, error)
+        _schedule_mirror(workspace)
         raise
     _record_finish(run)
+    _schedule_mirror(workspace)
+
+
+def _schedule_mirror(workspace: Workspace) -> None:
+    from garant.audit.mlflow_mirror import schedule_flush
+
+    schedule_flush(workspace)
 
 
 def _workspace_policy(workspace: Workspace) -> Policy:
@@ -549,13 +596,16 @@ def _gate_payload(facts: GateFacts, decision: GateDecision) -> dict[str, Any]:
 def _record_refusal(
     workspace: Workspace, run_id: str, facts: GateFacts, decision: GateDecision
 ) -> None:
-    row = _run_row(run_id, facts, decision, "refused")
-    row.refusal_rule = decision.refusals[0].rule
-    row.refusal_reason = "\n".join(refusal.message for refusal in decision.refusals)
-    row.ended_at = utc_now()
-    with unit_of_work(workspace.engine) as session:
-        session.add(row)
-        append_event(session, "run_refused", _gate_payload(facts, decision), run_id)
+    def record() -> None:
+        row = _run_row(run_id, facts, decision, "refused")
+        row.refusal_rule = decision.refusals[0].rule
+        row.refusal_reason = "\n".join(refusal.message for refusal in decision.refusals)
+        row.ended_at = utc_now()
+        with unit_of_work(workspace.engine) as session:
+            session.add(row)
+            append_event(session, "run_refused", _gate_payload(facts, decision), run_id)
+
+    retry_on_contention(record)
     write_head(workspace.engine, ledger_anchor(workspace))
 
 
@@ -600,18 +650,28 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
             **{f"param.{k}": v for k, v in parameters.items()},
         }
     )
-    row = _run_row(run.id, facts, run.decision, "started")
-    row.mlflow_run_id = mlflow_run_id
-    row.ai_involvement = run.ai_involvement
-    with unit_of_work(run.workspace.engine) as session:
-        session.add(row)
-        append_event(session, "gate_decision", _gate_payload(facts, run.decision), run.id)
-        append_event(
-            session,
-            "run_started",
-            {"kind": run.kind, "mlflow_run_id": mlflow_run_id, "parameters": parameters},
-            run.id,
-        )
+    from garant.audit.interrupted import process_identity
+
+    process = process_identity()
+
+    def record() -> None:
+        row = _run_row(run.id, facts, run.decision, "started")
+        row.mlflow_run_id = mlflow_run_id
+        row.ai_involvement = run.ai_involvement
+        row.summary = {"process": process}
+        with unit_of_work(run.workspace.engine) as session:
+            session.add(row)
+            append_event(session, "gate_decision", _gate_payload(facts, run.decision), run.id)
+            started: dict[str, Any] = {
+                "kind": run.kind,
+                "parameters": parameters,
+                "process": process,
+            }
+            if mlflow_run_id:
+                started["mlflow_run_id"] = mlflow_run_id
+            append_event(session, "run_started", started, run.id)
+
+    retry_on_contention(record)
     write_head(run.workspace.engine, ledger_anchor(run.workspace))
 
 
@@ -630,13 +690,20 @@ def _metrics(run: AuditedRun, duration_s: float) -> dict[str, float | None]:
 
 
 def _finish_row(run: AuditedRun, status: str, error: str = "") -> dict[str, Any]:
+    info = retry_on_contention(lambda: _write_finish_row(run, status, error))
+    write_head(run.workspace.engine, ledger_anchor(run.workspace))
+    return info
+
+
+def _write_finish_row(run: AuditedRun, status: str, error: str) -> dict[str, Any]:
     with unit_of_work(run.workspace.engine) as session:
         row = session.get(AuditRun, run.id)
         assert row is not None
         row.status, row.ended_at, row.error = status, utc_now(), error[:4000]
         row.input_hashes = dict(run.input_hashes)
         row.output_hashes = {name: record.sha256 for name, record in run.outputs.items()}
-        row.summary = {**run.summary, "totals": _metrics(run, 0.0)}
+        process = row.summary.get("process") if isinstance(row.summary, dict) else None
+        row.summary = {**run.summary, "totals": _metrics(run, 0.0), "process": process}
         if run._last_completion is not None or run._local_engine is not None:
             row.model, row.provider = run._model_name(), run._provider_name()
         session.add(row)
@@ -646,7 +713,6 @@ def _finish_row(run: AuditedRun, status: str, error: str = "") -> dict[str, Any]
             payload["error"] = error.split(":", 1)[0]  # the kind only: messages may name people
         append_event(session, event, payload, run.id)
         started = row.started_at
-    write_head(run.workspace.engine, ledger_anchor(run.workspace))
     return {"started_at": started}
 
 

@@ -4,7 +4,6 @@ check outputs and run manifests against their hashes, and (optionally) a signed 
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from sqlmodel import col, select
 
 from garant.audit.ledger import ChainProblem, read_head, verify_chain
 from garant.audit.row_check import ReplayedState, RowProblem, check_rows, replay_rows
-from garant.audit.run import ledger_anchor, tracker_for
+from garant.audit.run import ledger_anchor
 from garant.domain.models import AuditRun, LedgerEntry
 from garant.i18n import tr
 from garant.store.engine import unit_of_work
@@ -38,6 +37,8 @@ class VerificationReport:
     entries: int = 0
     outputs_checked: int = 0
     mlflow_checked: int = 0
+    mlflow_pending: list[str] = field(default_factory=list)
+    interrupted: list[str] = field(default_factory=list)
     chain: list[ChainProblem] = field(default_factory=list)
     outputs: list[OutputProblem] = field(default_factory=list)
     rows_checked: int = 0
@@ -67,10 +68,15 @@ def verify_workspace(
 ) -> VerificationReport:
     from datetime import UTC, datetime
 
+    report = VerificationReport()
+    # First close runs whose process is gone (their closing is itself recorded), so that the
+    # replay below reads the ledger and the rows in the same state.
+    _runs_not_yet_settled(workspace, report)
+    pending = set(report.mlflow_pending)
     with unit_of_work(workspace.engine) as session:
         entries = list(session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq))))
         runs = {run.id: run for run in session.exec(select(AuditRun))}
-        report = VerificationReport(entries=len(entries))
+        report.entries = len(entries)
         report.verified_at = datetime.now(UTC).isoformat(timespec="seconds")
         report.chain = verify_chain(entries, read_head(ledger_anchor(workspace)))
         untrusted = {problem.seq for problem in report.chain if problem.kind == "modified"}
@@ -84,7 +90,6 @@ def verify_workspace(
 
         report.checkpoint = check_checkpoint(workspace, checkpoint, entries)
     _check_manifests(workspace, runs, state, report)
-    tracker = tracker_for(workspace) if check_mlflow else None
     for entry in entries:
         if entry.event != "output" or entry.seq in untrusted:
             continue  # a modified entry is already reported; its content cannot be trusted
@@ -97,16 +102,31 @@ def verify_workspace(
         if problem:
             report.outputs.append(problem)
         if (
-            tracker is not None
+            check_mlflow
             and run is not None
             and payload.get("mlflow")
             and run.status == "finished"
+            and run.id not in pending
         ):
             report.mlflow_checked += 1
-            problem = _check_mlflow(tracker, run, payload)
+            problem = _check_mlflow(workspace, run, payload)
             if problem:
                 report.outputs.append(problem)
     return report
+
+
+def _runs_not_yet_settled(workspace: Workspace, report: VerificationReport) -> None:
+    """What MLflow has not received yet (the mirror's queue) and runs whose process is gone
+    (closed as interrupted when the workspace is writable). Neither is tampering."""
+    from garant.audit.interrupted import close_interrupted_runs, find_interrupted
+    from garant.audit.mlflow_mirror import mirror_backlog
+
+    report.mlflow_pending = mirror_backlog(workspace)
+    with unit_of_work(workspace.engine) as session:
+        interrupted = [run.id for run in find_interrupted(session)]
+    if interrupted and not workspace.read_only:
+        interrupted = close_interrupted_runs(workspace)
+    report.interrupted = interrupted
 
 
 def _payload(entry: LedgerEntry) -> dict[str, object] | None:
@@ -169,37 +189,13 @@ def _check_output(
 
 
 def _check_mlflow(
-    tracker: object, run: AuditRun, payload: dict[str, object]
+    workspace: Workspace, run: AuditRun, payload: dict[str, object]
 ) -> OutputProblem | None:
-    from garant.audit.tracking import MlflowTracker
+    from garant.audit.mlflow_mirror import mirrored_output_problem
 
-    assert isinstance(tracker, MlflowTracker)
     name = str(payload["name"])
-    with tempfile.TemporaryDirectory() as folder:
-        try:
-            local = tracker.client().download_artifacts(
-                run.mlflow_run_id, f"outputs/{name}", folder
-            )
-        except Exception as error:
-            return OutputProblem(
-                run.id,
-                name,
-                tr(
-                    "artefact MLflow introuvable ({e})",
-                    "MLflow artifact not found ({e})",
-                    e=type(error).__name__,
-                ),
-            )
-        if sha256_file(Path(local)) != payload["sha256"]:
-            return OutputProblem(
-                run.id,
-                name,
-                tr(
-                    "l'artefact MLflow diffère de l'empreinte du registre",
-                    "the MLflow artifact differs from the ledger hash",
-                ),
-            )
-    return None
+    message = mirrored_output_problem(workspace, run.mlflow_run_id, name, str(payload["sha256"]))
+    return OutputProblem(run.id, name, message) if message else None
 
 
 def _check_manifests(

@@ -69,11 +69,17 @@ def _signed(
 def ask(
     ctx: typer.Context,
     use: Annotated[str, typer.Argument(help="Usage déclaré et approuvé (clé).")],
-    prompt: Annotated[str, typer.Argument(help="La question ou le texte à traiter.")],
     by: Annotated[
         str,
         typer.Option("--by", envvar="GARANT_OPERATOR", help="Qui lance l'exécution (personne)."),
     ],
+    prompt: Annotated[
+        str | None,
+        typer.Argument(
+            help="La question ou le texte à traiter ; « - » : lu sur l'entrée standard "
+            "(ni l'historique du shell ni « ps » ne montrent alors les propos des habitants)."
+        ),
+    ] = None,
     model: Annotated[
         str | None,
         typer.Option("--model", help="Alias de modèle (défaut : celui de l'outil de l'usage)."),
@@ -87,16 +93,21 @@ def ask(
             "--reidentify", help="Affiche la réponse avec les données d'origine (localement)."
         ),
     ] = False,
+    prompt_file: Annotated[
+        Path | None,
+        typer.Option("--prompt-file", help="Lit la question dans ce fichier texte (UTF-8)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Lance une requête auditée sur un usage déclaré (politique, pseudonymisation, traçabilité)."""
-    from garant.audit.ask import run_ask
+    from garant.audit.ask import read_prompt, run_ask
 
     state = state_of(ctx)
+    text = read_prompt(prompt, prompt_file, sys.stdin)
     result = run_ask(
         state.workspace(),
         use=use,
-        prompt=prompt,
+        prompt=text,
         operator=by,
         model_alias=model,
         pseudonymisation_mode=mode,
@@ -191,6 +202,7 @@ def _status(status: str, rule: str) -> str:
         "finished": tr("terminée", "finished"),
         "failed": tr("échouée", "failed"),
         "refused": tr("refusée", "refused"),
+        "interrupted": tr("interrompue", "interrupted"),
     }
     shown = names.get(status, status)
     return f"{shown} ({rule})" if rule else shown
@@ -374,6 +386,8 @@ def audit_verify(
                 "mlflow_checked": report.mlflow_checked,
                 "rows_checked": report.rows_checked,
                 "manifests_checked": report.manifests_checked,
+                "mlflow_pending": report.mlflow_pending,
+                "interrupted": report.interrupted,
                 "chain": [p.__dict__ for p in report.chain],
                 "outputs": [p.__dict__ for p in report.outputs],
                 "rows": [p.__dict__ for p in report.rows],
@@ -423,6 +437,23 @@ def _print_verification(report: VerificationReport) -> None:
         typer.echo(f"  ✗ {row.message}")
     for output in report.outputs:
         typer.echo(f"  ✗ {output.run_id} / {output.output} : {output.message}")
+    if report.mlflow_pending:
+        typer.echo(
+            tr(
+                "  · {n} exécution(s) pas encore reçue(s) par MLflow (file d'attente) : {ids}",
+                "  · {n} run(s) not yet received by MLflow (queue): {ids}",
+                n=len(report.mlflow_pending),
+                ids=", ".join(report.mlflow_pending),
+            )
+        )
+    for run_id in report.interrupted:
+        typer.echo(
+            tr(
+                "  · {id} : exécution interrompue (processus disparu), close comme interrompue",
+                "  · {id}: interrupted run (process gone), closed as interrupted",
+                id=run_id,
+            )
+        )
     if report.checkpoint is not None:
         point = report.checkpoint.checkpoint
         if report.checkpoint.ok:
@@ -498,16 +529,37 @@ def audit_migrate(ctx: typer.Context) -> None:
     )
 
 
+@mlflow_app.command("sync")
+def mlflow_sync(ctx: typer.Context) -> None:
+    """Envoie à MLflow les exécutions encore en file d'attente (le registre fait foi)."""
+    from garant.audit.mlflow_mirror import flush_mirror
+
+    result = flush_mirror(state_of(ctx).workspace())
+    say(
+        tr(
+            "MLflow : {s} exécution(s) envoyée(s), {f} en échec, {i} inachevée(s).",
+            "MLflow: {s} run(s) sent, {f} failed, {i} unfinished.",
+            s=len(result.sent),
+            f=len(result.failed),
+            i=len(result.incomplete),
+        )
+    )
+    if result.failed:
+        raise typer.Exit(1)
+
+
 @mlflow_app.command("ui")
 def mlflow_ui(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Port local.")] = 5000,
 ) -> None:
     """Démarre l'interface MLflow sur 127.0.0.1 pour le suivi local de l'espace."""
+    from garant.audit.mlflow_mirror import flush_mirror
     from garant.audit.tracking import offline_environment
 
     workspace = state_of(ctx).workspace()
     offline_environment()
+    flush_mirror(workspace)  # show every run, not only those already sent
     command = [
         sys.executable,
         "-m",

@@ -68,6 +68,7 @@ def publish_lottery(
         kind="sortition",
         operator=operator,
         ai_involvement="none",
+        pseudonymisation_mode="patterns",  # tables and JSON, no free text: no NER model needed
         parameters=parameters,
     ) as run:
         run.add_input("vivier.csv", pool, log_copy=False)
@@ -106,6 +107,7 @@ def draw_lottery(
         kind="sortition-draw",
         operator=operator,
         ai_involvement="none",
+        pseudonymisation_mode="patterns",  # tables and JSON, no free text: no NER model needed
         parameters={"lottery_run": lottery_run, "seed": seed},
     ) as run:
         run.outputs_dir.mkdir(parents=True, exist_ok=True)

@@ -17,9 +17,17 @@ from garant.analyses.transcription.pseudonymise import pseudonymise_transcript
 from garant.analyses.transcription.service import import_transcript, render, transcribe
 from garant.audit.disclosure import DisclosureLabel
 from garant.audit.run import audited_run
+from garant.errors import InputError
+from garant.i18n import tr
 from garant.workspace import Workspace
 
-__all__ = ["PSEUDONYMISED_FILE", "TRANSCRIPT_FILE", "TranscriptionOutcome", "run_transcription"]
+__all__ = [
+    "PSEUDONYMISED_FILE",
+    "TRANSCRIPT_FILE",
+    "TranscriptionOutcome",
+    "check_input_file",
+    "run_transcription",
+]
 
 TRANSCRIPT_FILE = "transcription.json"
 PSEUDONYMISED_FILE = "transcription-pseudonymisee.json"
@@ -32,6 +40,30 @@ class TranscriptionOutcome:
     pseudonymised: Transcript
     folder: Path
     label: DisclosureLabel
+
+
+def check_input_file(path: Path) -> None:
+    """The recording (or transcript to import) exists and can be read; else exit 2."""
+    if path.is_file():
+        try:
+            with path.open("rb") as stream:
+                stream.read(1)
+            return
+        except OSError as error:
+            problem = tr("illisible ({e})", "unreadable ({e})", e=type(error).__name__)
+    elif path.exists():
+        problem = tr("ce n'est pas un fichier", "not a file")
+    else:
+        problem = tr("fichier introuvable", "file not found")
+    raise InputError(
+        tr("{p} : {problem}.", "{p}: {problem}.", p=path, problem=problem),
+        tr(
+            "Donnez le chemin d'un enregistrement (WAV, MP3…) ou d'une transcription "
+            "(VTT, SRT, JSON) existant ; aucune exécution n'a été ouverte.",
+            "Give the path of an existing recording (WAV, MP3…) or transcript "
+            "(VTT, SRT, JSON); no run was opened.",
+        ),
+    )
 
 
 def _flat(values: dict[str, object], prefix: str = "") -> dict[str, object]:
@@ -58,6 +90,7 @@ def run_transcription(
     pseudonymisation_mode: str = "full",
 ) -> TranscriptionOutcome:
     """Transcribe (or import) ``audio`` inside an audited run of ``use``."""
+    check_input_file(audio)  # before the run: a missing file leaves no failed run behind
     alias = model if backend == "api" else None
     with audited_run(
         workspace,

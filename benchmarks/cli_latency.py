@@ -1,0 +1,249 @@
+"""What a person waits for: each command's cold wall time and its ratio to ``garant --help``.
+
+Builds a demo-like workspace in a temporary folder (people, roles, tools, uses, an approved
+policy, a 200-person pool, a corpus of 2,000 contributions, audited runs), then times each
+command as a user runs it:
+
+- *cold*: a fresh ``garant`` process for every measure; with ``--drop-caches`` (as root) the
+  page cache is dropped before each one (``sync; echo 3 > /proc/sys/vm/drop_caches``) so files
+  are read from disk again — the script says whether it could (off by default: on a shared
+  machine it slows everyone else down);
+- the MLflow mirror runs in the background as by default (docs/adr-0010); the next measure
+  waits until it has drained (its time is printed apart), so that no measure pays for the
+  previous command's background work;
+- the median of ``--repeat`` runs (analyses that take long run once).
+
+Goals (issue 14): ``ask`` (full pseudonymisation) ≤ 5×, ``ask --pseudonymisation patterns``
+≤ 3×, ``sortition run`` (200 people) ≤ 8×, reading commands (list, show, verify, report) ≤ 3×.
+
+    .venv/bin/python benchmarks/cli_latency.py [--repeat 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+PROMPT = (
+    "Contribution de Mme Fatoumata Diallo (06 12 34 56 78) : la piste cyclable de l'avenue "
+    "Jean Jaurès est dangereuse au carrefour. Le parc devrait rester ouvert le soir en été."
+)
+THEMES = [
+    "la piste cyclable de l'avenue est dangereuse au carrefour",
+    "le parc devrait rester ouvert le soir en été",
+    "il manque des bancs près de l'arrêt de tram",
+    "le marché du samedi est apprécié mais trop bruyant",
+    "les poubelles débordent rue Victor Hugo",
+    "il faut plus d'arbres dans la cour de l'école",
+    "le bus 12 passe trop rarement le dimanche",
+    "les trottoirs sont encombrés par les trottinettes",
+]
+
+GOALS = {
+    "ask (full)": 5.0,
+    "ask (patterns)": 3.0,
+    "sortition run (200)": 8.0,
+    "tools list": 3.0,
+    "runs list": 3.0,
+    "runs show": 3.0,
+    "audit verify": 3.0,
+    "audit report": 3.0,
+}
+
+
+def _environment(workspace: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "GARANT_WORKSPACE": str(workspace),
+        "GARANT_ACTOR": "banc",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "COLUMNS": "120",
+    }
+
+
+def _garant() -> list[str]:
+    code = "import sys; from garant.cli.main import run; sys.argv[0] = 'garant'; sys.exit(run())"
+    return [sys.executable, "-c", code]
+
+
+def _run(workspace: Path, *args: str, stdin: str | None = None) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*_garant(), *args],
+        env=_environment(workspace),
+        capture_output=True,
+        text=True,
+        input=stdin,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"garant {' '.join(args)} failed:\n{done.stderr}")
+    return elapsed
+
+
+def _drop_caches() -> bool:
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
+
+
+def _drain(workspace: Path) -> float:
+    """Wait for the background MLflow mirror; seconds waited."""
+    start = time.perf_counter()
+    queue = workspace / "mlflow" / "queue"
+    while queue.is_dir() and any(queue.iterdir()):
+        if time.perf_counter() - start > 300:
+            raise SystemExit("the MLflow mirror did not drain in 300 s")
+        time.sleep(0.2)
+    return time.perf_counter() - start
+
+
+def build(workspace: Path) -> dict[str, Path]:
+    setup = [
+        ["init", str(workspace), "--name", "Métropole de Banc", "--kind", "collectivite"],
+        ["people", "add", "Claire Martin"],
+        ["people", "add", "Hugo Petit"],
+        ["people", "add", "Amina Benali"],
+        ["roles", "assign", "claire-martin", "referent_ia", "--from", "01/09/2025"],
+        ["roles", "assign", "hugo-petit", "agent", "--from", "01/01/2025"],
+        ["roles", "assign", "amina-benali", "personne_ressource", "--from", "01/09/2025"],
+        [
+            *("tools", "add", "garant hors ligne", "--key", "hors-ligne", "--access", "local"),
+            *("--region", "local", "--status", "approved", "--alias", "hors-ligne"),
+        ],
+        [
+            *("tools", "add", "Tirage", "--key", "tirage-garant", "--access", "local"),
+            *("--region", "local", "--status", "approved"),
+        ],
+        [
+            *("uses", "add", "Synthèse", "--key", "synthese", "--purpose", "Regrouper"),
+            *("--stage", "analysis", "--tool", "hors-ligne", "--data", "public_contributions"),
+            *("--data", "personal", "--legal-basis", "public_task", "--responsible"),
+            *("claire-martin", "--status", "approved"),
+        ],
+        [
+            *("uses", "add", "Tirage", "--key", "tirage", "--purpose", "Tirer au sort"),
+            *("--stage", "design", "--tool", "tirage-garant", "--data", "personal"),
+            *("--legal-basis", "public_task", "--responsible", "hugo-petit", "--status"),
+            "approved",
+        ],
+        ["policy", "approve", "--by", "claire-martin"],
+    ]
+    for args in setup:
+        _run(workspace, *args)
+    from garant.analyses.sortition import write_demo
+
+    panel = workspace / "exports" / "panel"
+    write_demo(str(panel), n=200, k=20, seed=2026)
+    corpus = workspace / "exports" / "contributions.csv"
+    lines = ["id,texte"]
+    for index in range(2000):
+        theme = THEMES[index % len(THEMES)]
+        lines.append(f'{index},"Contribution {index} : {theme}, quartier {index % 17}."')
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _run(
+        workspace,
+        *("synthesis", "ingest", "quartiers", str(corpus), "--format", "table"),
+        *("--text-column", "texte", "--id-column", "id", "--pseudonymisation", "patterns"),
+    )
+    _run(workspace, "ask", "synthese", "--by", "hugo-petit", PROMPT)
+    _drain(workspace)
+    return {"pool": panel / "vivier.csv", "quotas": panel / "quotas.csv"}
+
+
+def measure(workspace: Path, files: dict[str, Path], repeat: int, drop: bool) -> None:
+    import json
+
+    listed = subprocess.run(
+        [*_garant(), "runs", "list", "--json"],
+        env=_environment(workspace),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    run_id = json.loads(listed.stdout)[0]["id"]
+    commands: list[tuple[str, list[str], int]] = [
+        ("--help", ["--help"], repeat),
+        ("tools list", ["tools", "list"], repeat),
+        ("runs list", ["runs", "list"], repeat),
+        ("runs show", ["runs", "show", run_id], repeat),
+        ("audit verify", ["audit", "verify"], repeat),
+        ("audit report", ["audit", "report"], repeat),
+        ("charter render", ["charter", "render", "--kind", "internal", "--format", "html"], 1),
+        (
+            "ask (patterns)",
+            ["ask", "synthese", "--by", "hugo-petit", "-", "--pseudonymisation", "patterns"],
+            repeat,
+        ),
+        ("ask (full)", ["ask", "synthese", "--by", "hugo-petit", "-"], repeat),
+        (
+            "sortition run (200)",
+            [
+                *("sortition", "run", str(files["pool"]), str(files["quotas"]), "--k", "20"),
+                *("--use", "tirage", "--by", "amina-benali", "--algorithm", "maximin"),
+            ],
+            1,
+        ),
+        (
+            "synthesis run (2,000)",
+            ["synthesis", "run", "quartiers", "--use", "synthese", "--by", "amina-benali"],
+            1,
+        ),
+    ]
+    cold = drop and _drop_caches()
+    dropped = "yes" if cold else ("no (not root)" if drop else "no (--drop-caches not given)")
+    print(f"cold = fresh process each time; page cache dropped before each: {dropped}")
+    help_wall = 0.0
+    for name, args, times in commands:
+        samples, drains = [], []
+        for _ in range(times):
+            if cold:
+                _drop_caches()
+            samples.append(_run(workspace, *args, stdin=PROMPT if "-" in args else None))
+            drains.append(_drain(workspace))
+        wall = statistics.median(samples)
+        if name == "--help":
+            help_wall = wall
+        ratio = wall / help_wall
+        goal = GOALS.get(name)
+        verdict = (
+            "" if goal is None else f"goal ≤ {goal:.0f}× {'met' if ratio <= goal else 'MISSED'}"
+        )
+        mirror = f"  (MLflow mirror drained {max(drains):.1f} s later)" if max(drains) > 0.3 else ""
+        print(f"{name:24s} {wall:7.2f} s  {ratio:5.1f}× --help  {verdict}{mirror}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
+    parser.add_argument("--drop-caches", action="store_true", help="drop the page cache (root)")
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="garant-latency-"))
+    workspace = options.keep or folder / "ws"
+    try:
+        if workspace.exists():
+            shutil.rmtree(workspace)
+        files = build(workspace)
+        measure(workspace, files, options.repeat, options.drop_caches)
+    finally:
+        if options.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
