@@ -52,6 +52,15 @@ class VerificationReport:
     """The outcome of ``--checkpoint FILE`` when one was given."""
     verified_at: str = ""
 
+    def adopted_at_migration_row(self, table: str, key: str) -> bool:
+        """Whether the row ``key`` (e.g. ``id=5``) of ``table`` is a fact adopted at migration
+        (no recorded action behind it): reports label it so."""
+        return (table, key) in self.adopted_at_migration
+
+    def row_problems(self, table: str, key: str) -> list[RowProblem]:
+        """The findings about one row: a report marks the facts it shows from it."""
+        return [p for p in self.rows if p.table == table and p.key == key]
+
     @property
     def ok(self) -> bool:
         return (
