@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -110,6 +111,7 @@ def main() -> None:
         workspace.close()
         environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
         started = time.perf_counter()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run(
             [
                 sys.executable,
@@ -127,12 +129,18 @@ def main() -> None:
             check=False,
         )
         whole = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     print(f"store built: {count} runs, {len(entries)} ledger entries in {built:.1f} s")
     print(result.stdout.strip().splitlines()[0] if result.stdout else result.stderr[-500:])
     print(f"chain check alone (in process)    {chain_only:7.2f} s   (baseline)")
     print(
         f"garant audit verify (cold, CLI)   {whole:7.2f} s   ratio {whole / chain_only:5.1f}×"
         f"   goal ≤ 30 s   exit {result.returncode}"
+    )
+    print(
+        f"  of which CPU time of the command  {cpu:7.2f} s   (wall minus CPU = waiting for a "
+        f"busy machine: load average {os.getloadavg()[0]:.1f})"
     )
 
 

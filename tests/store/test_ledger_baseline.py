@@ -81,3 +81,31 @@ def test_upgrade_of_an_empty_store_records_nothing(tmp_path: Path) -> None:
     migrate(engine)
     with Session(engine) as session:
         assert list(session.exec(select(LedgerEntry))) == []
+
+
+def test_audit_migrate_adopts_an_old_workspace_and_verify_labels_it(workspace_root: Path) -> None:
+    """A workspace from before 0004 (no row events) verifies clean once migrated."""
+    from typer.testing import CliRunner
+
+    from garant.audit.verify import verify_workspace
+    from garant.cli.main import app
+    from garant.workspace import open_workspace
+
+    workspace = open_workspace(workspace_root)
+    with workspace.engine.begin() as connection:
+        connection.execute(text("DELETE FROM ledger_entry"))
+        connection.execute(text("UPDATE alembic_version SET version_num='0003_policy'"))
+    (workspace_root / "ledger.head").unlink()
+    before = verify_workspace(workspace, check_mlflow=False)
+    assert {p.kind for p in before.rows} == {"unrecorded"}  # organisation, policy rows…
+    workspace.close()
+    result = CliRunner().invoke(app, ["-w", str(workspace_root), "audit", "migrate"])
+    assert result.exit_code == 0, result.stderr
+    assert "0003_policy → " in result.stderr
+    workspace = open_workspace(workspace_root)
+    after = verify_workspace(workspace, check_mlflow=False)
+    assert after.ok, [p.message for p in after.rows + after.chain]  # type: ignore[operator]
+    assert after.adopted_at_migration_row("organisation", "id=1")
+    workspace.close()
+    shown = CliRunner().invoke(app, ["-w", str(workspace_root), "audit", "verify", "--skip-mlflow"])
+    assert "adoptées à la migration" in shown.stdout
