@@ -58,19 +58,16 @@ def load_ner_pipeline(name: str) -> Any:
     meta = util.get_model_meta(path)
     lang = config["nlp"]["lang"]
 
-    class _NerOnly(Language):
-        """The model's language without its import-time tokenizer rules (read from disk)."""
-
-        Defaults = BaseDefaults
-
-    _NerOnly.lang = lang
+    # The model's language without its import-time tokenizer rules (they are read from disk).
+    ner_only: Any = type(f"NerOnly_{lang}", (Language,), {"lang": lang, "Defaults": BaseDefaults})
     excluded = [c for c in config["nlp"]["pipeline"] if c not in _KEPT]
-    nlp = _NerOnly.from_config(config, exclude=excluded, meta=meta, auto_fill=False)
+    nlp = ner_only.from_config(config, exclude=excluded, meta=meta, auto_fill=False)
     nlp.from_disk(path, exclude=[*excluded, "tokenizer"])
     data = srsly.msgpack_loads((path / "tokenizer").read_bytes())
     if isinstance(data.get("token_match"), str):
         data["token_match"] = factor_alternatives(data["token_match"])
-    nlp.tokenizer.from_bytes(srsly.msgpack_dumps(data), exclude=["vocab"])
+    tokenizer: Any = nlp.tokenizer
+    tokenizer.from_bytes(srsly.msgpack_dumps(data), exclude=["vocab"])
     return nlp
 
 
