@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, get_args
 
 from garant.errors import InputError
 from garant.i18n import tr
-from garant.privacy.mapping import PseudonymMapping
+from garant.privacy.mapping import PseudonymMapping, escape_tags
 from garant.privacy.types import DetectedEntity, EntityType, Mode
 
 __all__ = ["PseudonymisedText", "Pseudonymiser"]
@@ -374,12 +374,12 @@ def _replace(
     for entity in entities:
         value = text[entity.start : entity.end]
         tag = mapping.tag_for(entity.type, value)
-        parts.append(text[position : entity.start])
+        parts.append(escape_tags(text[position : entity.start]))
         parts.append(tag)
         tags.append(tag)
         raw_values.add(value)
         position = entity.end
-    parts.append(text[position:])
+    parts.append(escape_tags(text[position:]))
     return PseudonymisedText(
         text="".join(parts),
         entities=tuple(entities),
