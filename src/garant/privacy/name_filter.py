@@ -31,6 +31,7 @@ __all__ = [
     "is_ordinary_word",
     "is_public_figure",
     "might_hold_a_name",
+    "not_shaped_like_a_name",
     "ordinary_span",
 ]
 
@@ -138,6 +139,57 @@ def ordinary_span(span: str, lexicon: Container[str], not_names: Container[str])
     ):
         return True
     return all(word.lower() in not_names or is_ordinary_word(word, lexicon) for word in capitalised)
+
+
+# Lower-case words a name may contain: « Jean de la Fontaine », « Ibn Khaldoun ».
+_NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "d'",
+        "d’",
+        "du",
+        "des",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ben",
+        "bin",
+        "ibn",
+        "el",
+        "al",
+        "da",
+        "dos",
+        "di",
+        "del",
+        "y",
+        "e",
+    ]
+)
+_NOT_IN_NAMES_RE = regex.compile(r"[^\p{L}\p{M}\s\-'’.]")
+_PLACE_HEADS = frozenset({"saint", "sainte", "st", "ste"})
+
+
+def not_shaped_like_a_name(span: str) -> bool:
+    """Whether a person span cannot be a name by its shape.
+
+    It holds a digit or a sign (« CDD/ Intérim »), a lower-case word that is no particle
+    (« Ahh ben vous avez de la chance »), or it starts with « Saint » (« Saint Martin » is a
+    place or a saint).
+    """
+    if _NOT_IN_NAMES_RE.search(span):
+        return True
+    words = span.split()
+    if words and words[0].lower().rstrip(".") in _PLACE_HEADS:
+        return True
+    return any(
+        word[:1].islower()
+        and word.lower() not in _NAME_PARTICLES
+        and not word.lower().startswith(("d'", "d’"))
+        for word in words
+    )
 
 
 def might_hold_a_name(text: str, lexicon: Container[str], not_names: Container[str]) -> bool:

@@ -34,7 +34,12 @@ from presidio_analyzer.predefined_recognizers import (
     SpacyRecognizer,
 )
 
-from garant.privacy.name_filter import first_names, is_ordinary_word, ordinary_span
+from garant.privacy.name_filter import (
+    first_names,
+    is_ordinary_word,
+    not_shaped_like_a_name,
+    ordinary_span,
+)
 from garant.privacy.types import EntityType
 
 __all__ = [
@@ -628,7 +633,8 @@ class FrenchSpacyRecognizer(SpacyRecognizer):
         return [
             r
             for r in results
-            if not ordinary_span(text[r.start : r.end], engine.lexicon, NOT_NAMES)
+            if not not_shaped_like_a_name(text[r.start : r.end])
+            and not ordinary_span(text[r.start : r.end], engine.lexicon, NOT_NAMES)
         ]
 
 
