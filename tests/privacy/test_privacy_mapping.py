@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from garant.errors import InputError, NotFoundError
-from garant.privacy import EntityType, PseudonymMapping
+from garant.privacy import EntityType, Pseudonymiser, PseudonymMapping
+from garant.privacy.mapping import escape_tags, unescape_tags
 
 
 def test_same_value_gets_same_tag_and_new_values_are_numbered_per_type() -> None:
@@ -134,3 +135,31 @@ def test_loading_a_bad_mapping_raises_input_error_naming_file_and_field(
     assert "mapping.json" in caught.value.message
     assert expected in caught.value.message
     assert caught.value.hint
+
+
+def test_literal_tag_in_a_contribution_is_never_reidentified_as_a_person(
+    patterns_pseudonymiser: Pseudonymiser,
+) -> None:
+    mapping = PseudonymMapping()
+    first, second = patterns_pseudonymiser.pseudonymise_many(
+        [
+            "Mme Jeanne Dupont habite ici.",
+            "Je cite <PERSONNE_1> et < personne_2 > : ils n'existent pas. <EMAIL_1> non plus.",
+        ],
+        mapping,
+    )
+    assert first.text == "Mme <PERSONNE_1> habite ici."
+    assert "<PERSONNE_1>" not in second.text and "<EMAIL_1>" not in second.text
+    answer = f"{first.text} / {second.text}"
+    restored = mapping.reidentify(answer)
+    assert restored.count("Jeanne Dupont") == 1
+    assert restored.endswith(
+        "Je cite <PERSONNE_1> et < personne_2 > : ils n'existent pas. <EMAIL_1> non plus."
+    )
+
+
+def test_escaping_gives_back_exactly_what_was_written() -> None:
+    text = "Voir <PERSONNE_12>, <telephone_3> et <AUTRE_1>."
+    escaped = escape_tags(text)
+    assert escaped == "Voir \u2039PERSONNE_12\u203a, \u2039telephone_3\u203a et <AUTRE_1>."
+    assert unescape_tags(escaped) == text

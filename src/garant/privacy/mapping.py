@@ -21,14 +21,40 @@ from garant.errors import InputError, NotFoundError
 from garant.i18n import tr
 from garant.privacy.types import EntityType
 
-__all__ = ["MAPPING_FORMAT", "MappingEntry", "PseudonymMapping", "normalise_value"]
+__all__ = [
+    "MAPPING_FORMAT",
+    "MappingEntry",
+    "PseudonymMapping",
+    "escape_tags",
+    "normalise_value",
+    "unescape_tags",
+]
 
 #: Identifies mapping files; bump the version when the layout changes.
 MAPPING_FORMAT = "garant-pseudonym-mapping"
 _VERSION = 1
 _TAG_RE = re.compile(r"<(" + "|".join(t.value for t in EntityType) + r")_(\d+)>")
+# Tag-shaped text written by someone else ("<PERSONNE_1>", "< personne_1 >") in an input: it is
+# escaped before the text is sent, so that re-identification restores only tags garant created.
+_TAG_SHAPED_RE = re.compile(
+    r"<(\s*(?:" + "|".join(t.value for t in EntityType) + r")_\d+\s*)>", re.IGNORECASE
+)
+# The escaped form: single guillemets, which re-identification never reads as a tag.
+_ESCAPED_RE = re.compile(
+    r"\u2039(\s*(?:" + "|".join(t.value for t in EntityType) + r")_\d+\s*)\u203a", re.IGNORECASE
+)
 _NON_DIGITS = re.compile(r"\D")
 _SPACES = re.compile(r"\s+")
+
+
+def escape_tags(text: str) -> str:
+    """Write tag-shaped text of an input as ``‹PERSONNE_1›``: it can never be re-identified."""
+    return _TAG_SHAPED_RE.sub("\u2039\\1\u203a", text)
+
+
+def unescape_tags(text: str) -> str:
+    """Give back the tag-shaped text an input held (``‹PERSONNE_1›`` → ``<PERSONNE_1>``)."""
+    return _ESCAPED_RE.sub("<\\1>", text)
 
 
 def normalise_value(entity_type: EntityType, value: str) -> str:
@@ -103,13 +129,17 @@ class PseudonymMapping:
         return dict(self._counters)
 
     def reidentify(self, text: str) -> str:
-        """Replace every known tag in ``text`` by its original value; unknown tags stay."""
+        """Replace every known tag in ``text`` by its original value; unknown tags stay.
+
+        Tag-shaped text that was in the input was escaped by the pseudonymiser
+        (:func:`escape_tags`): it is given back as written, never replaced by a value.
+        """
 
         def replace(match: re.Match[str]) -> str:
             entry = self._by_tag.get(match.group(0))
             return entry.value if entry else match.group(0)
 
-        return _TAG_RE.sub(replace, text)
+        return unescape_tags(_TAG_RE.sub(replace, text))
 
     # -- persistence ---------------------------------------------------------------------------
 

@@ -9,15 +9,19 @@ spans and raw values that were replaced (to check that none of them reaches a mo
 from __future__ import annotations
 
 import bisect
+import multiprocessing
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, get_args
 
 from garant.errors import InputError
 from garant.i18n import tr
-from garant.privacy.mapping import PseudonymMapping
+from garant.privacy.mapping import PseudonymMapping, escape_tags
+from garant.privacy.text_view import TextView, split_overlapping
 from garant.privacy.types import DetectedEntity, EntityType, Mode
 
 __all__ = ["PseudonymisedText", "Pseudonymiser"]
@@ -82,8 +86,9 @@ class Pseudonymiser:
         *,
         entities: Iterable[EntityType] | None = None,
         score_threshold: float = 0.5,
-        batch_size: int = 64,
-        n_process: int = 1,
+        batch_size: int = 256,
+        n_process: int | None = None,
+        keep_public_figures: bool = False,
     ) -> None:
         if mode not in get_args(Mode):
             raise InputError(
@@ -103,7 +108,7 @@ class Pseudonymiser:
                 ),
                 tr("Utilisez par exemple 0,5.", "Use e.g. 0.5."),
             )
-        if batch_size < 1 or n_process < 1:
+        if batch_size < 1 or (n_process is not None and n_process < 1):
             raise InputError(
                 tr(
                     "batch_size et n_process doivent être au moins 1.",
@@ -117,9 +122,20 @@ class Pseudonymiser:
         self.entities = frozenset(entities) if entities is not None else frozenset(EntityType)
         self.score_threshold = score_threshold
         self.batch_size = batch_size
+        #: Worker processes for large batches; None: every usable core (see :meth:`detect_many`).
         self.n_process = n_process
-        #: Longer texts are analysed in pieces of this many characters.
+        #: Public office holders of ``data/personnalites_publiques.txt`` named exactly
+        #: (« Macron », « Marine Le Pen ») are left in clear. Off by default: when in doubt, mask.
+        self.keep_public_figures = keep_public_figures
+        #: Longer texts are analysed in pieces of this many characters...
         self.piece_length = 5_000
+        #: ...that overlap by this many, so that a name across a cut is whole in one piece.
+        self.piece_overlap = 200
+        #: Batches of at least this many pieces are spread over worker processes.
+        self.parallel_from = 1_000
+        #: Batches of at least this many pieces skip spaCy for texts where every capitalised
+        #: word is an ordinary word (spaCy's persons there would all be dropped anyway).
+        self.prefilter_from = 100
 
     def __repr__(self) -> str:
         return f"Pseudonymiser(mode={self.mode!r})"
@@ -155,42 +171,109 @@ class Pseudonymiser:
                         "Convert the value to text before pseudonymising it.",
                     ),
                 )
-        # Long texts (transcripts) are analysed in pieces: spaCy refuses texts over 1M chars
-        # and its memory grows with length. Offsets are mapped back to the whole text.
+        # Recognisers read a view of each text with disguises undone (non-breaking spaces,
+        # zero-width characters, « [at] »); long texts (transcripts) are read in overlapping
+        # pieces, since spaCy refuses texts over 1M chars and its memory grows with length.
+        views = [TextView.of(text) for text in texts]
         pieces: list[str] = []
-        owners: list[tuple[int, int]] = []  # (text index, offset of the piece in the text)
-        for index, text in enumerate(texts):
-            for offset, piece in _split_long(text, self.piece_length):
+        owners: list[tuple[int, int]] = []  # (text index, offset of the piece in the view)
+        for index, view in enumerate(views):
+            for offset, piece in split_overlapping(
+                view.text, self.piece_length, self.piece_overlap
+            ):
                 pieces.append(piece)
                 owners.append((index, offset))
         found: list[list[_Raw]] = [[] for _ in texts]
-        for (index, offset), results in zip(owners, self._analyse(pieces), strict=True):
-            found[index].extend(
-                _Raw(r.entity_type, r.start + offset, r.end + offset, r.score) for r in results
-            )
-        return [_resolve(text, results) for text, results in zip(texts, found, strict=True)]
+        for (index, offset), results in zip(owners, self._analyse_pieces(pieces), strict=True):
+            view = views[index]
+            for entity_type, start, end, score in results:
+                start, end = view.span(start + offset, end + offset)
+                found[index].append(_Raw(entity_type, start, end, score))
+        return [
+            _resolve(text, results, keep_public_figures=self.keep_public_figures)
+            for text, results in zip(texts, found, strict=True)
+        ]
 
-    def _analyse(self, pieces: list[str]) -> list[list[Any]]:
+    def _workers(self, count: int) -> int:
+        if count < self.parallel_from:
+            return 1
+        if self.n_process is not None:
+            return self.n_process
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+    def _analyse_pieces(self, pieces: list[str]) -> list[list[tuple[str, int, int, float]]]:
+        """Presidio results as plain tuples, in worker processes for large batches.
+
+        Workers are forked once the analyser is loaded, so they share the model (copy on
+        write) instead of loading it again; they send back plain tuples, not spaCy documents.
+        """
+        workers = self._workers(len(pieces))
+        if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return self._analyse(pieces)
+        self._analyzer()  # load before forking
+        size = -(-len(pieces) // (workers * 4))
+        chunks = [pieces[i : i + size] for i in range(0, len(pieces), size)]
+        global _FORKED
+        _FORKED = self
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                return [result for part in pool.map(_analyse_in_worker, chunks) for result in part]
+        finally:
+            _FORKED = None
+
+    def _analyse(self, pieces: list[str]) -> list[list[tuple[str, int, int, float]]]:
         analyzer = self._analyzer()
         wanted = [entity.value for entity in self.entities]
+        raw: list[list[Any]]
         if self.mode == "full":
-            from presidio_analyzer import BatchAnalyzerEngine
+            raw = self._analyse_full(analyzer, pieces, wanted)
+        else:
+            raw = [
+                analyzer.analyze(
+                    piece, language="fr", entities=wanted, score_threshold=self.score_threshold
+                )
+                for piece in pieces
+            ]
+        return [[(r.entity_type, r.start, r.end, r.score) for r in results] for results in raw]
 
-            results: list[list[Any]] = BatchAnalyzerEngine(analyzer).analyze_iterator(
-                pieces,
-                language="fr",
-                batch_size=self.batch_size,
-                n_process=self.n_process,
-                entities=wanted,
-                score_threshold=self.score_threshold,
-            )
-            return results
-        return [
-            analyzer.analyze(
-                piece, language="fr", entities=wanted, score_threshold=self.score_threshold
-            )
-            for piece in pieces
-        ]
+    def _analyse_full(self, analyzer: Any, pieces: list[str], wanted: list[str]) -> list[Any]:
+        from presidio_analyzer import BatchAnalyzerEngine
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        from garant.privacy.name_filter import might_hold_a_name
+        from garant.privacy.recognizers import NOT_NAMES
+
+        engine = analyzer.nlp_engine
+        if len(pieces) >= self.prefilter_from:
+            lexicon = engine.lexicon
+            with_ner = [
+                index for index, piece in enumerate(pieces)
+                if might_hold_a_name(piece, lexicon, NOT_NAMES)
+            ]  # fmt: skip
+        else:
+            with_ner = list(range(len(pieces)))
+        results: list[Any] = [None] * len(pieces)
+        batch = BatchAnalyzerEngine(analyzer).analyze_iterator(
+            [pieces[index] for index in with_ner],
+            language="fr",
+            batch_size=self.batch_size,
+            entities=wanted,
+            score_threshold=self.score_threshold,
+        )
+        for index, found in zip(with_ner, batch, strict=True):
+            results[index] = found
+        no_names = NlpArtifacts([], None, [], [], engine, "fr")  # type: ignore[arg-type]
+        for index, piece in enumerate(pieces):
+            if results[index] is None:
+                results[index] = analyzer.analyze(
+                    piece,
+                    language="fr",
+                    entities=wanted,
+                    score_threshold=self.score_threshold,
+                    nlp_artifacts=no_names,
+                )
+        return results
 
     # -- pseudonymisation ----------------------------------------------------------------------
 
@@ -209,6 +292,15 @@ class Pseudonymiser:
         ]
 
 
+# The pseudonymiser whose analyser forked workers use (set only while a pool runs).
+_FORKED: Pseudonymiser | None = None
+
+
+def _analyse_in_worker(pieces: list[str]) -> list[list[tuple[str, int, int, float]]]:
+    assert _FORKED is not None
+    return _FORKED._analyse(pieces)
+
+
 class _Raw(NamedTuple):
     """A detection before overlap resolution (Presidio's result, offsets in the whole text)."""
 
@@ -216,24 +308,6 @@ class _Raw(NamedTuple):
     start: int
     end: int
     score: float
-
-
-def _split_long(text: str, limit: int) -> list[tuple[int, str]]:
-    """Cut ``text`` into pieces of at most ``limit`` chars, at a line break, a sentence end or a
-    space when there is one in the second half of the piece."""
-    pieces = []
-    offset = 0
-    while len(text) - offset > limit:
-        window = text[offset : offset + limit]
-        cut = window.rfind("\n", limit // 2)
-        if cut == -1:  # else the end of a sentence, else a space
-            cut = window.rfind(". ", limit // 2)
-            cut = cut + 1 if cut != -1 else window.rfind(" ", limit // 2)
-        cut = cut + 1 if cut != -1 else limit
-        pieces.append((offset, text[offset : offset + cut]))
-        offset += cut
-    pieces.append((offset, text[offset:]))
-    return pieces
 
 
 def _civility_length(text: str) -> int:
@@ -267,7 +341,13 @@ def _plausible_person(text: str, start: int, end: int) -> bool:
     if not span:
         return False
     if not span[0].isupper() and not span.lower().startswith(_NAME_PARTICLES):
-        return False
+        from garant.privacy.name_filter import first_names
+
+        first = re.split(r"\s+", span, maxsplit=1)[0]
+        if first.capitalize() not in first_names() and not all(  # « jean dupont » stays
+            part.capitalize() in first_names() for part in first.split("-")
+        ):
+            return False
     words = [w.strip(".") for w in re.split(r"[\s\-]+", span) if w.strip(".")]
     if not any(sum(c.isalpha() for c in word) >= 2 for word in words):
         return False  # "M" or "J." alone is no name
@@ -276,7 +356,9 @@ def _plausible_person(text: str, start: int, end: int) -> bool:
     return _PLACE_BEFORE_RE.search(text, max(0, start - 40), start) is None
 
 
-def _resolve(text: str, results: Iterable[Any]) -> list[DetectedEntity]:
+def _resolve(
+    text: str, results: Iterable[Any], *, keep_public_figures: bool = False
+) -> list[DetectedEntity]:
     """Turn Presidio results into non-overlapping spans, by priority then length.
 
     A lower-priority span that overlaps an accepted one keeps its longest free part, so that a
@@ -288,6 +370,11 @@ def _resolve(text: str, results: Iterable[Any]) -> list[DetectedEntity]:
         start, end = _trimmed(text, entity_type, result.start, result.end)
         if entity_type is EntityType.PERSONNE and not _plausible_person(text, start, end):
             continue
+        if keep_public_figures and entity_type is EntityType.PERSONNE:
+            from garant.privacy.name_filter import is_public_figure
+
+            if is_public_figure(text[start:end]):
+                continue
         if end > start:
             candidates.append(DetectedEntity(entity_type, start, end, float(result.score)))
     candidates.sort(key=lambda e: (_PRIORITY[e.type], -(e.end - e.start), -e.score, e.start))
@@ -374,12 +461,12 @@ def _replace(
     for entity in entities:
         value = text[entity.start : entity.end]
         tag = mapping.tag_for(entity.type, value)
-        parts.append(text[position : entity.start])
+        parts.append(escape_tags(text[position : entity.start]))
         parts.append(tag)
         tags.append(tag)
         raw_values.add(value)
         position = entity.end
-    parts.append(text[position:])
+    parts.append(escape_tags(text[position:]))
     return PseudonymisedText(
         text="".join(parts),
         entities=tuple(entities),

