@@ -94,7 +94,7 @@ def test_every_panel_of_the_distribution_meets_quotas_and_households(
     result = households_results[algorithm]
     _counts_ok(instance, result)
     assert abs(sum(result.weights) - 1) < 1e-9
-    lottery = prepare_lottery(result, 200, rounding_time_s=0.2)
+    lottery = prepare_lottery(result, 200)
     for panel in lottery.panels:
         _panel_ok(instance, panel)
 
@@ -115,7 +115,7 @@ def test_households_share_an_address_in_the_fixture_and_never_both_sit() -> None
     ]
     assert shared == ["13", "14", "15"]
     result = solve(instance, "leximin")
-    lottery = prepare_lottery(result, 300, rounding_time_s=0.2)
+    lottery = prepare_lottery(result, 300)
     for panel in lottery.panels:
         assert len(set(panel) & set(shared)) <= 1
     assert sum(result.probabilities[p] for p in shared) <= 1 + 1e-6
@@ -247,7 +247,7 @@ def test_already_selected_count_towards_quotas_and_block_their_household() -> No
     assert "13" not in result.probabilities and "0" not in result.probabilities
     assert "14" not in result.probabilities and "15" not in result.probabilities
     assert sum(result.probabilities.values()) == pytest.approx(10)
-    lottery = prepare_lottery(result, 50, rounding_time_s=0.1)
+    lottery = prepare_lottery(result, 50)
     for panel in lottery.panels:
         _panel_ok(base, tuple(sorted((*panel, "13"))))
 

@@ -107,13 +107,89 @@ def test_publish_draw_and_verify_through_the_cli(sortition_root: Path) -> None:
             str(draw_folder),
             "--pool",
             str(SHARED / "people.csv"),
-            "--quotas",
-            str(SHARED / "features.csv"),
+            "--households",
+            "primary_address1,primary_zip",
             "--seed",
             "12 25 31 40 44 / 7",
         ],
     )
     assert ok.exit_code == 0, ok.stdout
+
+    # A second draw of the same lottery (seed shopping) is refused, naming the first draw.
+    second = runner.invoke(
+        app,
+        [
+            *w,
+            "sortition",
+            "draw",
+            lottery_run,
+            "--seed",
+            "1 2 3 4 5 / 6 7",
+            "--use",
+            "panel",
+            "--by",
+            "hugo-petit",
+        ],
+    )
+    assert second.exit_code == 2
+    assert "déjà été tirée" in second.stderr and draw["run_id"] in second.stderr
+    # A reasoned redraw is a separate act that names the first draw.
+    redrawn = runner.invoke(
+        app,
+        [
+            *w,
+            "sortition",
+            "redraw",
+            lottery_run,
+            "--replaces",
+            draw["run_id"],
+            "--reason",
+            "désistement d'un membre",
+            "--seed",
+            "3 9 14 / 2",
+            "--use",
+            "panel",
+            "--by",
+            "hugo-petit",
+            "--json",
+        ],
+    )
+    assert redrawn.exit_code == 0, redrawn.stderr
+    redraw = json.loads(redrawn.stdout)
+    runs = json.loads(runner.invoke(app, [*w, "runs", "list", "--json"]).stdout)
+    assert next(r for r in runs if r["id"] == redraw["run_id"])["kind"] == "sortition-redraw"
+    third = runner.invoke(
+        app,
+        [
+            *w,
+            "sortition",
+            "redraw",
+            lottery_run,
+            "--replaces",
+            draw["run_id"],
+            "--reason",
+            "x",
+            "--seed",
+            "4 / 5",
+            "--use",
+            "panel",
+            "--by",
+            "hugo-petit",
+        ],
+    )
+    assert third.exit_code == 2 and redraw["run_id"] in third.stderr
+
+    # A citizen verifies in an empty folder holding only the published files.
+    citizen = sortition_root.parent / "citoyen"
+    exported = runner.invoke(app, [*w, "sortition", "publish", redraw["run_id"], str(citizen)])
+    assert exported.exit_code == 0, exported.stderr
+    assert sorted(p.name for p in citizen.iterdir()) == sorted(
+        ["commitment.json", "draw.json", "lottery.json", "quotas.csv", "verification.csv"]
+    )
+    assert b"primary_address1" not in b"".join(p.read_bytes() for p in citizen.iterdir())
+    checked = runner.invoke(app, ["sortition", "verify", str(citizen), "--seed", "3 9 14 / 2"])
+    assert checked.exit_code == 0, checked.stdout
+    assert "désistement d'un membre" in checked.stdout
     wrong_seed = runner.invoke(
         app,
         [
@@ -131,3 +207,66 @@ def test_publish_draw_and_verify_through_the_cli(sortition_root: Path) -> None:
     assert wrong_seed.exit_code == 1
     verified = runner.invoke(app, [*w, "audit", "verify"])
     assert verified.exit_code == 0, verified.stdout
+
+
+def test_a_missing_quotas_file_is_refused_before_any_run_starts(sortition_root: Path) -> None:
+    w = ["-w", str(sortition_root)]
+    outcome = runner.invoke(
+        app,
+        [
+            *w,
+            "sortition",
+            "run",
+            str(SHARED / "people.csv"),
+            str(sortition_root / "absent.csv"),
+            "--k",
+            "22",
+            "--use",
+            "panel",
+            "--by",
+            "hugo-petit",
+        ],
+    )
+    assert outcome.exit_code == 2
+    assert "absent.csv" in outcome.stderr and "Traceback" not in outcome.stderr
+    runs = json.loads(runner.invoke(app, [*w, "runs", "list", "--json"]).stdout)
+    assert runs == []
+
+
+def test_run_takes_the_id_column_and_prints_json(sortition_root: Path, tmp_path: Path) -> None:
+    pool = tmp_path / "dossiers.csv"
+    lines = (SHARED / "people.csv").read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("nationbuilder_id", "numero_dossier", 1)
+    lines[1:] = [f"D-{line[1:]}" for line in lines[1:]]  # p17,... -> D-17,...
+    pool.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    w = ["-w", str(sortition_root)]
+    outcome = runner.invoke(
+        app,
+        [
+            *w,
+            "sortition",
+            "run",
+            str(pool),
+            str(SHARED / "features.csv"),
+            "--k",
+            "22",
+            "--use",
+            "panel",
+            "--by",
+            "hugo-petit",
+            "--algorithm",
+            "maximin",
+            "--id-column",
+            "numero_dossier",
+            "--panels",
+            "50",
+            "--json",
+        ],
+    )
+    assert outcome.exit_code == 0, outcome.stderr
+    data = json.loads(outcome.stdout)
+    assert data["optimal"] is True and data["lottery"]["m"] == 50
+    assert data["lottery"]["min"] <= data["exact"]["min"] + 0.05
+    lottery = json.loads((Path(data["folder"]) / "lottery.json").read_text(encoding="utf-8"))
+    ids = {p for panel in lottery["panels"] for p in panel}
+    assert ids and all(p.startswith("D-") for p in ids)

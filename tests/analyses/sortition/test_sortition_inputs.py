@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from garant.analyses.sortition import build_instance, load_pool, load_quotas
-from garant.analyses.sortition.inputs import load_id_list, normalise_address
+from garant.analyses.sortition.inputs import encoding_notes, load_id_list, normalise_address
 from garant.errors import InputError
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "sortition"
@@ -34,8 +34,57 @@ def test_semicolon_cp1252_pool_with_bom_free_accents_is_read(tmp_path: Path) -> 
         tmp_path / "q.csv",
         "\ufefffeature;value;min;max\ndiplôme;supérieur;0;1\ndiplôme;Aucun;0;1\n",
     )
-    instance = build_instance(load_pool(pool), load_quotas(quotas), 1)
+    loaded = load_pool(pool)
+    instance = build_instance(loaded, load_quotas(quotas), 1)
     assert instance.features[0]["diplôme"] == "supérieur"
+    assert loaded.encoding == "cp1252" and loaded.encoding_guessed
+    assert not load_quotas(quotas).encoding_guessed
+    [note] = encoding_notes(loaded, load_quotas(quotas))
+    assert "encodage deviné (cp1252)" in note and "p.csv" in note
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_pool_is_recognised_with_or_without_byte_order_mark(
+    tmp_path: Path, encoding: str
+) -> None:
+    pool = _write(tmp_path / "p.csv", "id,sexe\nV1,Femme\nV2,Homme\n", encoding)
+    quotas = _write(tmp_path / "q.csv", "feature,value,min,max\nsexe,Femme,0,1\nsexe,Homme,0,1\n")
+    loaded = load_pool(pool)
+    assert [row.id for row in loaded.rows] == ["V1", "V2"]
+    assert loaded.encoding_guessed == (encoding != "utf-16")
+    assert build_instance(loaded, load_quotas(quotas), 1).features[1]["sexe"] == "Homme"
+
+
+def test_a_zip_file_is_not_a_pool_of_nobody(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "vivier.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("vivier.csv", "id,sexe\nV1,Femme\n")
+    with pytest.raises(InputError, match=r"vivier.zip n'est pas un fichier CSV : archive zip"):
+        load_pool(archive)
+
+
+def test_a_header_only_pool_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="ne contient aucune personne"):
+        load_pool(_write(tmp_path / "p.csv", "id,sexe\n\n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('id,sexe\nV1,"Femme\nV2,Homme\n', "lignes 2 à 3 : une cellule s'étend|ligne 2 : CSV mal"),
+        ("id,sexe\nV1,Femme\nV2\n", "ligne 3 : 1 cellules pour 2 colonnes"),
+        ("id,sexe\nV1,Femme\nV2,Homme,x\n", "ligne 3 : 3 cellules pour 2 colonnes"),
+        ("id,sexe\nV1,Fe\x00mme\n", "octets nuls|ligne 2 : caractère de contrôle"),
+        ('id,sexe\nV1,"Fem"me\n', "ligne 2 : CSV mal formé"),
+    ],
+)
+def test_a_pool_row_that_cannot_be_accounted_for_is_named(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        load_pool(_write(tmp_path / "p.csv", text))
 
 
 def test_unknown_value_error_names_file_line_and_column(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from garant.analyses.sortition import (
     write_demo,
     write_probability_plot,
 )
+from garant.analyses.sortition.report import lottery_shares, skews
 from garant.i18n import set_language
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "sortition"
@@ -47,7 +48,7 @@ def test_report_uses_ids_only_embeds_disclosure_and_lists_quotas(tmp_path: Path)
         household_columns=["primary_address1", "primary_zip"],
     )
     result = solve(instance, "leximin")
-    lottery = prepare_lottery(result, 100, rounding_time_s=0.2)
+    lottery = prepare_lottery(result, 100)
     panel = draw(lottery, "4 8 15 16 23 42")
     report = build_report(
         instance,
@@ -116,3 +117,69 @@ def test_importing_the_package_loads_no_solver_plot_or_ui_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.fixture(scope="module")
+def skewed(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, object]:
+    folder = tmp_path_factory.mktemp("skewed")
+    pool, quotas = write_demo(folder, n=200, k=20, seed=5)
+    instance = build_instance(
+        load_pool(pool), load_quotas(quotas), 20, household_columns=["adresse", "code_postal"]
+    )
+    return instance, solve(instance, "maximin")
+
+
+def test_report_shows_the_lottery_figures_beside_the_exact_ones(skewed: tuple) -> None:
+    instance, result = skewed
+    lottery = prepare_lottery(result, 50)
+    panel = draw(lottery, "3 / 14 15")
+    report = build_report(instance, result, disclosure_markdown="x", lottery=lottery, panel=panel)
+    text = report.markdown
+    assert "| Indicateur | Loterie tirée (50 panels) | Calcul exact |" in text
+    shares = lottery_shares(lottery, result.probabilities)
+    drawn_min = f"{100 * min(shares.values()):.2f} %"
+    exact_min = f"{100 * min(result.probabilities.values()):.2f} %"
+    assert f"| Chance minimale | {drawn_min} | {exact_min} |" in text
+    assert report.data["fairness_lottery"]["minimum"] == min(shares.values())
+
+
+def test_report_page_one_says_why_fair_and_how_to_check_with_the_one_command(
+    skewed: tuple,
+) -> None:
+    instance, result = skewed
+    lottery = prepare_lottery(result, 50)
+    panel = draw(lottery, "3 / 14 15")
+    report = build_report(instance, result, disclosure_markdown="x", lottery=lottery, panel=panel)
+    first = report.data["summary"]
+    assert first[0].startswith("Pourquoi ce tirage est équitable")
+    assert any('garant sortition verify . --seed "3 / 14 15"' in s for s in first)
+    assert any("Personne ne pouvait choisir le résultat" in s for s in first)
+    text = report.markdown
+    for term in ("Coefficient de Gini", "Moyenne géométrique", "RFC 3797", "MD5", "SHA-256"):
+        assert f"- **{term}" in text  # every term used is explained in the glossary
+    assert text.index("## En bref") < text.index("## Équité") < text.index("## Méthode")
+
+
+def test_report_explains_why_chances_are_unequal_in_a_skewed_pool(skewed: tuple) -> None:
+    instance, result = skewed
+    report = build_report(instance, result, disclosure_markdown="x", lottery=None)
+    text = report.markdown
+    assert "Pourquoi les chances ne sont pas toutes égales" in text
+    reasons = skews(instance)
+    assert reasons and f"« {reasons[0].criterion} = {reasons[0].value} »" in text
+    assert any("profils rares" in s for s in report.data["summary"])
+
+
+def test_a_time_limited_solve_honours_its_limit_and_says_so_on_page_one(tmp_path: Path) -> None:
+    pool, quotas = write_demo(tmp_path, n=400, k=40, seed=3)
+    instance = build_instance(
+        load_pool(pool), load_quotas(quotas), 40, household_columns=["adresse", "code_postal"]
+    )
+    result = solve(instance, "leximin", time_limit_s=0.5)
+    assert not result.optimal and result.seconds < 0.5 + 2.0
+    assert any("Limite de temps" in note for note in result.notes)
+    report = build_report(instance, result, disclosure_markdown="x", time_limit_s=0.5)
+    assert any(
+        s.startswith("ATTENTION : le calcul a été arrêté par sa limite de temps (0.5 s)")
+        for s in report.data["summary"]
+    )

@@ -6,7 +6,7 @@ Typical use (what ``garant sortition run/draw/verify`` do)::
                             household_columns=["adresse", "code_postal"], progress=callback)
     # publish run_dir/lottery.json and commitment.json, then, once the public seed is known:
     panel = draw_run(run_dir, "12 25 31 40 44 / 7")
-    check = verify(run_dir, pool="vivier.csv", quotas="quotas.csv", seed="12 25 31 40 44 / 7")
+    check = verify(run_dir, seed="12 25 31 40 44 / 7")  # from the published files alone
 
 Lower-level steps: :func:`load_pool`, :func:`load_quotas`, :func:`build_instance`,
 :func:`solve`, :func:`prepare_lottery`, :func:`draw`, :func:`build_report`.
@@ -18,7 +18,7 @@ from .algorithms import solve
 from .feasibility import InfeasibleQuotasError, explain
 from .generate import generate_pool, generate_quotas, write_demo
 from .inputs import build_instance, load_id_list, load_pool, load_quotas
-from .lottery import draw, parse_seed, prepare_lottery, rfc3797_key, rfc3797_select, verify
+from .lottery import prepare_lottery
 from .model import (
     ALGORITHMS,
     Algorithm,
@@ -32,11 +32,13 @@ from .model import (
     ProgressCallback,
     Quota,
     QuotaSet,
+    Redraw,
     Relaxation,
     SolveProgress,
     SortitionResult,
     VerificationResult,
 )
+from .published import PUBLISHED_FILES, PublishedFileError
 from .report import (
     Fairness,
     QuotaLine,
@@ -46,6 +48,7 @@ from .report import (
     quota_table,
     write_probability_plot,
 )
+from .rfc3797 import draw, parse_seed, rfc3797_key, rfc3797_select
 from .rundir import (
     load_draw,
     load_lottery,
@@ -55,10 +58,12 @@ from .rundir import (
     save_lottery,
     save_result,
 )
-from .service import RunOutcome, draw_run, load_run_instance, run_sortition
+from .service import RunOutcome, draw_run, load_instance, load_run_instance, run_sortition
+from .verify import verify
 
 __all__ = [
     "ALGORITHMS",
+    "PUBLISHED_FILES",
     "Algorithm",
     "Check",
     "Conflict",
@@ -70,9 +75,11 @@ __all__ = [
     "Panel",
     "Pool",
     "ProgressCallback",
+    "PublishedFileError",
     "Quota",
     "QuotaLine",
     "QuotaSet",
+    "Redraw",
     "Relaxation",
     "Report",
     "RunOutcome",
@@ -89,6 +96,7 @@ __all__ = [
     "generate_quotas",
     "load_draw",
     "load_id_list",
+    "load_instance",
     "load_lottery",
     "load_pool",
     "load_quotas",

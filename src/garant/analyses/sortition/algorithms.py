@@ -168,7 +168,8 @@ def _initial_columns(
     rounds = min(max(n // INITIAL_DIVISOR, 5), INITIAL_ROUNDS)
     for _ in range(rounds):
         counts, _, _ = model.solve(weights * rng.uniform(0.99, 1.0, n))
-        assert counts is not None
+        if counts is None:  # time limit reached before any answer
+            break
         columns.add(counts)
         weights *= 1.0 - 0.2 * counts / sizes
         weights *= n / weights.sum()
@@ -185,7 +186,8 @@ def _initial_columns(
         target = np.where(covered, 0.0, small)
         target[g] = 1.0
         counts, _, _ = model.solve(target)
-        assert counts is not None
+        if counts is None:
+            break
         if counts[g] == 0:
             impossible.add(g)
             continue
@@ -228,7 +230,10 @@ def _leximin(
             z, weights, y = master.solve()
             fixed_term = master.fixed_term(y)
             counts, value, bound = model.solve(y, z + fixed_term + EPS)
-            assert counts is not None
+            if counts is None:  # the time limit stopped pricing before any answer
+                optimal, gap = False, max(0.0, upper - z)
+                notes.append(_time_note(stage, gap))
+                break
             upper = min(upper, bound - fixed_term)
             clock.report("stage", stage, len(master.fixed), n, z, upper)
             if value > z + fixed_term + EPS and columns.add(counts):
@@ -239,7 +244,10 @@ def _leximin(
                 # Converged with the simplex duals: look for the central dual solution.
                 _, _, central = master.solve(interior=True)
                 counts, value, _ = model.solve(central, z + master.fixed_term(central) + EPS)
-                assert counts is not None
+                if counts is None:
+                    optimal, gap = False, max(0.0, upper - z)
+                    notes.append(_time_note(stage, gap))
+                    break
                 if value > z + master.fixed_term(central) + EPS and columns.add(counts):
                     master.add(counts)
                     continue
@@ -247,14 +255,7 @@ def _leximin(
                 break
             if clock.expired():
                 optimal, gap = False, max(0.0, upper - z)
-                notes.append(
-                    tr(
-                        "Limite de temps atteinte à l'étape {stage} : écart certifié {gap:.2e}",
-                        "Time limit reached at stage {stage}: certified gap {gap:.2e}",
-                        stage=stage,
-                        gap=gap,
-                    )
-                )
+                notes.append(_time_note(stage, gap))
                 break
         if not optimal or first_stage_only:
             z, weights, _ = master.solve()
@@ -270,6 +271,15 @@ def _leximin(
     if first_stage_only and optimal:
         gap = max(0.0, upper - z)
     return weights, optimal, gap, notes
+
+
+def _time_note(stage: int, gap: float) -> str:
+    return tr(
+        "Limite de temps atteinte à l'étape {stage} : écart certifié {gap:.2e}",
+        "Time limit reached at stage {stage}: certified gap {gap:.2e}",
+        stage=stage,
+        gap=gap,
+    )
 
 
 def _nash(
@@ -295,7 +305,15 @@ def _nash(
         prices = np.zeros(problem.n_groups)
         prices[active] = 1.0 / probs
         counts, _, bound = model.solve(prices)
-        assert counts is not None
+        if counts is None:
+            notes.append(
+                tr(
+                    "Limite de temps atteinte : écart de bien-être certifié {gap:.2e}",
+                    "Time limit reached: certified welfare gap {gap:.2e}",
+                    gap=gap,
+                )
+            )
+            return weights, False, gap, notes
         gap = max(0.0, bound - total)
         objective = float(np.dot(sizes[active], np.log(probs)))
         clock.report("nash", 1, 0, problem.n_groups, objective, objective + gap)
@@ -445,7 +463,8 @@ def solve(
     clock = _Clock(time.perf_counter(), time_limit_s, progress)
     problem = reduce_instance(instance, aggregate=aggregate)
     model = PanelModel(problem)
-    if not model.feasible():
+    first, _, _ = model.solve(np.zeros(problem.n_groups))
+    if first is None:
         infeasibility = diagnose(problem)
         raise InfeasibleQuotasError(
             explain(infeasibility),
@@ -455,6 +474,8 @@ def solve(
             ),
             infeasibility,
         )
+    if time_limit_s is not None:
+        model.deadline = clock.start + time_limit_s
     rng = np.random.default_rng(seed)
     notes: list[str] = []
     if algorithm == "legacy":
@@ -463,6 +484,8 @@ def solve(
     else:
         columns = _Columns()
         impossible = _initial_columns(problem, model, columns, rng, clock)
+        if not columns.items:  # the time limit left no room for more than the first panel
+            columns.add(first)
         if impossible:
             notes.append(
                 tr(

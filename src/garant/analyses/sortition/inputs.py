@@ -15,7 +15,8 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from garant.errors import InputError
@@ -24,7 +25,10 @@ from garant.i18n import tr
 from .model import Instance, Pool, PoolRow, Quota, QuotaSet
 
 __all__ = [
+    "Table",
     "build_instance",
+    "decode_table",
+    "encoding_notes",
     "load_id_list",
     "load_pool",
     "load_quotas",
@@ -35,16 +39,92 @@ __all__ = [
 _ID_CANDIDATES = ("id", "identifiant", "unique_id", "nationbuilder_id", "person_id", "id_personne")
 
 
-def _decode(data: bytes, label: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(  # pragma: no cover - cp1252 decodes almost anything
-        tr("{file} : encodage illisible", "{file}: unreadable encoding", file=label),
-        tr("Enregistrez le fichier en UTF-8.", "Save the file as UTF-8."),
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _binary_error(path: Path, what: str) -> InputError:
+    return InputError(
+        tr(
+            "{file} n'est pas un fichier CSV : {what}",
+            "{file} is not a CSV file: {what}",
+            file=path,
+            what=what,
+        ),
+        tr(
+            "Exportez le tableau en CSV (UTF-8, séparateur « , » ou « ; ») et donnez ce fichier.",
+            "Export the table as CSV (UTF-8, ',' or ';' separator) and give that file.",
+        ),
     )
+
+
+def decode_table(data: bytes, path: Path) -> tuple[str, str, bool]:
+    """Decode a text table: ``(text, encoding, guessed)``.
+
+    Byte-order marks (UTF-8, UTF-16) are honoured; UTF-16 without a mark is recognised by its
+    NUL bytes; otherwise strict UTF-8, and failing that Windows-1252 (then ``guessed`` is true
+    so that the caller can say so). Binary files (zip, xlsx, pdf…) are refused.
+    """
+    if data.startswith(_ZIP_MAGIC):
+        raise _binary_error(
+            path,
+            tr("archive zip ou classeur Excel (.xlsx)", "a zip archive or Excel workbook (.xlsx)"),
+        )
+    guessed = False
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in data[:4096]:
+        head = data[:4096]
+        even = head[0::2].count(0)
+        odd = head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            encoding, guessed = "utf-16-le", True
+        elif even > len(head) // 4 and odd == 0:
+            encoding, guessed = "utf-16-be", True
+        else:
+            raise _binary_error(
+                path, tr("octets nuls (fichier binaire)", "NUL bytes (binary file)")
+            )
+    else:
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            raise InputError(
+                tr(
+                    "{file} : encodage {enc} annoncé mais illisible à l'octet {pos}",
+                    "{file}: {enc} announced but unreadable at byte {pos}",
+                    file=path,
+                    enc=encoding,
+                    pos=exc.start,
+                ),
+                tr("Enregistrez le fichier en UTF-8.", "Save the file as UTF-8."),
+            ) from None
+        encoding, guessed = "cp1252", True
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            encoding, text = "latin-1", data.decode("latin-1")
+    for number, line in enumerate(text.splitlines(), start=1):
+        bad = next((ch for ch in line if ord(ch) < 32 and ch not in "\t"), None)
+        if bad is not None:
+            raise InputError(
+                tr(
+                    "{file}, ligne {line} : caractère de contrôle U+{code:04X} (fichier binaire "
+                    "ou corrompu ?)",
+                    "{file}, line {line}: control character U+{code:04X} (binary or corrupt file?)",
+                    file=path,
+                    line=number,
+                    code=ord(bad),
+                ),
+                tr(
+                    "Exportez à nouveau le tableau en CSV UTF-8.",
+                    "Export the table again as UTF-8 CSV.",
+                ),
+            )
+    return text, encoding, guessed
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -54,8 +134,22 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, dict[str, str]]], bytes]:
-    """Read a CSV file: its header, ``(line, row)`` pairs (blank lines skipped) and raw bytes."""
+@dataclass(frozen=True)
+class Table:
+    """A CSV file as read: header, ``(line, row)`` pairs, raw bytes and the encoding used."""
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    data: bytes
+    encoding: str
+    guessed: bool
+    blank_lines: tuple[int, ...]
+
+
+def read_table(path: Path | str) -> Table:
+    """Read a CSV file, accounting for every line: each line after the header is a row or a
+    blank line (listed in ``blank_lines``); anything else is an :class:`InputError` naming the
+    line (unclosed quote, cell spanning lines, too many or too few cells)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -69,18 +163,66 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, dict[str, s
             ),
             tr("Vérifiez le chemin du fichier.", "Check the file path."),
         ) from exc
-    text = _decode(data, str(path))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    try:
-        header = [cell.strip() for cell in next(reader)]
-    except StopIteration:
+    text, encoding, guessed = decode_table(data, path)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True
+    )
+
+    def _records() -> Iterator[tuple[int, list[str]]]:
+        previous = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(
+                    tr(
+                        "{file}, ligne {line} : CSV mal formé ({error})",
+                        "{file}, line {line}: malformed CSV ({error})",
+                        file=path,
+                        line=previous + 1,
+                        error=exc,
+                    ),
+                    tr(
+                        "Vérifiez les guillemets de cette ligne (un guillemet non fermé avale "
+                        "la suite du fichier).",
+                        "Check the quotes on that line (an unclosed quote swallows the rest of "
+                        "the file).",
+                    ),
+                ) from None
+            if reader.line_num - previous > 1:
+                raise InputError(
+                    tr(
+                        "{file}, lignes {first} à {last} : une cellule s'étend sur plusieurs "
+                        "lignes (guillemet non fermé ?)",
+                        "{file}, lines {first} to {last}: a cell spans several lines (unclosed "
+                        "quote?)",
+                        file=path,
+                        first=previous + 1,
+                        last=reader.line_num,
+                    ),
+                    tr(
+                        "Fermez le guillemet ou retirez le retour à la ligne de la cellule.",
+                        "Close the quote or remove the line break from the cell.",
+                    ),
+                )
+            previous = reader.line_num
+            yield previous, cells
+
+    records = _records()
+    first = next(records, None)
+    if first is None or not any(cell.strip() for cell in first[1]):
         raise InputError(
-            tr("{file} est vide", "{file} is empty", file=path),
+            tr("{file} est vide", "{file} is empty", file=path)
+            if first is None
+            else tr("{file}, ligne 1 : en-tête vide", "{file}, line 1: empty header", file=path),
             tr(
                 "Fournissez un fichier CSV avec une ligne d'en-tête.",
                 "Provide a CSV file with a header line.",
             ),
-        ) from None
+        )
+    header = [cell.strip() for cell in first[1]]
     for position, name in enumerate(header, start=1):
         if not name:
             raise InputError(
@@ -106,11 +248,13 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, dict[str, s
             tr("Renommez l'une des deux colonnes.", "Rename one of the two columns."),
         )
     rows: list[tuple[int, dict[str, str]]] = []
-    for cells in reader:
+    blank: list[int] = []
+    for line, cells in records:
         if not any(cell.strip() for cell in cells):
+            blank.append(line)
             continue
-        line = reader.line_num
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+        extra = len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :])
+        if extra or len(cells) < len(header):
             raise InputError(
                 tr(
                     "{file}, ligne {line} : {n} cellules pour {h} colonnes",
@@ -125,9 +269,26 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, dict[str, s
                     "Check the separator and quotes on that line.",
                 ),
             )
-        padded = [*cells, *[""] * (len(header) - len(cells))]
-        rows.append((line, {name: padded[i].strip() for i, name in enumerate(header)}))
-    return header, rows, data
+        rows.append((line, {name: cells[i].strip() for i, name in enumerate(header)}))
+    return Table(header, rows, data, encoding, guessed, tuple(blank))
+
+
+def encoding_notes(*files: object) -> tuple[str, ...]:
+    """A sentence per input file whose encoding was guessed (not announced by the file)."""
+    notes = []
+    for item in files:
+        if getattr(item, "encoding_guessed", False):
+            notes.append(
+                tr(
+                    "{file} : encodage deviné ({enc}) — vérifiez les accents du rapport ; "
+                    "enregistrez le fichier en UTF-8 pour lever le doute.",
+                    "{file}: guessed encoding ({enc}) — check the accents in the report; save "
+                    "the file as UTF-8 to remove the doubt.",
+                    file=getattr(item, "label", "?"),
+                    enc=getattr(item, "encoding", "?"),
+                )
+            )
+    return tuple(notes)
 
 
 def _find_column(header: Sequence[str], *names: str) -> str | None:
@@ -146,7 +307,21 @@ def load_pool(path: Path | str, *, id_column: str | None = None) -> Pool:
     (the Panelot ``respondents.csv`` layout has no id column).
     """
     path = Path(path)
-    header, rows, data = read_table(path)
+    table = read_table(path)
+    header, rows, data = table.header, table.rows, table.data
+    if not rows:
+        raise InputError(
+            tr(
+                "{file} ne contient aucune personne (en-tête seul : {cols})",
+                "{file} contains nobody (header only: {cols})",
+                file=path,
+                cols=", ".join(header),
+            ),
+            tr(
+                "Donnez le fichier des volontaires : une ligne par personne après l'en-tête.",
+                "Give the volunteers' file: one line per person after the header.",
+            ),
+        )
     if id_column is not None:
         column = _find_column(header, id_column)
         if column is None:
@@ -209,6 +384,8 @@ def load_pool(path: Path | str, *, id_column: str | None = None) -> Pool:
         id_column=column,
         rows=tuple(people),
         sha256=hashlib.sha256(data).hexdigest(),
+        encoding=table.encoding,
+        encoding_guessed=table.guessed,
     )
 
 
@@ -248,7 +425,8 @@ def _parse_count(path: Path, line: int, column: str, text: str, *, required: boo
 def load_quotas(path: Path | str) -> QuotaSet:
     """Load the quotas CSV in any of the three accepted layouts."""
     path = Path(path)
-    header, rows, data = read_table(path)
+    table = read_table(path)
+    header, rows, data = table.header, table.rows, table.data
     criterion_col = _find_column(header, "category")
     if criterion_col is not None:
         value_col = _find_column(header, "name", "feature", "value")
@@ -361,7 +539,13 @@ def load_quotas(path: Path | str) -> QuotaSet:
             tr("{file} ne contient aucun quota", "{file} contains no quota", file=path),
             tr("Ajoutez une ligne par valeur de critère.", "Add one line per criterion value."),
         )
-    return QuotaSet(path=path, quotas=tuple(quotas), sha256=hashlib.sha256(data).hexdigest())
+    return QuotaSet(
+        path=path,
+        quotas=tuple(quotas),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=table.encoding,
+        encoding_guessed=table.guessed,
+    )
 
 
 def normalise_address(parts: Iterable[str]) -> str | None:
@@ -377,7 +561,8 @@ def normalise_address(parts: Iterable[str]) -> str | None:
 def load_id_list(path: Path | str, *, id_column: str | None = None) -> tuple[str, ...]:
     """Read ids from a CSV with an id column, or from a plain list (one id per line)."""
     path = Path(path)
-    header, rows, _ = read_table(path)
+    table = read_table(path)
+    header, rows = table.header, table.rows
     column = _find_column(header, id_column) if id_column else _find_column(header, *_ID_CANDIDATES)
     if column is None:
         if len(header) != 1:

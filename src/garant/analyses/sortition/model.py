@@ -25,6 +25,7 @@ __all__ = [
     "ProgressCallback",
     "Quota",
     "QuotaSet",
+    "Redraw",
     "Relaxation",
     "SolveProgress",
     "SortitionResult",
@@ -53,6 +54,8 @@ class Pool:
     id_column: str | None
     rows: tuple[PoolRow, ...]
     sha256: str
+    encoding: str = "utf-8"
+    encoding_guessed: bool = False
 
     @property
     def label(self) -> str:
@@ -83,6 +86,8 @@ class QuotaSet:
     path: Path | None
     quotas: tuple[Quota, ...]
     sha256: str
+    encoding: str = "utf-8"
+    encoding_guessed: bool = False
 
     @property
     def label(self) -> str:
@@ -185,7 +190,14 @@ class SortitionResult:
 
 @dataclass(frozen=True)
 class Lottery:
-    """``m`` equally likely panels (the uniform lottery), published before the seed is known."""
+    """``m`` equally likely panels (the uniform lottery), published before the seed is known.
+
+    ``groups``, ``compositions`` and ``weights`` are the distribution the panels were rounded
+    from (published with them, so that anyone can redo the deterministic rounding);
+    ``parameters`` are the published parameters (panel size, criteria, household rule, ids
+    already selected or excluded); ``input_hashes`` the SHA-256 of the raw pool, the quotas
+    file and the published verification file.
+    """
 
     m: int
     panels: tuple[tuple[str, ...], ...]
@@ -195,6 +207,19 @@ class Lottery:
     parameters: Mapping[str, object]
     max_deviation: float
     sha256: str
+    groups: tuple[tuple[str, ...], ...] = ()
+    compositions: tuple[tuple[int, ...], ...] = ()
+    weights: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Redraw:
+    """Why a published lottery is drawn again, and the draw it replaces (recomputable)."""
+
+    seed_key: str
+    index: int
+    md5_hex: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -207,6 +232,7 @@ class Panel:
     seed_key: str
     md5_hex: str
     lottery_sha256: str
+    replaces: Redraw | None = None
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -215,11 +241,18 @@ class Panel:
 
 @dataclass(frozen=True)
 class Check:
-    """One verification step and its outcome."""
+    """One verification step: what was checked (``file``, ``field``), the outcome, in words.
+
+    ``skipped`` marks a check that could not be made with the files given (e.g. the raw
+    pool's hash without the raw pool): it neither passes nor fails the verification.
+    """
 
     name: str
     ok: bool
     detail: str
+    file: str = ""
+    field: str = ""
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +262,7 @@ class VerificationResult:
     ok: bool
     checks: tuple[Check, ...]
     panel: Panel | None
+    malformed: bool = False
 
 
 @dataclass(frozen=True)

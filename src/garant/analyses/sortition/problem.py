@@ -243,6 +243,8 @@ class PanelModel:
         self.highs.setOptionValue("mip_heuristic_effort", 0.0)
         self.highs.passModel(lp)
         self._cols = np.arange(n, dtype=np.int32)
+        self.deadline: float | None = None
+        """``time.perf_counter()`` value after which a solve stops with its best answer."""
 
     def solve(
         self, weights: FloatArray, threshold: float | None = None
@@ -264,8 +266,13 @@ class PanelModel:
         return counts, value, bound
 
     def _run(self, weights: FloatArray) -> tuple[IntArray | None, float, float]:
+        import time
+
         import highspy
 
+        if self.deadline is not None:
+            left = max(0.01, self.deadline - time.perf_counter())
+            self.highs.setOptionValue("time_limit", left)
         self.highs.run()
         status = self.highs.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:

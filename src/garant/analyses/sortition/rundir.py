@@ -1,8 +1,8 @@
 """Files of a sortition run directory (ids only, no personal data), written atomically.
 
-``result.json`` (distribution and probabilities), ``lottery.json`` and ``commitment.json``
-(published before the seed is known), ``draw.json`` (after the draw), ``report.md`` and
-``probabilities.png``.
+``result.json`` (distribution, probabilities and solver log: local), ``lottery.json``,
+``commitment.json``, ``verification.csv`` and ``quotas.csv`` (published before the seed is
+known), ``draw.json`` (after the draw), ``report.md`` and ``probabilities.png``.
 """
 
 from __future__ import annotations
@@ -14,18 +14,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from garant.errors import InputError
+from garant.errors import ConflictError, InputError
 from garant.i18n import tr
 
-from .lottery import (
-    commitment,
-    lottery_from_dict,
-    lottery_to_dict,
-    panel_from_dict,
-    panel_to_dict,
-    write_atomic,
-)
+from .lottery import canonical_json, commitment, lottery_to_dict, write_atomic
 from .model import Algorithm, Lottery, Panel, SortitionResult
+from .published import (
+    COMMITMENT_FILE,
+    DRAW_FILE,
+    LOTTERY_FILE,
+    lottery_from_dict,
+    panel_from_dict,
+    read_published_json,
+)
+from .rfc3797 import panel_to_dict
 
 __all__ = [
     "RESULT_FORMAT",
@@ -137,11 +139,9 @@ def load_result(run_dir: Path) -> SortitionResult:
 def save_lottery(lottery: Lottery, run_dir: Path) -> tuple[Path, Path]:
     """Write ``lottery.json`` (canonical bytes, so its SHA-256 is ``lottery.sha256``) and
     ``commitment.json``; returns both paths."""
-    from .lottery import canonical_json
-
     folder = Path(run_dir)
-    lottery_path = folder / "lottery.json"
-    commitment_path = folder / "commitment.json"
+    lottery_path = folder / LOTTERY_FILE
+    commitment_path = folder / COMMITMENT_FILE
     write_atomic(lottery_path, canonical_json(lottery_to_dict(lottery)))
     write_atomic(commitment_path, _json(commitment(lottery)))
     return lottery_path, commitment_path
@@ -150,31 +150,36 @@ def save_lottery(lottery: Lottery, run_dir: Path) -> tuple[Path, Path]:
 def load_lottery(run_dir: Path) -> Lottery:
     """Read a published lottery (and its rounding deviation from ``commitment.json``)."""
     path = Path(run_dir)
-    path = path / "lottery.json" if path.is_dir() else path
-    lottery = lottery_from_dict(_read(path), source=str(path))
-    promised = path.parent / "commitment.json"
+    path = path / LOTTERY_FILE if path.is_dir() else path
+    data, raw = read_published_json(path)
+    lottery = lottery_from_dict(data, raw, file=path.name)
+    promised = path.parent / COMMITMENT_FILE
     if promised.exists():
-        deviation = _read(promised).get("max_deviation")
+        deviation = read_published_json(promised)[0].get("max_deviation")
         if isinstance(deviation, int | float):
             lottery = replace(lottery, max_deviation=float(deviation))
     return lottery
 
 
 def save_draw(panel: Panel, run_dir: Path) -> Path:
-    path = Path(run_dir) / "draw.json"
+    """Write ``draw.json``; a folder keeps its first draw (same seed: harmless, else refused)."""
+    path = Path(run_dir) / DRAW_FILE
     if path.exists():
-        previous = panel_from_dict(_read(path))
+        previous = load_draw(Path(run_dir))
         if previous != panel:
-            raise InputError(
+            raise ConflictError(
                 tr(
-                    "Un tirage a déjà été fait dans {dir} (panel n° {n})",
-                    "A draw was already made in {dir} (panel #{n})",
+                    "Un tirage a déjà été fait dans {dir} (panel n° {n}, clé {k})",
+                    "A draw was already made in {dir} (panel #{n}, key {k})",
                     dir=run_dir,
                     n=previous.index,
+                    k=previous.seed_key,
                 ),
                 tr(
-                    "Un tirage public ne se refait pas ; créez un nouveau dossier si nécessaire.",
-                    "A public draw is not redone; use a new folder if needed.",
+                    "Un tirage public ne se refait pas ; un nouveau tirage motivé passe par "
+                    "« garant sortition redraw ».",
+                    "A public draw is not redone; a reasoned redraw goes through "
+                    "'garant sortition redraw'.",
                 ),
             )
     write_atomic(path, _json(panel_to_dict(panel)))
@@ -182,4 +187,4 @@ def save_draw(panel: Panel, run_dir: Path) -> Path:
 
 
 def load_draw(run_dir: Path) -> Panel:
-    return panel_from_dict(_read(Path(run_dir) / "draw.json"))
+    return panel_from_dict(read_published_json(Path(run_dir) / DRAW_FILE)[0])
