@@ -146,6 +146,9 @@ class GateDecision:
     """Text must be pseudonymised before it reaches the model (decided by the data rules)."""
     pseudonymisation_rules: tuple[str, ...] = field(default=())
     """The data rules that require pseudonymisation (e.g. ``data.personal.pseudonymisation``)."""
+    note_fr: str = ""
+    """Why this policy version governs rather than the file as edited (empty when they agree)."""
+    note_en: str = ""
 
     @property
     def allowed(self) -> bool:
@@ -160,14 +163,17 @@ class GateDecision:
         if self.allowed:
             return
         reasons = "\n  ".join(f"[{r.rule}] {r.message}" for r in self.refusals)
+        message = tr(
+            "Exécution refusée par la politique {policy} v{version} :\n  {reasons}",
+            "Run refused by policy {policy} v{version}:\n  {reasons}",
+            policy=self.policy_id,
+            version=self.policy_version,
+            reasons=reasons,
+        )
+        if self.note_fr:
+            message += "\n" + tr(self.note_fr, self.note_en)
         raise PolicyRefusal(
-            tr(
-                "Exécution refusée par la politique {policy} v{version} :\n  {reasons}",
-                "Run refused by policy {policy} v{version}:\n  {reasons}",
-                policy=self.policy_id,
-                version=self.policy_version,
-                reasons=reasons,
-            ),
+            message,
             tr(
                 "Demandez au ou à la référent·e IA de revoir l'usage, l'outil ou vos rôles ; "
                 "la tentative a été enregistrée.",
@@ -414,12 +420,15 @@ def evaluate_run_request(policy: Policy, request: RunRequest) -> GateDecision:
                     label=use.label,
                 )
             )
+    note_fr, note_en = policy.governing_note or ("", "")
     return GateDecision(
         policy_id=policy.id,
         policy_version=policy.version,
         refusals=tuple(refusals),
         pseudonymisation_required=bool(pseudonymising),
         pseudonymisation_rules=tuple(pseudonymising),
+        note_fr=note_fr,
+        note_en=note_en,
     )
 
 

@@ -14,7 +14,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from garant.domain.enums import AccessMode, DataCategory, OrganisationKind, RoleName
 from garant.i18n import tr
@@ -357,6 +364,18 @@ class Policy(_Strict):
     review: ReviewCadence
     roles: Roles
     approval: Approval | None = None
+    _governing_note: tuple[str, str] | None = PrivateAttr(default=None)
+
+    def with_governing_note(self, note_fr: str, note_en: str) -> Policy:
+        """A copy carrying why it governs rather than the file as it stands (French, English);
+        set by :func:`garant.governance.in_force.policy_in_force`, shown with every refusal."""
+        copy = self.model_copy()
+        copy._governing_note = (note_fr, note_en)
+        return copy
+
+    @property
+    def governing_note(self) -> tuple[str, str] | None:
+        return self._governing_note
 
     @field_validator("data")
     @classmethod
