@@ -193,3 +193,16 @@ def test_unknown_status_lists_the_allowed_values_and_changes_nothing(workspace_r
     assert json.loads(listed)[0]["status"] == "under_review"
     code, _, err = garant(workspace_root, "roles", "list", "--role", "maire")
     assert code == 2 and "referent_ia" in err
+
+
+def test_tool_without_region_shows_unknown_hosting_not_inside_the_eu(
+    workspace_root: Path,
+) -> None:
+    """Issue 12.9: « Données hors UE : non » for a tool nobody located was a false reassurance."""
+    code, _, err = garant(
+        workspace_root, "tools", "add", "Gemini", "--access", "web_app", "--vendor", "Google"
+    )
+    assert code == 0, err
+    code, out, _ = garant(workspace_root, "tools", "show", "gemini")
+    assert "inconnu (traité comme hors UE)" in out
+    assert "Données hors UE" in out and ": non" not in out.split("Données hors UE")[1][:30]

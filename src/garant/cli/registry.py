@@ -244,7 +244,7 @@ def tools_list(
     """Liste les outils d'IA."""
     from garant.domain.enums import ToolStatus, label
     from garant.domain.inputs import parse_choice
-    from garant.governance.tools import list_tools
+    from garant.governance.tools import leaves_eu_label, list_tools
 
     wanted = parse_choice(ToolStatus, status, "status") if status else None
     with state_of(ctx).transaction() as session:
@@ -269,8 +269,8 @@ def tools_list(
                 t.name,
                 t.vendor,
                 label(t.access_mode),
-                t.hosting_region,
-                tr("oui", "yes") if t.data_leaves_eu else tr("non", "no"),
+                t.hosting_region or tr("inconnu", "unknown"),
+                leaves_eu_label(t),
                 label(t.status),
             )
             for t in tools
@@ -286,7 +286,7 @@ def tools_show(
 ) -> None:
     """Affiche la fiche d'un outil."""
     from garant.domain.enums import label
-    from garant.governance.tools import get_tool
+    from garant.governance.tools import get_tool, leaves_eu_label
 
     with state_of(ctx).transaction() as session:
         tool = get_tool(session, ref)
@@ -299,11 +299,8 @@ def tools_show(
             (tr("Fournisseur", "Vendor"), tool.vendor),
             (tr("Modèle", "Model"), f"{tool.model_family} {tool.model_version}".strip()),
             (tr("Accès", "Access"), label(tool.access_mode)),
-            (tr("Hébergement", "Hosting"), tool.hosting_region),
-            (
-                tr("Données hors UE", "Data leaves EU"),
-                tr("oui", "yes") if tool.data_leaves_eu else tr("non", "no"),
-            ),
+            (tr("Hébergement", "Hosting"), tool.hosting_region or tr("inconnu", "unknown")),
+            (tr("Données hors UE", "Data leaves EU"), leaves_eu_label(tool)),
             (tr("Conservation", "Retention"), tool.retention_terms),
             (
                 tr("Entraînement sur les données", "Training on inputs"),

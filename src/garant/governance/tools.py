@@ -11,7 +11,15 @@ from garant.errors import ConflictError
 from garant.governance.lookup import find_tool, slugify, stamp_created, stamp_updated
 from garant.i18n import tr
 
-__all__ = ["add_tool", "get_tool", "list_tools", "set_tool_status"]
+__all__ = [
+    "add_tool",
+    "data_leaves_eu",
+    "get_tool",
+    "hosting_known",
+    "leaves_eu_label",
+    "list_tools",
+    "set_tool_status",
+]
 
 
 def add_tool(session: Session, data: ToolInput, actor: str) -> AITool:
@@ -67,3 +75,25 @@ def set_tool_status(
     session.add(stamp_updated(tool, actor))
     session.flush()
     return tool
+
+
+def hosting_known(tool: AITool) -> bool:
+    """Whether the registry knows where the tool processes data (a local tool, or a region)."""
+    return tool.access_mode == "local" or bool(tool.hosting_region.strip()) or tool.data_leaves_eu
+
+
+def data_leaves_eu(tool: AITool) -> bool | None:
+    """Whether data sent to the tool leaves the EU: ``None`` when nobody recorded where it runs
+    (the gate then treats it as the cautious case, outside the EU)."""
+    if tool.data_leaves_eu:
+        return True
+    return False if hosting_known(tool) else None
+
+
+def leaves_eu_label(tool: AITool) -> str:
+    """« oui », « non » or « inconnu » for registers and documents."""
+    return {
+        True: tr("oui", "yes"),
+        False: tr("non", "no"),
+        None: tr("inconnu (traité comme hors UE)", "unknown (treated as outside the EU)"),
+    }[data_leaves_eu(tool)]

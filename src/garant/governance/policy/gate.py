@@ -12,7 +12,8 @@ Rule ids:
 - ``use.not_registered``, ``use.not_approved``;
 - ``tool.forbidden``, ``tool.under_review`` (registry status);
 - ``tools.forbidden``, ``tools.not_allowed`` (policy tool rules);
-- ``data.undeclared``, ``data.<category>.hosting``, ``data.<category>.pseudonymisation``;
+- ``data.undeclared``, ``data.<category>.hosting``, ``data.<category>.pseudonymisation``,
+  ``data.<category>.minimum_mode`` (the requested pseudonymisation mode is too weak);
 - ``roles.run_analyses`` (or ``roles.run_by_kind.<kind>``);
 - ``forbidden_uses.<id>``.
 """
@@ -23,7 +24,14 @@ from dataclasses import dataclass, field
 
 from garant.domain.enums import AccessMode, DataCategory, ToolStatus, UseStatus, label
 from garant.errors import PolicyRefusal
-from garant.governance.policy.model import Hosting, Policy, PolicyStatus, ToolRule, hosting_label
+from garant.governance.policy.model import (
+    Hosting,
+    Policy,
+    PolicyStatus,
+    PseudonymisationMode,
+    ToolRule,
+    hosting_label,
+)
 from garant.i18n import current_language, set_language, tr
 
 __all__ = [
@@ -122,6 +130,8 @@ class RunRequest:
     """Purposes declared for the use or the run (ids such as ``individual_decision``)."""
     pseudonymisation_available: bool = True
     """Whether the run can pseudonymise text before sending it (e.g. the Presidio stack works)."""
+    pseudonymisation_mode: PseudonymisationMode | str | None = None
+    """The mode the operator asked for (``full``, ``patterns``); ``None`` when not known."""
 
 
 @dataclass(frozen=True)
@@ -345,7 +355,37 @@ def _data_refusals(policy: Policy, request: RunRequest) -> tuple[list[Refusal], 
                         cat_label=lambda c=category: label(c.value),
                     )
                 )
+        weak = _mode_refusal(rule.required_mode(request.hosting), request, category)
+        if weak is not None:
+            refusals.append(weak)
     return refusals, pseudonymising
+
+
+def _mode_refusal(
+    required: PseudonymisationMode | None, request: RunRequest, category: DataCategory
+) -> Refusal | None:
+    """``data.<category>.minimum_mode``: the requested mode is weaker than the policy's."""
+    if required is None or request.pseudonymisation_mode is None:
+        return None
+    try:
+        asked = PseudonymisationMode(str(request.pseudonymisation_mode))
+    except ValueError:
+        asked = PseudonymisationMode.PATTERNS  # unknown mode: count it as the weakest
+    if asked.strength >= required.strength:
+        return None
+    rule_id = f"data.{category.value}.minimum_mode"
+    return _refusal(
+        rule_id,
+        "Règle {rule} : vers un outil {hosting}, les {cat_label} exigent la pseudonymisation "
+        "« {required} » au moins (demandée : « {asked} »).",
+        "Rule {rule}: towards a tool {hosting}, {cat_label} require pseudonymisation "
+        "'{required}' at least (requested: '{asked}').",
+        rule=rule_id,
+        hosting=lambda: hosting_label(request.hosting),
+        cat_label=lambda: label(category.value),
+        required=required.value,
+        asked=str(request.pseudonymisation_mode),
+    )
 
 
 def evaluate_run_request(policy: Policy, request: RunRequest) -> GateDecision:

@@ -23,7 +23,13 @@ from pydantic import (
     model_validator,
 )
 
-from garant.domain.enums import AccessMode, DataCategory, OrganisationKind, RoleName
+from garant.domain.enums import (
+    PERSONAL_DATA_CATEGORIES,
+    AccessMode,
+    DataCategory,
+    OrganisationKind,
+    RoleName,
+)
 from garant.i18n import tr
 
 __all__ = [
@@ -102,6 +108,19 @@ class Pseudonymisation(StrEnum):
     ALWAYS = "always"
     WHEN_HOSTED = "when_hosted"
     NEVER = "never"
+
+
+class PseudonymisationMode(StrEnum):
+    """How thoroughly text is pseudonymised (the modes of :mod:`garant.privacy`), weakest first."""
+
+    PATTERNS = "patterns"
+    """Patterns only (e-mails, phones, NIR…): names written in running text may pass through."""
+    FULL = "full"
+    """Patterns and the French language model (names, places, organisations)."""
+
+    @property
+    def strength(self) -> int:
+        return list(PseudonymisationMode).index(self)
 
 
 class UsePurpose(StrEnum):
@@ -238,6 +257,9 @@ class DataRule(_Strict):
     hosting: list[Hosting] = Field(default_factory=list)
     """Allowed hostings; an empty list means no AI processing at all for this category."""
     pseudonymisation: Pseudonymisation = Pseudonymisation.WHEN_HOSTED
+    minimum_mode: dict[Hosting, PseudonymisationMode] = Field(default_factory=dict)
+    """Weakest pseudonymisation mode accepted per hosting (e.g. ``hosted_eu: full``). Where
+    personal data must be pseudonymised for a hosted model and nothing is said, ``full``."""
     note: str = Field(default="", max_length=2000)
 
     @field_validator("hosting")
@@ -253,6 +275,15 @@ class DataRule(_Strict):
         if self.pseudonymisation is Pseudonymisation.WHEN_HOSTED:
             return hosting.is_hosted
         return False
+
+    def required_mode(self, hosting: Hosting) -> PseudonymisationMode | None:
+        """The weakest mode accepted for ``hosting`` (``None``: no minimum)."""
+        if hosting in self.minimum_mode:
+            return self.minimum_mode[hosting]
+        personal = self.category.value in PERSONAL_DATA_CATEGORIES
+        if personal and hosting.is_hosted and self.requires_pseudonymisation(hosting):
+            return PseudonymisationMode.FULL
+        return None
 
 
 class ForbiddenUse(_Strict):
