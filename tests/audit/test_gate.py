@@ -130,15 +130,18 @@ def test_run_with_a_weaker_pseudonymisation_mode_than_the_policy_is_refused(
         update={"data": [rule.model_copy(update={"minimum_mode": {}}) for rule in policy.data]}
     )
     gateway = RecordingGateway()
-    with pytest.raises(PolicyRefusal, match=r"data\.personal\.minimum_mode"), audited_run(
-        audit_workspace,
-        use="synthese",
-        kind="ask",
-        operator="claire-martin",
-        model_alias="eu-api",
-        gateway=gateway,
-        policy=strict,
-        pseudonymisation_mode="patterns",
+    with (
+        pytest.raises(PolicyRefusal, match=r"data\.personal\.minimum_mode"),
+        audited_run(
+            audit_workspace,
+            use="synthese",
+            kind="ask",
+            operator="claire-martin",
+            model_alias="eu-api",
+            gateway=gateway,
+            policy=strict,
+            pseudonymisation_mode="patterns",
+        ),
     ):
         pass
     assert gateway.calls == []

@@ -64,7 +64,9 @@ def test_registry_round_trip_through_the_cli(workspace_root: Path) -> None:
             "claire-martin",
             "referent_ia",
             "--from",
-            "01/09/2026",
+            "01/09/2025",
+            "--by",
+            "claire-martin",
         )[0]
         == 0
     )
@@ -83,6 +85,8 @@ def test_registry_round_trip_through_the_cli(workspace_root: Path) -> None:
         "approved",
         "--alias",
         "albert",
+        "--by",
+        "claire-martin",
     )
     assert code == 0, err
     code, _, err = garant(
@@ -99,6 +103,8 @@ def test_registry_round_trip_through_the_cli(workspace_root: Path) -> None:
         "--data",
         "public_contributions",
         "--responsible",
+        "claire-martin",
+        "--by",
         "claire-martin",
     )
     assert code == 0, err

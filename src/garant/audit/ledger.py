@@ -55,6 +55,8 @@ LedgerEvent = Literal[
     "checklist_profile",
     "checklist_answer",
     "checklist_assessment",
+    "decision_refused",
+    "approval_override",
 ]
 
 

@@ -6,9 +6,16 @@ from sqlmodel import Session, select
 
 from garant.domain.enums import ToolStatus
 from garant.domain.inputs import ToolInput
-from garant.domain.models import AITool
+from garant.domain.models import AITool, Person
 from garant.errors import ConflictError
-from garant.governance.lookup import find_tool, slugify, stamp_created, stamp_updated
+from garant.governance.authority import DecisionRules, require_role
+from garant.governance.lookup import (
+    find_tool,
+    person_named,
+    slugify,
+    stamp_created,
+    stamp_updated,
+)
 from garant.i18n import tr
 
 __all__ = [
@@ -22,8 +29,18 @@ __all__ = [
 ]
 
 
-def add_tool(session: Session, data: ToolInput, actor: str) -> AITool:
-    """Register a tool; its name and key must be new."""
+def add_tool(
+    session: Session,
+    data: ToolInput,
+    actor: str,
+    *,
+    by: Person | None = None,
+    rules: DecisionRules | None = None,
+) -> AITool:
+    """Register a tool; its name and key must be new. With ``rules`` (every user action), a
+    tool registered as approved needs ``by`` to hold a role of ``roles.approve_tools``."""
+    if rules is not None and data.status is ToolStatus.APPROVED:
+        require_role(session, rules, by, "approve_tool")
     key = slugify(data.key or data.name)
     duplicate = session.exec(
         select(AITool).where((AITool.key == key) | (AITool.name == data.name))
@@ -65,10 +82,25 @@ def get_tool(session: Session, ref: str) -> AITool:
 
 
 def set_tool_status(
-    session: Session, ref: str, status: ToolStatus, actor: str, note: str = ""
+    session: Session,
+    ref: str,
+    status: ToolStatus,
+    actor: str,
+    note: str = "",
+    *,
+    by: Person | None = None,
+    rules: DecisionRules | None = None,
 ) -> AITool:
-    """Approve, forbid or put a tool under review; the note is appended to its notes."""
+    """Approve, forbid or put a tool under review; the note is appended to its notes.
+
+    Approving needs a person (``by``, else ``actor`` naming one) holding a role of
+    ``roles.approve_tools`` (:class:`PolicyRefusal` otherwise).
+    """
     tool = find_tool(session, ref)
+    if status is ToolStatus.APPROVED:
+        require_role(
+            session, rules or DecisionRules(), by or person_named(session, actor), "approve_tool"
+        )
     tool.status = status.value
     if note:
         tool.notes = (tool.notes + "\n" if tool.notes else "") + note

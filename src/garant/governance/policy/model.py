@@ -330,6 +330,10 @@ class ReviewCadence(_Strict):
     next_review: date | None = None
 
 
+DECIDING_ROLES = (RoleName.REFERENT_IA, RoleName.PERSONNE_RESSOURCE)
+"""Who decides arbitrations and approves tools and uses unless the policy says otherwise."""
+
+
 class Roles(_Strict):
     run_analyses: list[RoleName] = Field(min_length=1)
     run_by_kind: dict[Slug, list[RoleName]] = Field(default_factory=dict)
@@ -339,6 +343,21 @@ class Roles(_Strict):
         default_factory=lambda: [RoleName.REFERENT_IA, RoleName.DPO], min_length=1
     )
     """Who may re-identify pseudonymised outputs locally (the mapping never leaves the machine)."""
+    approve_tools: list[RoleName] = Field(
+        default_factory=lambda: list(DECIDING_ROLES), min_length=1
+    )
+    """Who may approve a tool in the registry."""
+    approve_uses: list[RoleName] = Field(default_factory=lambda: list(DECIDING_ROLES), min_length=1)
+    """Who may approve a use (after its checklist, or with a reasoned override)."""
+    decide_arbitrations: list[RoleName] = Field(
+        default_factory=lambda: list(DECIDING_ROLES), min_length=1
+    )
+    """Who may decide an arbitration request."""
+    decide_own_arbitration: bool = False
+    """Whether the person who asked may decide the question themselves (a lone commissaire
+    enquêteur); by default never the asker alone."""
+    named_author_required: bool = True
+    """Every registry change names a registered person (``--by`` or the ``actor`` setting)."""
 
     @field_validator("run_by_kind")
     @classmethod
