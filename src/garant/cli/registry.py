@@ -134,7 +134,7 @@ def roles_assign(
         "end_date": end,
         "scope": scope,
     }
-    data = validated(RoleInput, values)
+    data = validated(RoleInput, values, {"start_date": "--from", "end_date": "--until"})
     from garant.governance.authority import registry_action
 
     with registry_action(state.workspace(), by, "roles.assign", f"{person} {role}") as act:
@@ -588,6 +588,7 @@ def training_log(
             "hours": hours,
             "provider": provider,
         },
+        {"completed_on": "--date", "hours": "--hours", "module": "--module"},
     )
     from garant.governance.authority import registry_action
 
