@@ -18,6 +18,8 @@ export GARANT_WORKSPACE="$DEMO"
 
 step "Personnes et rôles"
 "$G" people add "Claire Martin" --email claire.martin@belleval.fr --title "Chargée de mission participation"
+# Chaque modification du registre nomme son auteur : --by PERSONNE, ou le réglage actor.
+export GARANT_ACTOR=claire-martin
 "$G" people add "Denis Roux" --email dpo@belleval.fr --title "Délégué à la protection des données"
 "$G" people add "Amina Benali" --email a.benali@belleval.fr --title "Data scientist"
 "$G" people add "Hugo Petit" --email h.petit@belleval.fr --title "Chef de projet concertation"
@@ -52,6 +54,7 @@ step "Registre des usages"
   --purpose "Regrouper les contributions par thème, sans perdre les propos singuliers" \
   --stage analysis --tool hors-ligne --tool albert --data public_contributions --data personal \
   --legal-basis public_task --responsible claire-martin --oversight amina-benali --status approved \
+  --override "Démonstration : la liste de contrôle est remplie plus loin" \
   --data-subjects "Habitants ayant contribué à la concertation" \
   --data-description "pseudonymes, texte des contributions, dates" \
   --recipients "Mission participation ; prestataire d'hébergement Albert (DINUM)" \
@@ -61,12 +64,14 @@ step "Registre des usages"
   --purpose "Tirer au sort un panel représentatif parmi les volontaires (quotas)" \
   --stage design --tool tirage-garant --data personal --legal-basis public_task \
   --responsible hugo-petit --oversight claire-martin --status approved \
+  --override "Démonstration : la liste de contrôle est remplie plus loin" \
   --data-subjects "Volontaires inscrits" --data-description "sexe, âge, quartier, diplôme, CSP, adresse" \
   --retention "Durée de la convention citoyenne + 6 mois"
 "$G" uses add "Transcription des réunions publiques" --key transcription-reunions \
   --purpose "Transcrire les réunions publiques pour en faire le compte rendu" \
   --stage animation --tool whisper-local --data personal --data public_contributions \
-  --legal-basis public_task --responsible hugo-petit --oversight claire-martin --status approved
+  --legal-basis public_task --responsible hugo-petit --oversight claire-martin --status approved \
+  --override "Démonstration : la liste de contrôle est remplie plus loin"
 "$G" uses add "Aide à la rédaction des supports" --key aide-redaction \
   --purpose "Premiers jets d'affiches et de documents d'information" --stage preparation \
   --tool albert --data none --responsible claire-martin --status draft

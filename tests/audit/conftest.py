@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from workspace_support import record_policy_approval
 
 from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
 from garant.governance.people import add_person, assign_role
@@ -171,6 +172,7 @@ def audit_workspace(workspace_root: Path) -> Iterator[Workspace]:
     workspace = open_workspace(workspace_root)
     workspace.settings.models = dict(FAKE_ALIASES)
     shutil.copy(TEST_POLICY, workspace.policies_dir / "politique.yaml")
+    record_policy_approval(workspace)
     populate(workspace)
     yield workspace
     workspace.close()

@@ -19,13 +19,14 @@ def _registry(root: Path) -> None:
     run_cli(
         root,
         'people add "Claire Martin"',
-        'people add "Paul Lecteur"',
-        "roles assign claire-martin referent_ia --from 01/01/2025",
-        "roles assign paul-lecteur relecteur_conformite --from 01/01/2025",
+        'people add "Paul Lecteur" --by claire-martin',
+        "roles assign claire-martin referent_ia --from 01/01/2025 --by claire-martin",
+        "roles assign paul-lecteur relecteur_conformite --from 01/01/2025 --by claire-martin",
         'tools add "garant hors ligne" --access local --region local --status approved '
-        "--alias hors-ligne",
+        "--alias hors-ligne --by claire-martin",
         'uses add Essai --purpose "Tester un modèle" --stage preparation --tool garant-hors-ligne '
-        "--data public_contributions --status approved",
+        "--data public_contributions --status approved --by claire-martin "
+        '--override "essai automatisé : pas de liste de contrôle"',
     )
 
 

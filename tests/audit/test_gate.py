@@ -117,3 +117,31 @@ def test_offline_model_on_data_without_personal_data_is_sent_as_is(
         model_alias="hors-ligne",
     ) as run:
         assert not run.pseudonymise_required
+
+
+def test_run_with_a_weaker_pseudonymisation_mode_than_the_policy_is_refused(
+    audit_workspace: Workspace,
+) -> None:
+    """Issue 10.5: the audited run hands the requested mode to the gate, which names the rule."""
+    from garant.audit.policy_bridge import workspace_policy
+
+    policy = workspace_policy(audit_workspace)
+    strict = policy.model_copy(
+        update={"data": [rule.model_copy(update={"minimum_mode": {}}) for rule in policy.data]}
+    )
+    gateway = RecordingGateway()
+    with (
+        pytest.raises(PolicyRefusal, match=r"data\.personal\.minimum_mode"),
+        audited_run(
+            audit_workspace,
+            use="synthese",
+            kind="ask",
+            operator="claire-martin",
+            model_alias="eu-api",
+            gateway=gateway,
+            policy=strict,
+            pseudonymisation_mode="patterns",
+        ),
+    ):
+        pass
+    assert gateway.calls == []

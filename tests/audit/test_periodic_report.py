@@ -263,6 +263,7 @@ def test_policy_approval_reading_arbitration_and_tool_changes_are_listed(
 ) -> None:
     policy = workspace_policy(audit_workspace)
     with unit_of_work(audit_workspace.engine) as session:
+        session.execute(text("DELETE FROM policy_version"))  # approved here, by a person
         claire = find_person(session, "claire-martin")
         record_approval(
             session,

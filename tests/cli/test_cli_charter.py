@@ -70,6 +70,10 @@ def _registry(root: Path) -> None:
         ("policy", "approve", "--by", "claire-martin"),
     ]
     for step in steps:
+        if step[:2] in {("roles", "assign"), ("tools", "add"), ("uses", "add")}:
+            step = (*step, "--by", "claire-martin")
+        if step[:2] == ("uses", "add") and "approved" in step:
+            step = (*step, "--override", "essai : liste de contrôle hors du sujet du test")
         code, _, err = garant(root, *step)
         assert code == 0, (step, err)
 

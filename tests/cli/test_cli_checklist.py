@@ -29,8 +29,6 @@ def _chatbot(root: Path) -> None:
             "api",
             "--region",
             "FR",
-            "--status",
-            "approved",
         )[0]
         == 0
     )

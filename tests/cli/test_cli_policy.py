@@ -19,10 +19,11 @@ def garant(root: Path, *args: str) -> tuple[int, str, str]:
 
 
 def _people(root: Path) -> None:
-    for name, role in (("Claire Martin", "referent_ia"), ("Agathe Agent", "agent")):
-        assert garant(root, "people", "add", name)[0] == 0
-        key = name.lower().replace(" ", "-")
-        assert garant(root, "roles", "assign", key, role, "--from", "2025-01-01")[0] == 0
+    assert garant(root, "people", "add", "Claire Martin")[0] == 0  # first person: nobody to name
+    by = ("--by", "claire-martin")
+    assert garant(root, "people", "add", "Agathe Agent", *by)[0] == 0
+    for key, role in (("claire-martin", "referent_ia"), ("agathe-agent", "agent")):
+        assert garant(root, "roles", "assign", key, role, "--from", "2025-01-01", *by)[0] == 0
 
 
 def test_validate_reports_file_line_and_field(workspace_root: Path, tmp_path: Path) -> None:

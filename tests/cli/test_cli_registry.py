@@ -64,7 +64,9 @@ def test_registry_round_trip_through_the_cli(workspace_root: Path) -> None:
             "claire-martin",
             "referent_ia",
             "--from",
-            "01/09/2026",
+            "01/09/2025",
+            "--by",
+            "claire-martin",
         )[0]
         == 0
     )
@@ -83,6 +85,8 @@ def test_registry_round_trip_through_the_cli(workspace_root: Path) -> None:
         "approved",
         "--alias",
         "albert",
+        "--by",
+        "claire-martin",
     )
     assert code == 0, err
     code, _, err = garant(
@@ -99,6 +103,8 @@ def test_registry_round_trip_through_the_cli(workspace_root: Path) -> None:
         "--data",
         "public_contributions",
         "--responsible",
+        "claire-martin",
+        "--by",
         "claire-martin",
     )
     assert code == 0, err
@@ -136,7 +142,8 @@ def test_invalid_date_names_the_field(workspace_root: Path) -> None:
         "2",
     )
     assert code == 2
-    assert "completed_on" in err and "JJ/MM/AAAA" in err
+    assert "« --date »" in err and "n'existe pas" in err and "JJ/MM/AAAA" in err
+    assert "completed_on" not in err and "Input should" not in err
 
 
 def test_unknown_person_is_named(workspace_root: Path) -> None:
@@ -193,3 +200,38 @@ def test_unknown_status_lists_the_allowed_values_and_changes_nothing(workspace_r
     assert json.loads(listed)[0]["status"] == "under_review"
     code, _, err = garant(workspace_root, "roles", "list", "--role", "maire")
     assert code == 2 and "referent_ia" in err
+
+
+def test_tool_without_region_shows_unknown_hosting_not_inside_the_eu(
+    workspace_root: Path,
+) -> None:
+    """Issue 12.9: « Données hors UE : non » for a tool nobody located was a false reassurance."""
+    code, _, err = garant(
+        workspace_root, "tools", "add", "Gemini", "--access", "web_app", "--vendor", "Google"
+    )
+    assert code == 0, err
+    code, out, _ = garant(workspace_root, "tools", "show", "gemini")
+    assert "inconnu (traité comme hors UE)" in out
+    assert "Données hors UE" in out and ": non" not in out.split("Données hors UE")[1][:30]
+
+
+BY = ("--by", "claire-martin")
+
+
+def test_two_digit_year_is_refused_not_stored_as_year_25(workspace_root: Path) -> None:
+    """Issue 17.8: « --from 1/1/25 » was stored as 0025-01-01; it is now refused, in French,
+    naming the option typed."""
+    garant(workspace_root, "people", "add", "Claire Martin")
+    code, _, err = garant(
+        workspace_root, "roles", "assign", "claire-martin", "agent", "--from", "1/1/25", *BY
+    )
+    assert code == 2
+    assert "« --from »" in err and "quatre chiffres" in err and "start_date" not in err
+    _, out, _ = garant(workspace_root, "roles", "list", "--json")
+    assert json.loads(out) == []
+    code, _, err = garant(
+        workspace_root, "roles", "assign", "claire-martin", "agent", "--from", "1/1/2025", *BY
+    )
+    assert code == 0, err
+    _, out, _ = garant(workspace_root, "roles", "list", "--json")
+    assert "2025-01-01" in out

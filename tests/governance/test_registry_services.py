@@ -169,6 +169,12 @@ def test_training_and_arbitration_are_recorded(store_engine: Engine) -> None:
             ),
             "t",
         )
+        add_person(session, PersonInput(full_name="Paul Ressource"), "t")
+        assign_role(
+            session,
+            RoleInput(person="paul-ressource", role="personne_ressource", start_date="2025-01-01"),
+            "t",
+        )
         request = open_arbitration(
             session,
             "Puis-je coller des courriels d'habitants dans un chatbot ?",
@@ -181,10 +187,10 @@ def test_training_and_arbitration_are_recorded(store_engine: Engine) -> None:
             request.id or 0,
             "Non, sauf outil approuvé et pseudonymisation.",
             "RGPD",
-            "claire-martin",
+            "paul-ressource",
             "t",
         )
         assert decided.status == "decided" and decided.decided_at is not None
         assert list_training(session)[0].record.hours == 3.5
     with pytest.raises(ConflictError), unit_of_work(store_engine) as session:
-        decide_arbitration(session, request.id or 0, "Oui", "", "claire-martin", "t")
+        decide_arbitration(session, request.id or 0, "Oui", "", "paul-ressource", "t")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from garant.cli.main import app
+from garant.workspace import Workspace
 
 TESTS = Path(__file__).resolve().parents[1]
 TEST_POLICY = TESTS / "audit" / "politique-test.yaml"
@@ -31,8 +32,47 @@ def require_shared(path: Path) -> Path:
 
 
 def adopt_test_policy(root: Path) -> None:
-    """Install the approved test policy (tools not listed are allowed) in the workspace."""
+    """Install the approved test policy (tools not listed are allowed) in the workspace, with
+    its approval recorded in the store (a file alone governs nothing)."""
+    from garant.workspace import open_workspace
+
     shutil.copy(TEST_POLICY, root / "policies" / "politique.yaml")
+    workspace = open_workspace(root)
+    try:
+        record_policy_approval(workspace)
+    finally:
+        workspace.close()
+
+
+def record_policy_approval(workspace: Workspace) -> None:
+    """Record the workspace's policy file as approved, as ``garant policy approve`` would have
+    (the test policy ships already approved, so there is no draft to approve)."""
+    from datetime import date
+
+    from garant.domain.policy_models import PolicyVersion
+    from garant.governance.policy import load_policy
+    from garant.store.engine import unit_of_work
+    from garant.util.files import sha256_bytes
+
+    path = workspace.policies_dir / "politique.yaml"
+    text = path.read_text(encoding="utf-8")
+    policy = load_policy(path)
+    with unit_of_work(workspace.engine) as session:
+        session.add(
+            PolicyVersion(
+                policy_id=policy.id,
+                version=policy.version,
+                status=policy.status.value,
+                title=policy.title,
+                sha256=sha256_bytes(text.encode("utf-8")),
+                text=text,
+                approved_by_name="Suite de tests",
+                approved_role="referent_ia",
+                approved_on=date(2025, 1, 1),
+                created_by="tests",
+                updated_by="tests",
+            )
+        )
 
 
 def run_cli(root: Path, *commands: str) -> None:

@@ -156,6 +156,7 @@ def decide(
     policy: Policy,
     purposes: frozenset[str] = frozenset(),
     pseudonymisation_available: bool = True,
+    pseudonymisation_mode: str | None = None,
 ) -> GateDecision:
     """Apply the workspace policy; every reason to refuse is listed, the first names the rule.
 
@@ -175,6 +176,7 @@ def decide(
         tool_access_mode=facts.tool.access_mode if facts.tool else None,
         purposes=purposes,
         pseudonymisation_available=pseudonymisation_available,
+        pseudonymisation_mode=pseudonymisation_mode,
     )
     decision = evaluate_run_request(policy, request)
     linked = _tool_link_refusal(facts)

@@ -72,6 +72,8 @@ LedgerEvent = Literal[
     "row_update",
     "row_delete",
     "baseline",
+    "decision_refused",
+    "approval_override",
 ]
 ROW_EVENTS = frozenset({"row_insert", "row_update", "row_delete", "baseline"})
 """Events written by the store for every change to a protected table (see garant.store.evidence)."""

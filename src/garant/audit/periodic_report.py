@@ -500,6 +500,11 @@ def _hosting(tool: Any) -> str:
     parts = [label(tool.access_mode)]
     if tool.hosting_region:
         parts.append(tool.hosting_region)
+    else:
+        from garant.governance.tools import hosting_known
+
+        if not hosting_known(tool):
+            parts.append(tr("hébergement inconnu", "hosting unknown"))
     if tool.data_leaves_eu:
         parts.append(tr("données hors UE", "data leave the EU"))
     return ", ".join(parts)

@@ -1,15 +1,25 @@
-"""The workspace's adopted policy: ``policies/politique.yaml`` in the workspace."""
+"""The workspace's policy in force: the approved version of ``policies/politique.yaml``.
+
+The file is what people edit; what governs runs, reviews and reports is the version recorded
+at approval (by its SHA-256), see :mod:`garant.governance.in_force`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from garant.errors import WorkspaceError
-from garant.governance.policy import Policy, load_policy
+from garant.governance.in_force import PolicyInForce, policy_in_force
+from garant.governance.policy import Policy
 from garant.i18n import tr
 from garant.workspace import Workspace
 
-__all__ = ["POLICY_FILE", "workspace_policy", "workspace_policy_path"]
+__all__ = [
+    "POLICY_FILE",
+    "workspace_policy",
+    "workspace_policy_in_force",
+    "workspace_policy_path",
+]
 
 POLICY_FILE = "politique.yaml"
 
@@ -18,8 +28,10 @@ def workspace_policy_path(workspace: Workspace) -> Path:
     return workspace.policies_dir / POLICY_FILE
 
 
-def workspace_policy(workspace: Workspace) -> Policy:
-    """The policy the workspace adopted (validated); a clear error when there is none."""
+def workspace_policy_in_force(workspace: Workspace) -> PolicyInForce:
+    """The governing policy and how it relates to the file; a clear error when there is none."""
+    from garant.store.engine import unit_of_work
+
     path = workspace_policy_path(workspace)
     if not path.is_file():
         raise WorkspaceError(
@@ -35,4 +47,10 @@ def workspace_policy(workspace: Workspace) -> Policy:
                 "then get it approved.",
             ),
         )
-    return load_policy(path)
+    with unit_of_work(workspace.engine) as session:
+        return policy_in_force(session, path)
+
+
+def workspace_policy(workspace: Workspace) -> Policy:
+    """The policy that governs (the approved version, never unapproved edits of the file)."""
+    return workspace_policy_in_force(workspace).governing()

@@ -485,7 +485,7 @@ def audited_run(
     alias = _resolve_alias(workspace, model_alias)
     run_id = new_run_id()
     facts = _gather(workspace, kind, use, operator, model_alias, alias, tool)
-    decision = decide(facts, policy, purposes, pseudonymisation_available)
+    decision = decide(facts, policy, purposes, pseudonymisation_available, pseudonymisation_mode)
     if not decision.allowed:
         _record_refusal(workspace, run_id, facts, decision)
         decision.raise_if_refused()

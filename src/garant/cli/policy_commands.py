@@ -76,6 +76,20 @@ def validate(
     )
     for warning in warnings:
         typer.echo(tr("Attention : {w}", "Warning: {w}", w=warning))
+    if file is None:
+        from garant.audit.policy_bridge import workspace_policy_in_force
+
+        in_force = workspace_policy_in_force(state_of(ctx).workspace())
+        if in_force.note:
+            typer.echo(in_force.note)
+        elif in_force.file_is_in_force:
+            typer.echo(
+                tr(
+                    "Ce fichier est la version en vigueur (SHA-256 {sha}…).",
+                    "This file is the version in force (SHA-256 {sha}…).",
+                    sha=in_force.file_sha256[:16],
+                )
+            )
 
 
 @policy_app.command("show")
@@ -199,7 +213,7 @@ def history(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 format_date(v.approved_on),
                 format_date(v.published_on),
                 format_date(v.superseded_on),
-                v.sha256[:16] + "…",
+                v.sha256,
             )
             for v in versions
         ],

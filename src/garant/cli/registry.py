@@ -34,6 +34,20 @@ registry_app = typer.Typer(
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON pour les scripts.")]
+OverrideOption = Annotated[
+    str,
+    typer.Option(
+        "--override",
+        help="Approuver malgré une liste de contrôle incomplète : la raison (consignée).",
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Personne qui fait la modification (clé, e-mail ou nom ; défaut : réglage actor).",
+    ),
+]
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -46,17 +60,19 @@ def people_add(
     email: Annotated[str, typer.Option(help="Adresse e-mail.")] = "",
     title: Annotated[str, typer.Option("--title", help="Fonction.")] = "",
     key: Annotated[str | None, typer.Option(help="Clé courte (défaut : tirée du nom).")] = None,
+    by: ByOption = None,
 ) -> None:
     """Ajoute une personne."""
     from garant.domain.inputs import PersonInput, validated
+    from garant.governance.authority import registry_action
     from garant.governance.people import add_person
 
     state = state_of(ctx)
     data = validated(
         PersonInput, {"full_name": full_name, "email": email, "job_title": title, "key": key}
     )
-    with state.transaction() as session:
-        person = add_person(session, data, state.actor)
+    with registry_action(state.workspace(), by, "people.add", full_name) as act:
+        person = add_person(act.session, data, act.actor)
     say(
         tr(
             "Personne ajoutée : {n} (clé {k})",
@@ -102,6 +118,7 @@ def roles_assign(
     ] = "",
     end: Annotated[str | None, typer.Option("--until", help="Date de fin.")] = None,
     scope: Annotated[str, typer.Option(help="Périmètre (ex. un projet).")] = "",
+    by: ByOption = None,
 ) -> None:
     """Attribue un rôle à une personne, avec ses dates."""
     from datetime import date
@@ -117,9 +134,11 @@ def roles_assign(
         "end_date": end,
         "scope": scope,
     }
-    data = validated(RoleInput, values)
-    with state.transaction() as session:
-        assign_role(session, data, state.actor)
+    data = validated(RoleInput, values, {"start_date": "--from", "end_date": "--until"})
+    from garant.governance.authority import registry_action
+
+    with registry_action(state.workspace(), by, "roles.assign", f"{person} {role}") as act:
+        assign_role(act.session, data, act.actor)
     say(tr("Rôle {r} attribué à {p}.", "Role {r} assigned to {p}.", r=role, p=person))
 
 
@@ -196,6 +215,7 @@ def tools_add(
     ] = "",
     notes: Annotated[str, typer.Option(help="Notes.")] = "",
     key: Annotated[str | None, typer.Option(help="Clé courte.")] = None,
+    by: ByOption = None,
 ) -> None:
     """Déclare un outil d'IA dans le registre."""
     from garant.domain.inputs import ToolInput, validated
@@ -221,8 +241,10 @@ def tools_add(
             "key": key,
         },
     )
-    with state.transaction() as session:
-        tool = add_tool(session, data, state.actor)
+    from garant.governance.authority import registry_action
+
+    with registry_action(state.workspace(), by, "tools.add", name) as act:
+        tool = add_tool(act.session, data, act.actor, by=act.person, rules=act.rules)
     say(
         tr(
             "Outil déclaré : {n} (clé {k})",
@@ -244,7 +266,7 @@ def tools_list(
     """Liste les outils d'IA."""
     from garant.domain.enums import ToolStatus, label
     from garant.domain.inputs import parse_choice
-    from garant.governance.tools import list_tools
+    from garant.governance.tools import leaves_eu_label, list_tools
 
     wanted = parse_choice(ToolStatus, status, "status") if status else None
     with state_of(ctx).transaction() as session:
@@ -269,8 +291,8 @@ def tools_list(
                 t.name,
                 t.vendor,
                 label(t.access_mode),
-                t.hosting_region,
-                tr("oui", "yes") if t.data_leaves_eu else tr("non", "no"),
+                t.hosting_region or tr("inconnu", "unknown"),
+                leaves_eu_label(t),
                 label(t.status),
             )
             for t in tools
@@ -286,7 +308,7 @@ def tools_show(
 ) -> None:
     """Affiche la fiche d'un outil."""
     from garant.domain.enums import label
-    from garant.governance.tools import get_tool
+    from garant.governance.tools import get_tool, leaves_eu_label
 
     with state_of(ctx).transaction() as session:
         tool = get_tool(session, ref)
@@ -299,11 +321,8 @@ def tools_show(
             (tr("Fournisseur", "Vendor"), tool.vendor),
             (tr("Modèle", "Model"), f"{tool.model_family} {tool.model_version}".strip()),
             (tr("Accès", "Access"), label(tool.access_mode)),
-            (tr("Hébergement", "Hosting"), tool.hosting_region),
-            (
-                tr("Données hors UE", "Data leaves EU"),
-                tr("oui", "yes") if tool.data_leaves_eu else tr("non", "no"),
-            ),
+            (tr("Hébergement", "Hosting"), tool.hosting_region or tr("inconnu", "unknown")),
+            (tr("Données hors UE", "Data leaves EU"), leaves_eu_label(tool)),
             (tr("Conservation", "Retention"), tool.retention_terms),
             (
                 tr("Entraînement sur les données", "Training on inputs"),
@@ -326,6 +345,7 @@ def tools_set_status(
     ref: Annotated[str, typer.Argument(help="Clé, id ou nom de l'outil.")],
     status: Annotated[str, typer.Argument(help="approved | under_review | forbidden")],
     note: Annotated[str, typer.Option(help="Motif, ajouté aux notes.")] = "",
+    by: ByOption = None,
 ) -> None:
     """Approuve, interdit ou remet à l'examen un outil."""
     from garant.domain.enums import ToolStatus
@@ -334,9 +354,14 @@ def tools_set_status(
 
     state = state_of(ctx)
     wanted = parse_choice(ToolStatus, status, "status")
-    with state.transaction() as session:
-        tool = set_tool_status(session, ref, wanted, state.actor, note)
-    say(tr("Statut de {n} : {s}", "Status of {n}: {s}", n=tool.name, s=status))
+    from garant.domain.enums import label
+    from garant.governance.authority import registry_action
+
+    with registry_action(state.workspace(), by, "tools.set_status", f"{ref} {status}") as act:
+        tool = set_tool_status(
+            act.session, ref, wanted, act.actor, note, by=act.person, rules=act.rules
+        )
+    say(tr("Statut de {n} : {s}", "Status of {n}: {s}", n=tool.name, s=label(tool.status)))
 
 
 # --- uses -------------------------------------------------------------------------------------
@@ -379,6 +404,8 @@ def uses_add(
     security: Annotated[str, typer.Option(help="Art. 30 (g) : mesures de sécurité.")] = "",
     safeguards: Annotated[str, typer.Option(help="Art. 30 (e) : garanties des transferts.")] = "",
     key: Annotated[str | None, typer.Option(help="Clé courte.")] = None,
+    by: ByOption = None,
+    override: OverrideOption = "",
 ) -> None:
     """Déclare un usage de l'IA."""
     from garant.domain.inputs import UseInput, validated
@@ -405,8 +432,17 @@ def uses_add(
     if data:
         values["data_categories"] = data
     validated_input = validated(UseInput, values)
-    with state.transaction() as session:
-        use = add_use(session, validated_input, state.actor)
+    from garant.governance.authority import registry_action
+
+    with registry_action(state.workspace(), by, "uses.add", title) as act:
+        use = add_use(
+            act.session,
+            validated_input,
+            act.actor,
+            by=act.person,
+            rules=act.rules,
+            override=override,
+        )
     say(
         tr("Usage déclaré : {t} (clé {k})", "Use registered: {t} (key {k})", t=use.title, k=use.key)
     )
@@ -506,17 +542,23 @@ def uses_set_status(
     status: Annotated[
         str, typer.Argument(help="draft | under_review | approved | suspended | retired")
     ],
+    by: ByOption = None,
+    override: OverrideOption = "",
 ) -> None:
-    """Change le statut d'un usage (ex. l'approuver)."""
-    from garant.domain.enums import UseStatus
+    """Change le statut d'un usage (l'approuver exige un rôle habilité et la liste de contrôle
+    complète, ou --override avec la raison)."""
+    from garant.domain.enums import UseStatus, label
     from garant.domain.inputs import parse_choice
+    from garant.governance.authority import registry_action
     from garant.governance.uses import set_use_status
 
     state = state_of(ctx)
     wanted = parse_choice(UseStatus, status, "status")
-    with state.transaction() as session:
-        use = set_use_status(session, ref, wanted, state.actor)
-    say(tr("Statut de {t} : {s}", "Status of {t}: {s}", t=use.title, s=status))
+    with registry_action(state.workspace(), by, "uses.set_status", f"{ref} {status}") as act:
+        use = set_use_status(
+            act.session, ref, wanted, act.actor, by=act.person, rules=act.rules, override=override
+        )
+    say(tr("Statut de {t} : {s}", "Status of {t}: {s}", t=use.title, s=label(use.status)))
 
 
 # --- training ---------------------------------------------------------------------------------
@@ -530,6 +572,7 @@ def training_log(
     on: Annotated[str, typer.Option("--date", help="Date (JJ/MM/AAAA ou AAAA-MM-JJ).")],
     hours: Annotated[float, typer.Option(help="Durée en heures.")],
     provider: Annotated[str, typer.Option(help="Organisme de formation.")] = "",
+    by: ByOption = None,
 ) -> None:
     """Enregistre une formation suivie (acculturation à l'IA, AI Act art. 4)."""
     from garant.domain.inputs import TrainingInput, validated
@@ -545,9 +588,12 @@ def training_log(
             "hours": hours,
             "provider": provider,
         },
+        {"completed_on": "--date", "hours": "--hours", "module": "--module"},
     )
-    with state.transaction() as session:
-        log_training(session, data, state.actor)
+    from garant.governance.authority import registry_action
+
+    with registry_action(state.workspace(), by, "training.log", f"{person} {module}") as act:
+        log_training(act.session, data, act.actor)
     say(tr("Formation enregistrée.", "Training recorded."))
 
 
@@ -601,11 +647,12 @@ def arbitration_open(
 ) -> None:
     """Ouvre une demande d'arbitrage."""
     from garant.governance.arbitration import open_arbitration
+    from garant.governance.authority import registry_action
 
     state = state_of(ctx)
-    with state.transaction() as session:
+    with registry_action(state.workspace(), by, "arbitration.open", question[:80]) as act:
         request = open_arbitration(
-            session, question, by, state.actor, assigned_to=to, use=use, tool=tool
+            act.session, question, by, act.actor, assigned_to=to, use=use, tool=tool
         )
     say(
         tr(
@@ -626,10 +673,13 @@ def arbitration_decide(
 ) -> None:
     """Tranche une demande d'arbitrage."""
     from garant.governance.arbitration import decide_arbitration
+    from garant.governance.authority import registry_action
 
     state = state_of(ctx)
-    with state.transaction() as session:
-        decide_arbitration(session, request_id, decision, rationale, by, state.actor)
+    with registry_action(state.workspace(), by, "arbitration.decide", f"#{request_id}") as act:
+        decide_arbitration(
+            act.session, request_id, decision, rationale, by, act.actor, rules=act.rules
+        )
     say(tr("Demande n° {id} tranchée.", "Request #{id} decided.", id=request_id))
 
 

@@ -150,6 +150,9 @@ class CharterContext(_Model):
     """Who adopts the charter."""
     policy_version: str = Field(min_length=1)
     """Version of the usage policy the charter reflects (e.g. "v3")."""
+    draft: bool = False
+    """The policy is not approved (a draft, or a file edited since its approval): every page
+    then carries a visible « PROJET » mark."""
     review_date: date
     """Date by which the charter will be reviewed."""
     referent: CharterPerson

@@ -51,9 +51,27 @@ def _titles(kind: CharterKind, context: CharterContext) -> tuple[str, str]:
             org=context.organisation.name,
             version=context.policy_version,
         )
+        if context.draft:
+            title = tr("PROJET — {t}", "DRAFT — {t}", t=title)
+            subtitle += tr(" (PROJET, non approuvée)", " (DRAFT, not approved)")
         return title, subtitle
 
     return in_language(context.language, build)
+
+
+def _draft_notice(context: CharterContext) -> str:
+    if not context.draft:
+        return ""
+    return in_language(
+        context.language,
+        lambda: tr(
+            "PROJET — la politique d'usage de l'IA dont ce document découle n'est pas approuvée "
+            "(ou a été modifiée depuis son approbation) : ce document n'engage pas encore "
+            "l'organisation.",
+            "DRAFT — the AI usage policy this document derives from is not approved (or was "
+            "edited since its approval): this document does not yet bind the organisation.",
+        ),
+    )
 
 
 def build_charter_document(
@@ -76,6 +94,7 @@ def build_charter_document(
     return Document(
         title=title,
         subtitle=subtitle,
+        disclosure=_draft_notice(context),
         organisation=context.organisation.name,
         language=context.language,
         metadata=DocumentMetadata(

@@ -6,11 +6,13 @@ Validation errors become :class:`garant.errors.InputError` naming the field (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from garant.domain.enums import (
     AccessMode,
@@ -38,13 +40,45 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def _french_date(value: Any) -> Any:
-    """Accept 23/11/2026 (as French users write dates) besides ISO 2026-11-23."""
-    if isinstance(value, str):
-        parts = value.strip().split("/")
-        if len(parts) == 3 and all(part.isdigit() for part in parts):
-            day, month, year = parts
-            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-    return value
+    """A date written 23/11/2026 (as French users write dates) or 2026-11-23.
+
+    Years must have four digits: « 1/1/25 » is refused rather than guessed (it used to be
+    stored as year 25). Errors are in the user's language and say the expected form.
+    """
+    if isinstance(value, date) or not isinstance(value, str):
+        return value
+    text = value.strip()
+    parts = text.split("/") if "/" in text else text.split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise PydanticCustomError(
+            "date_format",
+            tr(
+                "date illisible : attendu JJ/MM/AAAA ou AAAA-MM-JJ",
+                "unreadable date: expected DD/MM/YYYY or YYYY-MM-DD",
+            ),
+        )
+    day, month, year = parts if "/" in text else (parts[2], parts[1], parts[0])
+    if len(year) != 4:
+        raise PydanticCustomError(
+            "date_year",
+            tr(
+                "l'année doit avoir quatre chiffres (ex. 01/01/2025, pas 1/1/25)",
+                "the year must have four digits (e.g. 2025-01-01, not 1/1/25)",
+            ),
+        )
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise PydanticCustomError(
+            "date_value",
+            tr(
+                "cette date n'existe pas (jour {d}, mois {m}, année {y})",
+                "this date does not exist (day {d}, month {m}, year {y})",
+                d=day,
+                m=month,
+                y=year,
+            ),
+        ) from None
 
 
 FlexibleDate = Annotated[date, BeforeValidator(_french_date)]
@@ -143,8 +177,11 @@ def parse_choice(vocabulary: type[Choice], value: str, field: str) -> Choice:
         ) from None
 
 
-def validated(model: type[Model], values: dict[str, Any]) -> Model:
-    """Build ``model`` from ``values`` or raise an InputError naming the first bad field."""
+def validated(
+    model: type[Model], values: dict[str, Any], names: Mapping[str, str] | None = None
+) -> Model:
+    """Build ``model`` from ``values`` or raise an InputError naming the first bad field —
+    by the name the user typed when ``names`` maps it (``{"start_date": "--from"}``)."""
     try:
         return model.model_validate(values)
     except ValidationError as error:
@@ -155,7 +192,7 @@ def validated(model: type[Model], values: dict[str, Any]) -> Model:
             tr(
                 "Valeur invalide pour « {field} » ({given!r}) : {msg}",
                 "Invalid value for '{field}' ({given!r}): {msg}",
-                field=field_name,
+                field=(names or {}).get(field_name, field_name),
                 given=given,
                 msg=first["msg"],
             ),

@@ -6,7 +6,8 @@ from sqlmodel import Session, col, select
 
 from garant.domain.enums import ArbitrationStatus
 from garant.domain.models import ArbitrationRequest, utc_now
-from garant.errors import ConflictError, InputError, NotFoundError
+from garant.errors import ConflictError, InputError, NotFoundError, PolicyRefusal
+from garant.governance.authority import DecisionRules, require_role
 from garant.governance.lookup import find_person, find_tool, find_use, stamp_created, stamp_updated
 from garant.i18n import tr
 
@@ -24,13 +25,13 @@ def open_arbitration(
 ) -> ArbitrationRequest:
     if not question.strip():
         raise InputError(
-            tr("« question » est vide.", "'question' is empty."),
+            tr("La question est vide.", "The question is empty."),
             tr("Écrivez la question posée.", "Write the question asked."),
         )
     request = ArbitrationRequest(
         question=question.strip(),
-        asked_by_id=find_person(session, asked_by, "asked_by").id or 0,
-        assigned_to_id=find_person(session, assigned_to, "assigned_to").id if assigned_to else None,
+        asked_by_id=find_person(session, asked_by, "--by").id or 0,
+        assigned_to_id=find_person(session, assigned_to, "--to").id if assigned_to else None,
         use_id=find_use(session, use).id if use else None,
         tool_id=find_tool(session, tool).id if tool else None,
     )
@@ -54,10 +55,42 @@ def get_arbitration(session: Session, request_id: int) -> ArbitrationRequest:
 
 
 def decide_arbitration(
-    session: Session, request_id: int, decision: str, rationale: str, decided_by: str, actor: str
+    session: Session,
+    request_id: int,
+    decision: str,
+    rationale: str,
+    decided_by: str,
+    actor: str,
+    *,
+    rules: DecisionRules | None = None,
 ) -> ArbitrationRequest:
-    """Record the decision, its rationale, who took it and when."""
+    """Record the decision, its rationale, who took it and when.
+
+    The person deciding holds a role of ``roles.decide_arbitrations`` and, unless the policy
+    allows it (``roles.decide_own_arbitration``), did not ask the question.
+    """
     request = get_arbitration(session, request_id)
+    rules = rules or DecisionRules()
+    person = find_person(session, decided_by, "--by")
+    require_role(session, rules, person, "decide_arbitration")
+    if person.id == request.asked_by_id and not rules.decide_own_arbitration:
+        raise PolicyRefusal(
+            tr(
+                "Règle roles.decide_own_arbitration : {who} a posé la question n° {id} et ne "
+                "peut pas la trancher seul·e.",
+                "Rule roles.decide_own_arbitration: {who} asked question #{id} and cannot "
+                "decide it alone.",
+                who=person.full_name,
+                id=request_id,
+            ),
+            tr(
+                "Faites trancher par une autre personne habilitée (roles.decide_arbitrations) ; "
+                "la tentative a été enregistrée.",
+                "Have another authorised person decide (roles.decide_arbitrations); the "
+                "attempt has been recorded.",
+            ),
+            rule="roles.decide_own_arbitration",
+        )
     if request.status == ArbitrationStatus.DECIDED:
         raise ConflictError(
             tr(
@@ -72,12 +105,12 @@ def decide_arbitration(
         )
     if not decision.strip():
         raise InputError(
-            tr("« decision » est vide.", "'decision' is empty."),
+            tr("La décision est vide.", "The decision is empty."),
             tr("Écrivez la décision prise.", "Write the decision taken."),
         )
     request.decision = decision.strip()
     request.rationale = rationale.strip()
-    request.decided_by_id = find_person(session, decided_by, "decided_by").id
+    request.decided_by_id = person.id
     request.decided_at = utc_now()
     request.status = ArbitrationStatus.DECIDED.value
     session.add(stamp_updated(request, actor))

@@ -40,8 +40,10 @@ from garant.governance.uses import tools_of_use
 from garant.i18n import tr
 
 __all__ = [
+    "DPIA_ITEM",
     "PROFILE_FIELDS",
     "answer_item",
+    "approval_blockers",
     "assess_use",
     "check_profile_answers",
     "load_profile_answers",
@@ -420,3 +422,48 @@ def assess_use(
         {"use": use.key, "on": day.isoformat(), "score": assessment.score, **updates},
     )
     return assessment
+
+
+DPIA_ITEM = "RGPD-35-AIPD"
+"""The checklist item that records the DPIA itself (GDPR Art. 35)."""
+
+
+def approval_blockers(session: Session, use: AIUse, today: date | None = None) -> list[str]:
+    """Why the use cannot be approved yet, in the current language (empty: nothing blocks).
+
+    The checklist must have been started, the DPIA done when it is required, and every
+    obligation in force satisfied.
+    """
+    if _assessment_row(session, use) is None:
+        return [
+            tr(
+                "liste de contrôle jamais commencée (garant checklist start {use})",
+                "checklist never started (garant checklist start {use})",
+                use=use.key,
+            )
+        ]
+    assessment = assess(
+        use_profile(session, use.key), stored_answers(session, use), today or date.today()
+    )
+    blockers: list[str] = []
+    dpia_done = any(s.item.id == DPIA_ITEM and s.satisfied for s in assessment.items)
+    if assessment.dpia.required and not dpia_done:
+        blockers.append(
+            tr(
+                "AIPD requise et non réalisée ({item})",
+                "DPIA required and not done ({item})",
+                item=DPIA_ITEM,
+            )
+        )
+    open_items = [s.item.id for s in assessment.in_force if not s.satisfied]
+    if open_items:
+        blockers.append(
+            tr(
+                "{n} obligation(s) en vigueur non remplie(s) ({score} % fait) : {items}",
+                "{n} obligation(s) in force not met ({score}% done): {items}",
+                n=len(open_items),
+                score=round(assessment.score * 100),
+                items=", ".join(open_items),
+            )
+        )
+    return blockers

@@ -468,10 +468,15 @@ def render_workspace_charter(
 
     chosen = check_format(format)
     charter_template_name(kind, "fr")  # checks the kind with a clear error
+    from garant.governance.in_force import policy_in_force
+
     policy_file = read_policy_file(workspace_policy_file(workspace))
     policy = policy_file.policy
     with unit_of_work(workspace.engine) as session:
         context = build_charter_context(session, policy, today=today)
+        in_force = policy_in_force(session, policy_file.path)
+    if not in_force.file_is_in_force:
+        context = context.model_copy(update={"draft": True})
     template_dirs = [workspace.root / "charters"] if (workspace.root / "charters").is_dir() else []
     target = output or workspace.exports_dir / charter_file_name(kind, policy.version, chosen)
     rendered = render_charter(
@@ -494,6 +499,7 @@ def render_workspace_charter(
                 "policy": policy.label,
                 "policy_sha256": policy_file.sha256,
                 "policy_status": policy.status.value,
+                "policy_in_force": in_force.file_is_in_force,
             },
         )
     write_head(workspace.engine, ledger_anchor(workspace))

@@ -24,6 +24,7 @@ from garant.domain.enums import OrganisationKind, RoleName, label
 from garant.domain.models import Person
 from garant.domain.policy_models import PolicyAcknowledgement, PolicyVersion
 from garant.errors import ConflictError, InputError, NotFoundError, PolicyRefusal, WorkspaceError
+from garant.governance.in_force import recorded_hashes
 from garant.governance.lookup import find_person, stamp_created, stamp_updated
 from garant.governance.people import active_roles, list_people
 from garant.governance.policy import (
@@ -323,35 +324,26 @@ def record_publication(
 
     row = find_version(session, policy.id, policy.version)
     if row is None:
-        if policy.approval is None:
-            raise ConflictError(
-                tr(
-                    "La version {v} n'a pas été approuvée.",
-                    "Version {v} has not been approved.",
-                    v=policy.version,
-                ),
-                tr("Approuvez-la d'abord.", "Approve it first."),
-            )
-        # Approved outside garant (file edited by hand): record it from the file.
-        row = stamp_created(
-            PolicyVersion(
-                policy_id=policy.id,
-                version=policy.version,
-                status=PolicyStatus.APPROVED.value,
-                title=policy.title,
-                sha256="",
-                text="",
-                approved_by_name=policy.approval.approved_by,
-                approved_role=policy.approval.role.value,
-                approved_on=policy.approval.approved_on,
+        raise ConflictError(
+            tr(
+                "La version {v} de « {id} » n'a pas d'approbation enregistrée dans cet espace : "
+                "elle ne peut pas être publiée.",
+                "Version {v} of '{id}' has no approval recorded in this workspace: it cannot "
+                "be published.",
+                v=policy.version,
+                id=policy.id,
             ),
-            actor,
+            tr(
+                "Faites-la approuver : « garant policy approve --by PERSONNE ».",
+                "Get it approved: 'garant policy approve --by PERSON'.",
+            ),
         )
     check_transition(PolicyStatus(row.status), PolicyStatus.PUBLISHED)
+    # ``sha256`` stays the approved text's hash (what ``policy approve`` printed); the
+    # published text (status line changed) is ``text``, its hash in the ledger event.
     digest = sha256_bytes(text.encode("utf-8"))
     row.status = PolicyStatus.PUBLISHED.value
     row.text = text
-    row.sha256 = digest
     row.published_on = on
     row.published_by_id = person.id
     session.add(stamp_updated(row, actor))
@@ -420,8 +412,12 @@ def approve_policy(workspace: Workspace, by: str, on: date | None = None) -> Lif
     """draft → approved by ``by``, who must hold a role of ``roles.approve_policy``."""
     day = on or date.today()
     current = _adopted(workspace)
-    check_transition(current.policy.status, PolicyStatus.APPROVED)
     with _file_transaction(workspace, current.path) as (session, pending):
+        recorded = find_version(session, current.policy.id, current.policy.version)
+        if recorded is not None or current.policy.status is PolicyStatus.DRAFT:
+            # A file claiming approval with none recorded is a draft (see garant.governance
+            # .in_force); an approved version edited afterwards needs a new version.
+            check_transition(current.policy.status, PolicyStatus.APPROVED)
         person = find_person(session, by, "--by")
         role = _approver_role(session, current.policy, person, day)
         approval = Approval(approved_by=person.full_name, role=role, approved_on=day)
@@ -439,6 +435,26 @@ def publish_policy(workspace: Workspace, by: str, on: date | None = None) -> Lif
     current = _adopted(workspace)
     check_transition(current.policy.status, PolicyStatus.PUBLISHED)
     with _file_transaction(workspace, current.path) as (session, pending):
+        recorded = find_version(session, current.policy.id, current.policy.version)
+        if recorded is not None and current.sha256 not in recorded_hashes(recorded):
+            raise ConflictError(
+                tr(
+                    "Le fichier {path} a été modifié depuis l'approbation de {label} (SHA-256 "
+                    "{file}… au lieu de {approved}…) : on ne publie que la version approuvée.",
+                    "File {path} was edited since {label} was approved (SHA-256 {file}… "
+                    "instead of {approved}…): only the approved version can be published.",
+                    path=current.path.name,
+                    label=current.policy.label,
+                    file=current.sha256[:16],
+                    approved=recorded.sha256[:16],
+                ),
+                tr(
+                    "Créez une nouvelle version (garant policy new-version) et faites-la "
+                    "approuver, ou rétablissez le texte approuvé (garant policy history).",
+                    "Create a new version (garant policy new-version) and get it approved, or "
+                    "restore the approved text (garant policy history).",
+                ),
+            )
         person = find_person(session, by, "--by")
         _approver_role(session, current.policy, person, day)
         text, policy = set_policy_fields(

@@ -12,7 +12,15 @@ from garant.domain.models import AITool, AIUse, Person, Tracked, utc_now
 from garant.errors import NotFoundError
 from garant.i18n import tr
 
-__all__ = ["find_person", "find_tool", "find_use", "slugify", "stamp_created", "stamp_updated"]
+__all__ = [
+    "find_person",
+    "find_tool",
+    "find_use",
+    "person_named",
+    "slugify",
+    "stamp_created",
+    "stamp_updated",
+]
 
 Row = TypeVar("Row", bound=SQLModel)
 TrackedRow = TypeVar("TrackedRow", bound=Tracked)
@@ -68,6 +76,16 @@ def find_person(session: Session, ref: str, field: str = "person") -> Person:
             ),
         )
     return person
+
+
+def person_named(session: Session, ref: str) -> Person | None:
+    """The person ``ref`` names, or ``None`` (an OS account name, an empty actor)."""
+    if not ref.strip():
+        return None
+    try:
+        return find_person(session, ref)
+    except NotFoundError:
+        return None
 
 
 def find_tool(session: Session, ref: str, field: str = "tool") -> AITool:

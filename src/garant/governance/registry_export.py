@@ -19,7 +19,7 @@ from garant.domain.enums import DataCategory, UseStatus, label
 from garant.domain.models import Organisation
 from garant.governance.organisations import main_organisation
 from garant.governance.people import RoleView, list_roles
-from garant.governance.tools import list_tools
+from garant.governance.tools import data_leaves_eu, leaves_eu_label, list_tools
 from garant.governance.uses import UseView, list_uses
 from garant.i18n import tr
 
@@ -80,7 +80,7 @@ def _tools_table(session: Session) -> RegistryTable:
             "model": " ".join(p for p in (tool.model_family, tool.model_version) if p) or missing(),
             "access_mode": label(tool.access_mode),
             "hosting": _or_missing(tool.hosting_region),
-            "leaves_eu": tr("oui", "yes") if tool.data_leaves_eu else tr("non", "no"),
+            "leaves_eu": leaves_eu_label(tool),
             "retention": _retention_text(tool.retention_terms, tool.training_on_inputs),
             "dpa": _or_missing(tool.dpa_reference),
             "status": label(tool.status),
@@ -167,7 +167,7 @@ def _controller(organisation: Organisation | None, dpo: list[RoleView]) -> str:
 
 
 def _transfers(view: UseView) -> str:
-    outside = [tool for tool in view.tools if tool.data_leaves_eu]
+    outside = [tool for tool in view.tools if data_leaves_eu(tool) is not False]
     if not view.tools:
         return missing()
     if not outside:

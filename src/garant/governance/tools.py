@@ -6,16 +6,41 @@ from sqlmodel import Session, select
 
 from garant.domain.enums import ToolStatus
 from garant.domain.inputs import ToolInput
-from garant.domain.models import AITool
+from garant.domain.models import AITool, Person
 from garant.errors import ConflictError
-from garant.governance.lookup import find_tool, slugify, stamp_created, stamp_updated
+from garant.governance.authority import DecisionRules, require_role
+from garant.governance.lookup import (
+    find_tool,
+    person_named,
+    slugify,
+    stamp_created,
+    stamp_updated,
+)
 from garant.i18n import tr
 
-__all__ = ["add_tool", "get_tool", "list_tools", "set_tool_status"]
+__all__ = [
+    "add_tool",
+    "data_leaves_eu",
+    "get_tool",
+    "hosting_known",
+    "leaves_eu_label",
+    "list_tools",
+    "set_tool_status",
+]
 
 
-def add_tool(session: Session, data: ToolInput, actor: str) -> AITool:
-    """Register a tool; its name and key must be new."""
+def add_tool(
+    session: Session,
+    data: ToolInput,
+    actor: str,
+    *,
+    by: Person | None = None,
+    rules: DecisionRules | None = None,
+) -> AITool:
+    """Register a tool; its name and key must be new. With ``rules`` (every user action), a
+    tool registered as approved needs ``by`` to hold a role of ``roles.approve_tools``."""
+    if rules is not None and data.status is ToolStatus.APPROVED:
+        require_role(session, rules, by, "approve_tool")
     key = slugify(data.key or data.name)
     duplicate = session.exec(
         select(AITool).where((AITool.key == key) | (AITool.name == data.name))
@@ -57,13 +82,50 @@ def get_tool(session: Session, ref: str) -> AITool:
 
 
 def set_tool_status(
-    session: Session, ref: str, status: ToolStatus, actor: str, note: str = ""
+    session: Session,
+    ref: str,
+    status: ToolStatus,
+    actor: str,
+    note: str = "",
+    *,
+    by: Person | None = None,
+    rules: DecisionRules | None = None,
 ) -> AITool:
-    """Approve, forbid or put a tool under review; the note is appended to its notes."""
+    """Approve, forbid or put a tool under review; the note is appended to its notes.
+
+    Approving needs a person (``by``, else ``actor`` naming one) holding a role of
+    ``roles.approve_tools`` (:class:`PolicyRefusal` otherwise).
+    """
     tool = find_tool(session, ref)
+    if status is ToolStatus.APPROVED:
+        require_role(
+            session, rules or DecisionRules(), by or person_named(session, actor), "approve_tool"
+        )
     tool.status = status.value
     if note:
         tool.notes = (tool.notes + "\n" if tool.notes else "") + note
     session.add(stamp_updated(tool, actor))
     session.flush()
     return tool
+
+
+def hosting_known(tool: AITool) -> bool:
+    """Whether the registry knows where the tool processes data (a local tool, or a region)."""
+    return tool.access_mode == "local" or bool(tool.hosting_region.strip()) or tool.data_leaves_eu
+
+
+def data_leaves_eu(tool: AITool) -> bool | None:
+    """Whether data sent to the tool leaves the EU: ``None`` when nobody recorded where it runs
+    (the gate then treats it as the cautious case, outside the EU)."""
+    if tool.data_leaves_eu:
+        return True
+    return False if hosting_known(tool) else None
+
+
+def leaves_eu_label(tool: AITool) -> str:
+    """« oui », « non » or « inconnu » for registers and documents."""
+    return {
+        True: tr("oui", "yes"),
+        False: tr("non", "no"),
+        None: tr("inconnu (traité comme hors UE)", "unknown (treated as outside the EU)"),
+    }[data_leaves_eu(tool)]

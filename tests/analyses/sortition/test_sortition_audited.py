@@ -22,10 +22,12 @@ def sortition_root(workspace_root: Path) -> Path:
     run_cli(
         workspace_root,
         'people add "Hugo Petit"',
-        "roles assign hugo-petit referent_ia --from 01/01/2025",
-        'tools add "Tirage garant" --key tirage --access local --region local --status approved',
+        "roles assign hugo-petit referent_ia --from 01/01/2025 --by hugo-petit",
+        'tools add "Tirage garant" --key tirage --access local --region local --status approved '
+        "--by hugo-petit",
         'uses add "Panel citoyen" --key panel --purpose "Tirer au sort un panel" --stage design '
-        "--tool tirage --data personal --status approved",
+        "--tool tirage --data personal --status approved --by hugo-petit "
+        '--override "essai automatisé : pas de liste de contrôle"',
     )
     return workspace_root
 

@@ -22,12 +22,13 @@ def synthesis_root(workspace_root: Path) -> Path:
     run_cli(
         workspace_root,
         'people add "Amina Benali"',
-        "roles assign amina-benali personne_ressource --from 01/01/2025",
+        "roles assign amina-benali personne_ressource --from 01/01/2025 --by amina-benali",
         'tools add "garant hors ligne" --key hors-ligne --access local --region local '
-        "--status approved --alias hors-ligne",
+        "--status approved --alias hors-ligne --by amina-benali",
         'uses add "Synthèse" --key synthese --purpose "Regrouper les contributions" '
         "--stage analysis --tool hors-ligne --data public_contributions --data personal "
-        "--status approved",
+        "--status approved --by amina-benali "
+        '--override "essai automatisé : pas de liste de contrôle"',
     )
     return workspace_root
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from workspace_support import record_policy_approval
 
 from garant.analyses.transcription.audited import (
     PSEUDONYMISED_FILE,
@@ -40,6 +41,7 @@ VTT = """WEBVTT
 def transcription_workspace(workspace_root: Path) -> Workspace:
     shutil.copy(POLICY, workspace_root / "policies" / "politique.yaml")
     workspace = open_workspace(workspace_root)
+    record_policy_approval(workspace)
     workspace.settings.models["speech-us"] = ModelAlias(
         model="openai/whisper-1",
         api_key_env="GARANT_TEST_KEY",

@@ -123,3 +123,20 @@ def test_publish_register_writes_html_and_json_and_records_hashes(populated: Wor
     import hashlib
 
     assert files.hashes["index.html"] == hashlib.sha256(files.html.read_bytes()).hexdigest()
+
+
+def test_charter_from_a_draft_policy_carries_a_visible_projet_mark(populated: Workspace) -> None:
+    """Issue 12.8: a charter rendered before approval (or after an unapproved edit) says so."""
+    from garant.governance.charter_data import render_workspace_charter
+
+    draft = render_workspace_charter(populated, "internal", "md")
+    text = draft.path.read_text(encoding="utf-8")
+    assert text.startswith("# PROJET — ") and "(PROJET, non approuvée)" in text
+    assert "n'engage pas encore l'organisation" in text
+    approve_policy(populated, "claire-martin", date(2026, 11, 23))
+    approved = render_workspace_charter(populated, "internal", "md")
+    assert "PROJET" not in approved.path.read_text(encoding="utf-8").split("\n", 1)[0]
+    path = workspace_policy_file(populated)
+    path.write_text(path.read_text(encoding="utf-8") + "\n# modifié\n", encoding="utf-8")
+    edited = render_workspace_charter(populated, "internal", "md")
+    assert edited.path.read_text(encoding="utf-8").startswith("# PROJET — ")

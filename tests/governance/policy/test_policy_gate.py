@@ -11,6 +11,7 @@ from garant.governance.policy import (
     Hosting,
     Policy,
     PolicyStatus,
+    PseudonymisationMode,
     RunRequest,
     classify_hosting,
     evaluate_review,
@@ -293,3 +294,51 @@ def test_reidentification_is_reserved_to_the_listed_roles(
     assert may_reidentify(collectivite, frozenset({"dpo"}))
     assert not may_reidentify(collectivite, frozenset({"agent"}))
     assert may_reidentify(enquete, frozenset({"commissaire_enqueteur"}))
+
+
+def test_gate_refuses_patterns_mode_for_contributions_sent_to_a_hosted_model(
+    collectivite: Policy,
+) -> None:
+    """Issue 10.5: contributions to a hosted model need ``full``; ``patterns`` lets names out."""
+    weak = evaluate_run_request(collectivite, _request(pseudonymisation_mode="patterns"))
+    assert weak.rules == ("data.public_contributions.minimum_mode",)
+    assert "« full » au moins (demandée : « patterns »)" in weak.refusals[0].message_fr
+    assert evaluate_run_request(collectivite, _request(pseudonymisation_mode="full")).allowed
+
+
+def test_patterns_mode_is_accepted_where_nothing_leaves_the_machine(collectivite: Policy) -> None:
+    local = _request(
+        tool_key="ollama-local",
+        tool_access_mode="local",
+        hosting=Hosting.LOCAL,
+        pseudonymisation_mode="patterns",
+    )
+    assert evaluate_run_request(collectivite, local).allowed
+
+
+def test_personal_data_to_a_hosted_model_defaults_to_full_mode(collectivite: Policy) -> None:
+    """The pack says nothing for personal data: pseudonymised when hosted means ``full``."""
+    rule = collectivite.data_rule("personal")
+    assert Hosting.HOSTED_EU not in rule.minimum_mode
+    request = _request(data_categories=frozenset({"personal"}), pseudonymisation_mode="patterns")
+    assert evaluate_run_request(collectivite, request).rules == ("data.personal.minimum_mode",)
+
+
+def test_policy_may_lower_the_minimum_mode_explicitly(collectivite: Policy) -> None:
+    lowered = collectivite.model_copy(
+        update={
+            "data": [
+                rule.model_copy(
+                    update={"minimum_mode": {Hosting.HOSTED_FR: PseudonymisationMode.PATTERNS}}
+                )
+                if rule.category.value == "public_contributions"
+                else rule
+                for rule in collectivite.data
+            ]
+        }
+    )
+    assert evaluate_run_request(lowered, _request(pseudonymisation_mode="patterns")).allowed
+
+
+def test_unknown_hosting_region_is_treated_as_outside_the_eu() -> None:
+    assert classify_hosting(hosted=True, region="") is Hosting.HOSTED_NON_EU

@@ -193,6 +193,7 @@ def rule_title(rule: str) -> str:
         aspect_label = {
             "hosting": tr("hébergements autorisés", "allowed hostings"),
             "pseudonymisation": tr("pseudonymisation", "pseudonymisation"),
+            "minimum_mode": tr("mode de pseudonymisation minimal", "minimum pseudonymisation mode"),
             "note": tr("note", "note"),
         }.get(aspect, aspect)
         return f"{label(category).capitalize()} — {aspect_label}"
@@ -223,6 +224,10 @@ def _flatten(policy: Policy) -> dict[str, Value]:
         prefix = f"data.{data_rule.category.value}"
         rules[f"{prefix}.hosting"] = frozenset(h.value for h in data_rule.hosting)
         rules[f"{prefix}.pseudonymisation"] = data_rule.pseudonymisation.value
+        if data_rule.minimum_mode:
+            rules[f"{prefix}.minimum_mode"] = ", ".join(
+                f"{h.value}: {m.value}" for h, m in sorted(data_rule.minimum_mode.items())
+            )
         rules[f"{prefix}.note"] = data_rule.note
     for use in policy.forbidden_uses:
         rules[f"forbidden_uses.{use.id}"] = (

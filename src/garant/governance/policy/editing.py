@@ -170,7 +170,13 @@ def render_policy(policy: Policy) -> str:
         where = ", ".join(hosting_label(h) for h in rule.hosting) or tr(
             "aucun traitement par IA", "no AI processing"
         )
-        out.append(f"  {label(rule.category.value)} : {where} ; {pseudo[rule.pseudonymisation]}")
+        line = f"  {label(rule.category.value)} : {where} ; {pseudo[rule.pseudonymisation]}"
+        hosted = [h for h in rule.hosting if rule.required_mode(h) is not None]
+        if hosted:
+            line += tr(" (mode minimal : {modes})", " (minimum mode: {modes})").format(
+                modes=", ".join(f"{hosting_label(h)} → {rule.required_mode(h)}" for h in hosted)
+            )
+        out.append(line)
     out += ["", tr("Usages interdits :", "Forbidden uses:")]
     out += [f"  - {use.label} [{use.id}]" for use in policy.forbidden_uses]
     review = policy.human_review

@@ -12,7 +12,8 @@ Rule ids:
 - ``use.not_registered``, ``use.not_approved``;
 - ``tool.forbidden``, ``tool.under_review`` (registry status);
 - ``tools.forbidden``, ``tools.not_allowed`` (policy tool rules);
-- ``data.undeclared``, ``data.<category>.hosting``, ``data.<category>.pseudonymisation``;
+- ``data.undeclared``, ``data.<category>.hosting``, ``data.<category>.pseudonymisation``,
+  ``data.<category>.minimum_mode`` (the requested pseudonymisation mode is too weak);
 - ``roles.run_analyses`` (or ``roles.run_by_kind.<kind>``);
 - ``forbidden_uses.<id>``.
 """
@@ -23,7 +24,14 @@ from dataclasses import dataclass, field
 
 from garant.domain.enums import AccessMode, DataCategory, ToolStatus, UseStatus, label
 from garant.errors import PolicyRefusal
-from garant.governance.policy.model import Hosting, Policy, PolicyStatus, ToolRule, hosting_label
+from garant.governance.policy.model import (
+    Hosting,
+    Policy,
+    PolicyStatus,
+    PseudonymisationMode,
+    ToolRule,
+    hosting_label,
+)
 from garant.i18n import current_language, set_language, tr
 
 __all__ = [
@@ -122,6 +130,8 @@ class RunRequest:
     """Purposes declared for the use or the run (ids such as ``individual_decision``)."""
     pseudonymisation_available: bool = True
     """Whether the run can pseudonymise text before sending it (e.g. the Presidio stack works)."""
+    pseudonymisation_mode: PseudonymisationMode | str | None = None
+    """The mode the operator asked for (``full``, ``patterns``); ``None`` when not known."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,9 @@ class GateDecision:
     """Text must be pseudonymised before it reaches the model (decided by the data rules)."""
     pseudonymisation_rules: tuple[str, ...] = field(default=())
     """The data rules that require pseudonymisation (e.g. ``data.personal.pseudonymisation``)."""
+    note_fr: str = ""
+    """Why this policy version governs rather than the file as edited (empty when they agree)."""
+    note_en: str = ""
 
     @property
     def allowed(self) -> bool:
@@ -160,14 +173,17 @@ class GateDecision:
         if self.allowed:
             return
         reasons = "\n  ".join(f"[{r.rule}] {r.message}" for r in self.refusals)
+        message = tr(
+            "Exécution refusée par la politique {policy} v{version} :\n  {reasons}",
+            "Run refused by policy {policy} v{version}:\n  {reasons}",
+            policy=self.policy_id,
+            version=self.policy_version,
+            reasons=reasons,
+        )
+        if self.note_fr:
+            message += "\n" + tr(self.note_fr, self.note_en)
         raise PolicyRefusal(
-            tr(
-                "Exécution refusée par la politique {policy} v{version} :\n  {reasons}",
-                "Run refused by policy {policy} v{version}:\n  {reasons}",
-                policy=self.policy_id,
-                version=self.policy_version,
-                reasons=reasons,
-            ),
+            message,
             tr(
                 "Demandez au ou à la référent·e IA de revoir l'usage, l'outil ou vos rôles ; "
                 "la tentative a été enregistrée.",
@@ -339,7 +355,37 @@ def _data_refusals(policy: Policy, request: RunRequest) -> tuple[list[Refusal], 
                         cat_label=lambda c=category: label(c.value),
                     )
                 )
+        weak = _mode_refusal(rule.required_mode(request.hosting), request, category)
+        if weak is not None:
+            refusals.append(weak)
     return refusals, pseudonymising
+
+
+def _mode_refusal(
+    required: PseudonymisationMode | None, request: RunRequest, category: DataCategory
+) -> Refusal | None:
+    """``data.<category>.minimum_mode``: the requested mode is weaker than the policy's."""
+    if required is None or request.pseudonymisation_mode is None:
+        return None
+    try:
+        asked = PseudonymisationMode(str(request.pseudonymisation_mode))
+    except ValueError:
+        asked = PseudonymisationMode.PATTERNS  # unknown mode: count it as the weakest
+    if asked.strength >= required.strength:
+        return None
+    rule_id = f"data.{category.value}.minimum_mode"
+    return _refusal(
+        rule_id,
+        "Règle {rule} : vers un outil {hosting}, les {cat_label} exigent la pseudonymisation "
+        "« {required} » au moins (demandée : « {asked} »).",
+        "Rule {rule}: towards a tool {hosting}, {cat_label} require pseudonymisation "
+        "'{required}' at least (requested: '{asked}').",
+        rule=rule_id,
+        hosting=lambda: hosting_label(request.hosting),
+        cat_label=lambda: label(category.value),
+        required=required.value,
+        asked=str(request.pseudonymisation_mode),
+    )
 
 
 def evaluate_run_request(policy: Policy, request: RunRequest) -> GateDecision:
@@ -414,12 +460,15 @@ def evaluate_run_request(policy: Policy, request: RunRequest) -> GateDecision:
                     label=use.label,
                 )
             )
+    note_fr, note_en = policy.governing_note or ("", "")
     return GateDecision(
         policy_id=policy.id,
         policy_version=policy.version,
         refusals=tuple(refusals),
         pseudonymisation_required=bool(pseudonymising),
         pseudonymisation_rules=tuple(pseudonymising),
+        note_fr=note_fr,
+        note_en=note_en,
     )
 
 

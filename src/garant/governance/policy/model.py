@@ -14,9 +14,22 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
-from garant.domain.enums import AccessMode, DataCategory, OrganisationKind, RoleName
+from garant.domain.enums import (
+    PERSONAL_DATA_CATEGORIES,
+    AccessMode,
+    DataCategory,
+    OrganisationKind,
+    RoleName,
+)
 from garant.i18n import tr
 
 __all__ = [
@@ -95,6 +108,19 @@ class Pseudonymisation(StrEnum):
     ALWAYS = "always"
     WHEN_HOSTED = "when_hosted"
     NEVER = "never"
+
+
+class PseudonymisationMode(StrEnum):
+    """How thoroughly text is pseudonymised (the modes of :mod:`garant.privacy`), weakest first."""
+
+    PATTERNS = "patterns"
+    """Patterns only (e-mails, phones, NIR…): names written in running text may pass through."""
+    FULL = "full"
+    """Patterns and the French language model (names, places, organisations)."""
+
+    @property
+    def strength(self) -> int:
+        return list(PseudonymisationMode).index(self)
 
 
 class UsePurpose(StrEnum):
@@ -231,6 +257,9 @@ class DataRule(_Strict):
     hosting: list[Hosting] = Field(default_factory=list)
     """Allowed hostings; an empty list means no AI processing at all for this category."""
     pseudonymisation: Pseudonymisation = Pseudonymisation.WHEN_HOSTED
+    minimum_mode: dict[Hosting, PseudonymisationMode] = Field(default_factory=dict)
+    """Weakest pseudonymisation mode accepted per hosting (e.g. ``hosted_eu: full``). Where
+    personal data must be pseudonymised for a hosted model and nothing is said, ``full``."""
     note: str = Field(default="", max_length=2000)
 
     @field_validator("hosting")
@@ -246,6 +275,15 @@ class DataRule(_Strict):
         if self.pseudonymisation is Pseudonymisation.WHEN_HOSTED:
             return hosting.is_hosted
         return False
+
+    def required_mode(self, hosting: Hosting) -> PseudonymisationMode | None:
+        """The weakest mode accepted for ``hosting`` (``None``: no minimum)."""
+        if hosting in self.minimum_mode:
+            return self.minimum_mode[hosting]
+        personal = self.category.value in PERSONAL_DATA_CATEGORIES
+        if personal and hosting.is_hosted and self.requires_pseudonymisation(hosting):
+            return PseudonymisationMode.FULL
+        return None
 
 
 class ForbiddenUse(_Strict):
@@ -292,6 +330,10 @@ class ReviewCadence(_Strict):
     next_review: date | None = None
 
 
+DECIDING_ROLES = (RoleName.REFERENT_IA, RoleName.PERSONNE_RESSOURCE)
+"""Who decides arbitrations and approves tools and uses unless the policy says otherwise."""
+
+
 class Roles(_Strict):
     run_analyses: list[RoleName] = Field(min_length=1)
     run_by_kind: dict[Slug, list[RoleName]] = Field(default_factory=dict)
@@ -306,6 +348,21 @@ class Roles(_Strict):
     )
     """Reserved actions that need the person's own key passphrase (``garant keys create``), so
     that ``--by`` is more than a name anyone can type; the ledger keeps the signed statement."""
+    approve_tools: list[RoleName] = Field(
+        default_factory=lambda: list(DECIDING_ROLES), min_length=1
+    )
+    """Who may approve a tool in the registry."""
+    approve_uses: list[RoleName] = Field(default_factory=lambda: list(DECIDING_ROLES), min_length=1)
+    """Who may approve a use (after its checklist, or with a reasoned override)."""
+    decide_arbitrations: list[RoleName] = Field(
+        default_factory=lambda: list(DECIDING_ROLES), min_length=1
+    )
+    """Who may decide an arbitration request."""
+    decide_own_arbitration: bool = False
+    """Whether the person who asked may decide the question themselves (a lone commissaire
+    enquêteur); by default never the asker alone."""
+    named_author_required: bool = True
+    """Every registry change names a registered person (``--by`` or the ``actor`` setting)."""
 
     @field_validator("run_by_kind")
     @classmethod
@@ -362,6 +419,18 @@ class Policy(_Strict):
     review: ReviewCadence
     roles: Roles
     approval: Approval | None = None
+    _governing_note: tuple[str, str] | None = PrivateAttr(default=None)
+
+    def with_governing_note(self, note_fr: str, note_en: str) -> Policy:
+        """A copy carrying why it governs rather than the file as it stands (French, English);
+        set by :func:`garant.governance.in_force.policy_in_force`, shown with every refusal."""
+        copy = self.model_copy()
+        copy._governing_note = (note_fr, note_en)
+        return copy
+
+    @property
+    def governing_note(self) -> tuple[str, str] | None:
+        return self._governing_note
 
     @field_validator("data")
     @classmethod
