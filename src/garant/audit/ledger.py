@@ -55,6 +55,10 @@ LedgerEvent = Literal[
     "checklist_profile",
     "checklist_answer",
     "checklist_assessment",
+    "dossier_created",
+    "observations_added",
+    "run_attached",
+    "annex_exported",
 ]
 
 

@@ -118,6 +118,9 @@ def _register() -> None:
     app.add_typer(synthesis_commands.synthesis_app, name="synthesis")
     app.command("transcribe")(transcription_commands.transcribe)
     app.add_typer(transcription_commands.transcript_app, name="transcript")
+    from garant.cli import dossier_commands
+
+    app.add_typer(dossier_commands.dossier_app, name="dossier")
 
 
 _register()
