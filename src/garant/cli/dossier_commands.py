@@ -35,7 +35,7 @@ def dossier_create(
     key: Annotated[str | None, typer.Option("--key", help="Clé du dossier (sinon tirée du titre).")] = None,
 ) -> None:
     """Ouvre le dossier d'une enquête publique."""
-    from garant.inquiry import create_dossier
+    from garant.inquiry import anchor_ledger, create_dossier
 
     state = state_of(ctx)
     with state.transaction() as session:
@@ -52,6 +52,7 @@ def dossier_create(
             },
             state.actor,
         )
+    anchor_ledger(state.workspace())
     say(tr("Dossier créé : {k}", "Dossier created: {k}", k=dossier.key))
     typer.echo(dossier.key)
 
@@ -234,21 +235,22 @@ def dossier_attach(
     dossier: Annotated[str, typer.Argument(help="Clé du dossier.")],
     run: Annotated[str, typer.Argument(help="Identifiant de l'exécution.")],
     role: Annotated[
-        str, typer.Option("--role", help="transcription | synthesis")
+        str, typer.Option("--role", help="transcription | synthesis | sortition")
     ] = "transcription",
 ) -> None:
     """Joint une exécution auditée (transcription, synthèse) au dossier."""
     from garant.errors import InputError
-    from garant.inquiry import attach_run, get_dossier
+    from garant.inquiry import anchor_ledger, attach_run, get_dossier
 
-    if role not in ("transcription", "synthesis"):
+    if role not in ("transcription", "synthesis", "sortition"):
         raise InputError(
             tr("« --role » invalide : {r}", "Invalid '--role': {r}", r=role),
-            "transcription | synthesis",
+            "transcription | synthesis | sortition",
         )
     state = state_of(ctx)
     with state.transaction() as session:
         attach_run(session, get_dossier(session, dossier), run, role, state.actor)
+    anchor_ledger(state.workspace())
     say(tr("Exécution {id} jointe.", "Run {id} attached.", id=run))
 
 

@@ -7,6 +7,7 @@ Domain code only: the CLI (``garant dossier``, ``garant annex``) calls these ser
 from garant.inquiry.dossiers import (
     AddedObservations,
     add_observations,
+    anchor_ledger,
     attach_run,
     attached_runs,
     check_channel,
@@ -34,6 +35,7 @@ __all__ = [
     "InquiryRun",
     "ObservationInput",
     "add_observations",
+    "anchor_ledger",
     "attach_run",
     "attached_runs",
     "channel_label",

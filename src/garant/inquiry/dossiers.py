@@ -24,10 +24,12 @@ from garant.inquiry.models import (
     ObservationInput,
 )
 from garant.util.files import sha256_bytes
+from garant.workspace import Workspace
 
 __all__ = [
     "AddedObservations",
     "add_observations",
+    "anchor_ledger",
     "attach_run",
     "attached_runs",
     "check_channel",
@@ -278,3 +280,11 @@ def attached_runs(session: Session, dossier: InquiryDossier) -> list[tuple[Inqui
         .order_by(col(InquiryRun.attached_at))
     )
     return [(link, run) for link, run in rows]
+
+
+def anchor_ledger(workspace: Workspace) -> None:
+    """Move the ledger anchor to the latest committed entry (call after each commit)."""
+    from garant.audit.ledger import write_head
+    from garant.audit.run import ledger_anchor
+
+    write_head(workspace.engine, ledger_anchor(workspace))

@@ -14,6 +14,7 @@ from pathlib import Path
 from garant.inquiry.dossiers import (
     AddedObservations,
     add_observations,
+    anchor_ledger,
     attach_run,
     check_channel,
     get_dossier,
@@ -86,6 +87,7 @@ def ingest_observations(
         added = add_observations(session, dossier, items, actor)
         if transcript_run:
             attach_run(session, dossier, transcript_run, "transcription", actor)
+    anchor_ledger(workspace)
     return added
 
 
@@ -115,4 +117,5 @@ def synthesise_dossier(
     )
     with unit_of_work(workspace.engine) as session:
         attach_run(session, get_dossier(session, key), outcome.run_id, "synthesis", actor)
+    anchor_ledger(workspace)
     return outcome.run_id

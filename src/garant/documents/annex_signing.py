@@ -1,0 +1,140 @@
+"""PAdES signature of the annex with pyHanko, and its validation.
+
+Offline, the signature is PAdES B-B (no timestamp authority can be reached); the ledger entry
+written at export carries the time evidence. A self-signed certificate proves that the same key
+signed the annex and is recorded in the ledger, not who holds it; an RGS/eIDAS certificate
+brought as a PKCS#12 file proves identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from garant.errors import InputError
+from garant.i18n import tr
+
+__all__ = [
+    "SignatureCheck",
+    "certificate_sha256",
+    "check_signature",
+    "load_signer",
+    "sign_pdf_bytes",
+    "signer_common_name",
+]
+
+
+def load_signer(pkcs12: Path, passphrase: bytes | None) -> Any:
+    """A pyHanko signer from a PKCS#12 file; a wrong passphrase or file is an InputError."""
+    from pyhanko.sign import signers
+
+    if not pkcs12.is_file():
+        raise InputError(
+            tr("Certificat introuvable : {p}", "Certificate not found: {p}", p=pkcs12),
+            tr(
+                "Créez une clé avec « garant keys create PERSONNE » ou donnez --pkcs12 FICHIER.",
+                "Create a key with 'garant keys create PERSON' or give --pkcs12 FILE.",
+            ),
+        )
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(str(pkcs12), passphrase=passphrase)
+    except (ValueError, TypeError, OSError):
+        signer = None
+    if signer is None:
+        raise InputError(
+            tr(
+                "{p} : fichier PKCS#12 illisible ou phrase de passe incorrecte.",
+                "{p}: unreadable PKCS#12 file or wrong passphrase.",
+                p=pkcs12,
+            ),
+            tr(
+                "Vérifiez la phrase de passe (variable GARANT_KEY_PASSPHRASE ou invite).",
+                "Check the passphrase (GARANT_KEY_PASSPHRASE or prompt).",
+            ),
+        )
+    return signer
+
+
+def certificate_sha256(signer: Any) -> str:
+    """SHA-256 of the DER-encoded signing certificate (its fingerprint)."""
+    return hashlib.sha256(signer.signing_cert.dump()).hexdigest()
+
+
+def signer_common_name(signer: Any) -> str:
+    subject = signer.signing_cert.subject.native
+    return str(subject.get("common_name", "")) if isinstance(subject, dict) else ""
+
+
+def sign_pdf_bytes(data: bytes, signer: Any, *, name: str, reason: str, location: str = "") -> bytes:
+    """Sign ``data`` (PAdES B-B, invisible signature, SHA-256)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    metadata = signers.PdfSignatureMetadata(
+        field_name="SignatureAnnexe",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location or None,
+        name=name,
+    )
+    out = signers.sign_pdf(writer, metadata, signer=signer)
+    return bytes(out.getbuffer())
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What the signature says about the annex."""
+
+    present: bool
+    intact: bool = False
+    """The signed bytes hash to the value the signature covers."""
+    valid: bool = False
+    """The signature verifies against the certificate's public key."""
+    whole_file: bool = False
+    """Nothing was added after the signature (no later revision)."""
+    certificate_sha256: str = ""
+    signer: str = ""
+    signed_at: str = ""
+    problem: str = ""
+
+
+def check_signature(data: bytes) -> SignatureCheck:
+    """Validate the annex's signature (its own certificate as trust root: self-signed allowed)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as error:  # noqa: BLE001 - any parse failure means "no readable signature"
+        return SignatureCheck(present=False, problem=f"{type(error).__name__}: {error}")
+    if not signatures:
+        return SignatureCheck(present=False)
+    embedded = signatures[-1]
+    cert = embedded.signer_cert
+    try:
+        context = ValidationContext(trust_roots=[cert], allow_fetching=False)
+        status = validate_pdf_signature(embedded, context)
+    except Exception as error:  # noqa: BLE001 - a malformed signature is a failed check
+        return SignatureCheck(
+            present=True,
+            certificate_sha256=hashlib.sha256(cert.dump()).hexdigest(),
+            problem=f"{type(error).__name__}: {error}",
+        )
+    signed_at = embedded.self_reported_timestamp
+    return SignatureCheck(
+        present=True,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        certificate_sha256=hashlib.sha256(cert.dump()).hexdigest(),
+        signer=str(cert.subject.native.get("common_name", "")),
+        signed_at=signed_at.isoformat(timespec="seconds") if signed_at else "",
+    )
