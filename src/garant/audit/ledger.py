@@ -55,6 +55,7 @@ LedgerEvent = Literal[
     "checklist_profile",
     "checklist_answer",
     "checklist_assessment",
+    "key_registered",
     "dossier_created",
     "observations_added",
     "run_attached",

@@ -117,6 +117,9 @@ def _register() -> None:
     app.add_typer(sortition_commands.sortition_app, name="sortition")
     app.add_typer(synthesis_commands.synthesis_app, name="synthesis")
     app.command("transcribe")(transcription_commands.transcribe)
+    from garant.cli import keys_commands
+
+    app.add_typer(keys_commands.keys_app, name="keys")
     app.add_typer(transcription_commands.transcript_app, name="transcript")
     from garant.cli import dossier_commands
 
