@@ -64,7 +64,7 @@ def _stamp_page(width: float, height: float, manifest_sha256: str, label: str) -
 def annex_pdf_bytes(document: Document, manifest: bytes, manifest_sha256: str, name: str) -> bytes:
     """Render ``document`` to PDF, stamp every page, attach ``manifest`` as ``name``."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+    from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
 
     from garant.documents.pdf import render_pdf_bytes
 
@@ -81,7 +81,7 @@ def annex_pdf_bytes(document: Document, manifest: bytes, manifest_sha256: str, n
     attachment.subtype = NameObject("/application#2Fjson")
     attachment.description = TextStringObject("Manifeste de l'annexe (garant-annex-manifest/1)")
     attachment.associated_file_relationship = NameObject("/Data")
-    attachment.size = len(manifest)  # type: ignore[assignment]
+    attachment.size = NumberObject(len(manifest))
     spec: Any = attachment.pdf_object
     reference = spec.indirect_reference or writer._add_object(spec)
     writer._root_object[NameObject("/AF")] = ArrayObject([reference])

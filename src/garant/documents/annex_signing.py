@@ -27,32 +27,26 @@ __all__ = [
 ]
 
 
-def load_signer(pkcs12: Path, passphrase: bytes | None) -> Any:
-    """A pyHanko signer from a PKCS#12 file; a wrong passphrase or file is an InputError."""
+def load_signer(pkcs12_data: bytes, passphrase: str, origin: Path) -> Any:
+    """A pyHanko signer from PKCS#12 bytes; a wrong passphrase or file is an InputError."""
     from pyhanko.sign import signers
 
-    if not pkcs12.is_file():
-        raise InputError(
-            tr("Certificat introuvable : {p}", "Certificate not found: {p}", p=pkcs12),
-            tr(
-                "Créez une clé avec « garant keys create PERSONNE » ou donnez --pkcs12 FICHIER.",
-                "Create a key with 'garant keys create PERSON' or give --pkcs12 FILE.",
-            ),
-        )
     try:
-        signer = signers.SimpleSigner.load_pkcs12(str(pkcs12), passphrase=passphrase)
-    except (ValueError, TypeError, OSError):
+        signer = signers.SimpleSigner.load_pkcs12_data(
+            pkcs12_data, other_certs=[], passphrase=passphrase.encode("utf-8")
+        )
+    except (ValueError, TypeError):
         signer = None
     if signer is None:
         raise InputError(
             tr(
-                "{p} : fichier PKCS#12 illisible ou phrase de passe incorrecte.",
+                "{p} : fichier PKCS#12 illisible ou phrase secrète incorrecte.",
                 "{p}: unreadable PKCS#12 file or wrong passphrase.",
-                p=pkcs12,
+                p=origin,
             ),
             tr(
-                "Vérifiez la phrase de passe (variable GARANT_KEY_PASSPHRASE ou invite).",
-                "Check the passphrase (GARANT_KEY_PASSPHRASE or prompt).",
+                "Saisissez la phrase secrète du certificat (ou --passphrase-env VARIABLE).",
+                "Type the certificate's passphrase (or --passphrase-env VARIABLE).",
             ),
         )
     return signer

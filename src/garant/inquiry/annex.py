@@ -256,14 +256,20 @@ def _run_files(workspace: Workspace, run: AuditRun) -> list[ManifestFile]:
 
 
 def _ledger_entries(
-    session: Session, dossier_key: str, run_ids: set[str]
+    session: Session, dossier_key: str, run_ids: set[str], certificate_sha256: str
 ) -> list[ManifestLedgerEntry]:
+    """Entries of the dossier, of its runs, and the registration of the signer's key."""
     marker = f'"dossier":{json.dumps(dossier_key, ensure_ascii=False)}'
     entries = []
     for entry in session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq))):
         if entry.event == "annex_exported":
             continue
-        if entry.run_id in run_ids or marker in entry.payload:
+        key_entry = entry.event == "key_registered" and bool(certificate_sha256)
+        if (
+            entry.run_id in run_ids
+            or marker in entry.payload
+            or (key_entry and certificate_sha256 in entry.payload)
+        ):
             entries.append(
                 ManifestLedgerEntry(
                     seq=entry.seq,
@@ -345,7 +351,9 @@ def collect_annex(
         observations_sha256=observations_digest(observations),
         runs=sorted(run_ids),
         files=files,
-        ledger=_ledger_entries(session, dossier.key, run_ids),
+        ledger=_ledger_entries(
+            session, dossier.key, run_ids, signer.certificate_sha256 if signer else ""
+        ),
         signer=signer,
     )
     duplicated = sorted({n for group in pv.duplicates for n in group.numbers})
