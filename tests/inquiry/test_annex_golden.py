@@ -70,13 +70,18 @@ def fixed_context() -> AnnexContext:
         manifest_sha256=H,
         files=[
             ManifestFile(
-                path="exports/enquetes/plu/observations.csv", sha256="33" * 32, bytes=1234,
+                path="exports/enquetes/plu/observations.csv",
+                sha256="33" * 32,
+                bytes=1234,
                 role="observations",
             )
         ],
         ledger=[
             ManifestLedgerEntry(
-                seq=1, event="dossier_created", run_id="", recorded_at="2026-12-04T09:00:00",
+                seq=1,
+                event="dossier_created",
+                run_id="",
+                recorded_at="2026-12-04T09:00:00",
                 entry_hash="44" * 32,
             )
         ],

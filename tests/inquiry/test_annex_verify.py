@@ -110,7 +110,9 @@ def test_signature_from_another_key_fails_the_certificate(inquiry: Inquiry, tmp_
     other_root = tmp_path / "autre"
     (other_root / "private").mkdir(parents=True)
     (other_root / "garant.toml").write_text("", encoding="utf-8")
-    other = create_person_key(other_root, "intrus", "autre phrase secrète", common_name="Jeanne Morel")
+    other = create_person_key(
+        other_root, "intrus", "autre phrase secrète", common_name="Jeanne Morel"
+    )
     manifest = embedded_manifest(inquiry.annex.read_bytes(), MANIFEST_NAME)
     assert manifest is not None
     document = Document(
@@ -129,7 +131,9 @@ def test_signature_from_another_key_fails_the_certificate(inquiry: Inquiry, tmp_
     assert "autre clé" in failed[0].message and other.fingerprint_sha256 in failed[0].message
 
 
-def test_one_changed_byte_of_a_listed_file_names_that_file(inquiry: Inquiry, tmp_path: Path) -> None:
+def test_one_changed_byte_of_a_listed_file_names_that_file(
+    inquiry: Inquiry, tmp_path: Path
+) -> None:
     files = tmp_path / "pieces"
     shutil.copytree(inquiry.root / "exports", files / "exports")
     shutil.copytree(inquiry.root / "runs", files / "runs")
@@ -158,9 +162,7 @@ def test_one_changed_byte_of_a_ledger_entry_names_that_entry(
             (payload.replace('"count":30', '"count":31'), seq),
         )
     connection.close()
-    result = runner.invoke(
-        app, ["annex", "verify", str(inquiry.annex), "--workspace", str(root)]
-    )
+    result = runner.invoke(app, ["annex", "verify", str(inquiry.annex), "--workspace", str(root)])
     assert result.exit_code == 1
     assert f"[ÉCHEC] registre n° {seq}" in result.stdout
     assert result.stdout.count("[ÉCHEC]") == 1
@@ -181,7 +183,10 @@ def test_pdf_text_holds_every_section_and_the_manifest_hash(inquiry: Inquiry) ->
 
     digest = sha256_file(inquiry.manifest)
     text = subprocess.run(
-        ["pdftotext", "-layout", str(inquiry.annex), "-"], capture_output=True, check=True, text=True
+        ["pdftotext", "-layout", str(inquiry.annex), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout
     pages = text.split("\f")
     for section in (

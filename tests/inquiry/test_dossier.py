@@ -69,8 +69,19 @@ def test_dossier_closing_before_opening_is_refused_in_french(workspace_root: Pat
     result = runner.invoke(
         app,
         [
-            "-w", str(workspace_root), "dossier", "create", "PLU", "--ref", "A-1",
-            "--authority", "Préfecture", "--from", "03/12/2026", "--to", "02/11/2026",
+            "-w",
+            str(workspace_root),
+            "dossier",
+            "create",
+            "PLU",
+            "--ref",
+            "A-1",
+            "--authority",
+            "Préfecture",
+            "--from",
+            "03/12/2026",
+            "--to",
+            "02/11/2026",
         ],
     )
     assert result.exit_code == 2

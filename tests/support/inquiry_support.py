@@ -32,7 +32,9 @@ def write_observations(path: Path, start: int, count: int, *, campaign: int = 0)
                 text = CAMPAIGN
             else:
                 text = f"{THEMES[number % len(THEMES)]} Observation {number}."
-            writer.writerow([f"obs-{number}", text, f"habitant-{number}", f"2026-11-{number % 28 + 1:02d}"])
+            writer.writerow(
+                [f"obs-{number}", text, f"habitant-{number}", f"2026-11-{number % 28 + 1:02d}"]
+            )
     return path
 
 
@@ -76,11 +78,11 @@ def build_inquiry(root: Path, data: Path) -> None:
         "--data public_contributions --data personal --status approved",
         'dossier create "PLU de Belleval" --ref "Arrêté 2026-117" --authority "Métropole de Belleval" '
         "--from 02/11/2026 --to 03/12/2026 --commissaire jeanne-morel --key plu",
-        add_command(write_observations(data / "registre.csv", 1, 30, campaign=4), "registre_dematerialise"),
+        add_command(
+            write_observations(data / "registre.csv", 1, 30, campaign=4), "registre_dematerialise"
+        ),
         add_command(write_observations(data / "courriels.csv", 31, 10), "courriel"),
         "dossier synthesise plu --use regroupement --by jeanne-morel",
         "dossier pv plu --format md",
         "dossier pv plu --format docx",
     )
-
-

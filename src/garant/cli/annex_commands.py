@@ -56,7 +56,9 @@ def annex_export(
     ] = None,
     passphrase_env: Annotated[
         str | None,
-        typer.Option("--passphrase-env", help="Variable d'environnement contenant la phrase secrète."),
+        typer.Option(
+            "--passphrase-env", help="Variable d'environnement contenant la phrase secrète."
+        ),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Fichier de sortie.")] = None,
 ) -> None:
@@ -76,9 +78,21 @@ def annex_export(
     )
     say(tr("Annexe écrite : {p}", "Annex written: {p}", p=result.path))
     say(tr("Manifeste : {p}", "Manifest: {p}", p=result.manifest_path))
-    say(tr("Empreinte SHA-256 du manifeste : {h}", "Manifest SHA-256: {h}", h=result.manifest_sha256))
+    say(
+        tr(
+            "Empreinte SHA-256 du manifeste : {h}",
+            "Manifest SHA-256: {h}",
+            h=result.manifest_sha256,
+        )
+    )
     if result.certificate_sha256:
-        say(tr("Certificat (SHA-256) : {h}", "Certificate (SHA-256): {h}", h=result.certificate_sha256))
+        say(
+            tr(
+                "Certificat (SHA-256) : {h}",
+                "Certificate (SHA-256): {h}",
+                h=result.certificate_sha256,
+            )
+        )
     typer.echo(str(result.path))
 
 

@@ -32,7 +32,9 @@ def dossier_create(
     commissaire: Annotated[
         str, typer.Option("--commissaire", help="Clé du commissaire enquêteur (garant people).")
     ] = "",
-    key: Annotated[str | None, typer.Option("--key", help="Clé du dossier (sinon tirée du titre).")] = None,
+    key: Annotated[
+        str | None, typer.Option("--key", help="Clé du dossier (sinon tirée du titre).")
+    ] = None,
 ) -> None:
     """Ouvre le dossier d'une enquête publique."""
     from garant.inquiry import anchor_ledger, create_dossier
@@ -110,7 +112,10 @@ def dossier_show(
         [
             (tr("Référence", "Reference"), found.reference),
             (tr("Autorité", "Authority"), found.authority),
-            (tr("Période", "Period"), f"{format_date(found.opens_on)} → {format_date(found.closes_on)}"),
+            (
+                tr("Période", "Period"),
+                f"{format_date(found.opens_on)} → {format_date(found.closes_on)}",
+            ),
             (tr("Commissaire", "Commissaire"), found.commissaire),
             (
                 tr("Observations", "Observations"),
@@ -222,7 +227,12 @@ def dossier_synthesise(
 
     state = state_of(ctx)
     run_id = synthesise_dossier(
-        state.workspace(), dossier, use=use, operator=by, actor=state.actor, model_alias=model,
+        state.workspace(),
+        dossier,
+        use=use,
+        operator=by,
+        actor=state.actor,
+        model_alias=model,
         seed=seed,
     )
     say(tr("Synthèse jointe au dossier : {id}", "Synthesis attached: {id}", id=run_id))
@@ -269,7 +279,9 @@ def dossier_pv(
 
     chosen = check_format(fmt)
     if chosen not in ("docx", "pdf", "md"):
-        raise InputError(tr("Format : docx, pdf ou md.", "Format: docx, pdf or md."), "--format docx")
+        raise InputError(
+            tr("Format : docx, pdf ou md.", "Format: docx, pdf or md."), "--format docx"
+        )
     state = state_of(ctx)
     with state.transaction() as session:
         rendered = render_pv(session, state.workspace(), get_dossier(session, dossier), chosen, out)

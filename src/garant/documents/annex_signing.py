@@ -62,7 +62,9 @@ def signer_common_name(signer: Any) -> str:
     return str(subject.get("common_name", "")) if isinstance(subject, dict) else ""
 
 
-def sign_pdf_bytes(data: bytes, signer: Any, *, name: str, reason: str, location: str = "") -> bytes:
+def sign_pdf_bytes(
+    data: bytes, signer: Any, *, name: str, reason: str, location: str = ""
+) -> bytes:
     """Sign ``data`` (PAdES B-B, invisible signature, SHA-256)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers

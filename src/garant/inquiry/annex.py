@@ -360,9 +360,8 @@ def collect_annex(
     context = AnnexContext(
         organisation=workspace.settings.organisation_name,
         dossier=manifest_dossier,
-        commissaire=_person_name(session, dossier.commissaire) or tr(
-            "le commissaire enquêteur", "the commissaire enquêteur"
-        ),
+        commissaire=_person_name(session, dossier.commissaire)
+        or tr("le commissaire enquêteur", "the commissaire enquêteur"),
         opens_on=format_date(dossier.opens_on),
         closes_on=format_date(dossier.closes_on),
         total=len(observations),

@@ -164,9 +164,7 @@ def add_observations(
     assert dossier.id is not None
     known = set(
         session.exec(
-            select(InquiryObservation.source_ref).where(
-                InquiryObservation.dossier_id == dossier.id
-            )
+            select(InquiryObservation.source_ref).where(InquiryObservation.dossier_id == dossier.id)
         )
     )
     highest = session.exec(

@@ -42,6 +42,7 @@ def annex_document(context: AnnexContext, generated_at: datetime) -> Document:
     ]
     if context.certificate_sha256:
         extra.append(("Empreinte SHA-256 du certificat", context.certificate_sha256))
+    extra.append(("Vérification de l'annexe", "garant annex verify annexe.pdf"))
     return build_document(
         "annexe.md.j2",
         {"a": context},

@@ -107,7 +107,12 @@ def parse_manifest(data: bytes, origin: Path | str) -> Manifest:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputError(
-            tr("{o} : manifeste illisible ({e}).", "{o}: unreadable manifest ({e}).", o=origin, e=error),
+            tr(
+                "{o} : manifeste illisible ({e}).",
+                "{o}: unreadable manifest ({e}).",
+                o=origin,
+                e=error,
+            ),
             tr("Le manifeste doit être du JSON UTF-8.", "The manifest must be UTF-8 JSON."),
         ) from None
     if not isinstance(raw, dict) or raw.get("schema") != MANIFEST_SCHEMA:
@@ -136,5 +141,8 @@ def parse_manifest(data: bytes, origin: Path | str) -> Manifest:
                 f=".".join(str(p) for p in first["loc"]),
                 m=first["msg"],
             ),
-            tr("Le manifeste a été altéré ou produit par un autre outil.", "The manifest was altered."),
+            tr(
+                "Le manifeste a été altéré ou produit par un autre outil.",
+                "The manifest was altered.",
+            ),
         ) from None

@@ -113,9 +113,7 @@ class DossierInput(_Input):
     @model_validator(mode="after")
     def _dates_in_order(self) -> DossierInput:
         if self.closes_on < self.opens_on:
-            raise ValueError(
-                "la clôture précède l'ouverture / the inquiry closes before it opens"
-            )
+            raise ValueError("la clôture précède l'ouverture / the inquiry closes before it opens")
         return self
 
 

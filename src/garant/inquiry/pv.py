@@ -113,8 +113,10 @@ def build_pv(session: Session, workspace: Workspace, dossier: InquiryDossier) ->
         pv.singular.sort()
         for group in result.floods.groups:
             numbers = _numbers(group.contribution_ids, number_of)
-            kind = tr("identiques", "identical") if group.kind == "exact" else tr(
-                "quasi identiques", "near-identical"
+            kind = (
+                tr("identiques", "identical")
+                if group.kind == "exact"
+                else tr("quasi identiques", "near-identical")
             )
             if group.campaign:
                 label = tr(
@@ -161,7 +163,9 @@ def pv_disclosure(pv: PvSynthesis) -> str:
         n=pv.total,
     )
     if pv.run is None:
-        return tr("Aucun regroupement automatique n'a été utilisé. ", "No automated grouping. ") + read
+        return (
+            tr("Aucun regroupement automatique n'a été utilisé. ", "No automated grouping. ") + read
+        )
     return (
         tr(
             "Mention IA (AI Act, art. 50(4)) : les regroupements par thème, la liste des "

@@ -51,7 +51,9 @@ def _signature_verdicts(data: bytes, manifest: Manifest | None) -> list[Verdict]
     check = check_signature(data)
     item = tr("signature", "signature")
     if not check.present:
-        return [Verdict(item, False, tr("aucune signature dans le PDF.", "no signature in the PDF."))]
+        return [
+            Verdict(item, False, tr("aucune signature dans le PDF.", "no signature in the PDF."))
+        ]
     if check.problem:
         return [
             Verdict(
@@ -148,7 +150,11 @@ def _manifest_verdicts(data: bytes) -> tuple[Manifest | None, list[Verdict]]:
             Verdict(
                 item,
                 False,
-                tr("aucun manifeste joint au PDF ({n}).", "no manifest attached ({n}).", n=MANIFEST_NAME),
+                tr(
+                    "aucun manifeste joint au PDF ({n}).",
+                    "no manifest attached ({n}).",
+                    n=MANIFEST_NAME,
+                ),
             )
         ]
     digest = sha256_bytes(raw)
@@ -200,7 +206,9 @@ def _file_verdicts(manifest: Manifest, folder: Path) -> list[Verdict]:
             path = folder / Path(listed.path).name
         item = tr("pièce {p}", "file {p}", p=listed.path)
         if not path.is_file():
-            verdicts.append(Verdict(item, False, tr("absente de {f}.", "missing from {f}.", f=folder)))
+            verdicts.append(
+                Verdict(item, False, tr("absente de {f}.", "missing from {f}.", f=folder))
+            )
             continue
         actual = sha256_file(path)
         if actual == listed.sha256:
@@ -221,7 +229,9 @@ def _file_verdicts(manifest: Manifest, folder: Path) -> list[Verdict]:
     return verdicts
 
 
-def _ledger_verdicts(manifest: Manifest, manifest_sha256: str, workspace: Workspace) -> list[Verdict]:
+def _ledger_verdicts(
+    manifest: Manifest, manifest_sha256: str, workspace: Workspace
+) -> list[Verdict]:
     from sqlmodel import Session, select
 
     from garant.audit.ledger import compute_entry_hash
@@ -233,10 +243,17 @@ def _ledger_verdicts(manifest: Manifest, manifest_sha256: str, workspace: Worksp
             item = tr("registre n° {s}", "ledger #{s}", s=listed.seq)
             entry = session.get(LedgerEntry, listed.seq)
             if entry is None:
-                verdicts.append(Verdict(item, False, tr("entrée absente du registre.", "entry missing.")))
+                verdicts.append(
+                    Verdict(item, False, tr("entrée absente du registre.", "entry missing."))
+                )
                 continue
             recomputed = compute_entry_hash(
-                entry.seq, entry.run_id, entry.event, entry.payload, entry.recorded_at, entry.prev_hash
+                entry.seq,
+                entry.run_id,
+                entry.event,
+                entry.payload,
+                entry.recorded_at,
+                entry.prev_hash,
             )
             if recomputed != entry.entry_hash or entry.entry_hash != listed.entry_hash:
                 verdicts.append(
@@ -253,10 +270,14 @@ def _ledger_verdicts(manifest: Manifest, manifest_sha256: str, workspace: Worksp
                     )
                 )
             else:
-                verdicts.append(Verdict(item, True, tr("« {e} » conforme.", "'{e}' matches.", e=listed.event)))
+                verdicts.append(
+                    Verdict(item, True, tr("« {e} » conforme.", "'{e}' matches.", e=listed.event))
+                )
         exported = [
             json.loads(entry.payload)
-            for entry in session.exec(select(LedgerEntry).where(LedgerEntry.event == "annex_exported"))
+            for entry in session.exec(
+                select(LedgerEntry).where(LedgerEntry.event == "annex_exported")
+            )
         ]
     item = tr("export de l'annexe", "annex export")
     match = [p for p in exported if p.get("manifest_sha256") == manifest_sha256]
