@@ -108,7 +108,10 @@ def export_annex(
     context.manifest_sha256 = digest
     folder = dossier_folder(workspace, dossier)
     target = out or folder / f"annexe.{fmt}"
-    manifest_path = target.with_name(MANIFEST_NAME)
+    # The PDF carries its manifest; Markdown and HTML get theirs beside them, one per format.
+    manifest_path = target.with_name(
+        MANIFEST_NAME if fmt == "pdf" else f"{target.stem}-{fmt}-manifeste.json"
+    )
     document = annex_document(context, generated)
     if fmt == "pdf":
         from garant.documents.annex_pdf import annex_pdf_bytes
