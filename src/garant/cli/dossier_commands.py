@@ -274,7 +274,7 @@ def dossier_pv(
     """Projet de procès-verbal de synthèse (R.123-18), DOCX modifiable par défaut."""
     from garant.documents import check_format
     from garant.errors import InputError
-    from garant.inquiry import get_dossier
+    from garant.inquiry import anchor_ledger, get_dossier
     from garant.inquiry.pv import render_pv
 
     chosen = check_format(fmt)
@@ -285,5 +285,6 @@ def dossier_pv(
     state = state_of(ctx)
     with state.transaction() as session:
         rendered = render_pv(session, state.workspace(), get_dossier(session, dossier), chosen, out)
+    anchor_ledger(state.workspace())
     say(tr("Procès-verbal écrit : {p}", "Report written: {p}", p=rendered.path))
     typer.echo(str(rendered.path))

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from garant.audit.ledger import append_event
 from garant.documents import Document, DocumentMetadata, RenderedDocument, build_document, render
 from garant.domain.models import AuditRun
 from garant.i18n import format_date, tr
@@ -225,4 +226,18 @@ def render_pv(
     document = pv_document(pv, workspace.settings.organisation_name)
     target = out or workspace.exports_dir / "enquetes" / dossier.key / f"proces-verbal.{fmt}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    return render(document, fmt, target)
+    rendered = render(document, fmt, target)
+    append_event(
+        session,
+        "export",
+        {
+            "dossier": dossier.key,
+            "document": "proces-verbal",
+            "file": target.name,
+            "sha256": rendered.sha256,
+            "observations": pv.total,
+            "synthesis_run": pv.run.id if pv.run else "",
+        },
+        run_id=pv.run.id if pv.run else "",
+    )
+    return rendered
