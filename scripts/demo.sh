@@ -152,6 +152,43 @@ TRANS=$("$G" runs list --json | python3 -c 'import json,sys; print([r for r in j
 "$G" transcript show "$TRANS"
 first 24 "$G" runs show "$TRANS"
 
+step "Enquête publique : dossier numéroté, procès-verbal, annexe signée vérifiable par tous"
+if [ -d "$SHARED/consultations/decidim_gdn_lille_nancy" ]; then
+  "$G" people add "Jeanne Morel" --email j.morel@example.fr --title "Commissaire enquêtrice"
+  "$G" roles assign jeanne-morel personne_ressource --from 01/11/2026
+  "$G" uses add "Regroupement des observations d'enquête publique" --key regroupement-enquete \
+    --purpose "Regrouper par thème les observations du public, chacune lue par la commissaire" \
+    --stage analysis --tool hors-ligne --data public_contributions --data personal \
+    --legal-basis public_task --responsible jeanne-morel --status approved
+  "$G" dossier create "Plan de mobilité de Belleval" --ref "Arrêté 2026-117" \
+    --authority "Métropole de Belleval" --from 02/11/2026 --to 03/12/2026 \
+    --commissaire jeanne-morel --key mobilite-belleval
+  "$G" dossier add mobilite-belleval "$SHARED/consultations/decidim_gdn_lille_nancy/propositions-libres.csv" \
+    --channel registre_dematerialise --pseudonymisation patterns
+  "$G" dossier add mobilite-belleval --format transcript --from-run "$TRANS" --channel reunion_publique \
+    --pseudonymisation patterns
+  "$G" dossier add mobilite-belleval "$SHARED/consultations/decidim_gdn_lille_nancy/commentaires_propositions_libres.csv" \
+    --channel courriel --pseudonymisation patterns
+  PVSYNTH=$("$G" dossier synthesise mobilite-belleval --use regroupement-enquete --by jeanne-morel)
+  "$G" runs review "$PVSYNTH" --by jeanne-morel --decision approve \
+    --comment "Chaque observation lue ; regroupements vérifiés."
+  "$G" dossier show mobilite-belleval
+  "$G" dossier pv mobilite-belleval --format docx
+  "$G" dossier pv mobilite-belleval --format md
+  export DEMO_KEY="phrase secrète de démonstration"
+  "$G" keys create jeanne-morel --passphrase-env DEMO_KEY
+  "$G" annex export mobilite-belleval --signer jeanne-morel --passphrase-env DEMO_KEY
+  echo "Vérification dans un dossier vierge, avec le seul PDF :"
+  FRESH=$(mktemp -d)
+  cp "$DEMO/exports/enquetes/mobilite-belleval/annexe.pdf" "$FRESH/"
+  (cd "$FRESH" && env -u GARANT_WORKSPACE "$G" annex verify annexe.pdf)
+  echo "Avec les pièces et le registre :"
+  first 8 "$G" annex verify "$FRESH/annexe.pdf" --files "$DEMO" --workspace "$DEMO"
+  rm -rf "$FRESH"
+else
+  echo "(données Decidim absentes : ../shared/data/consultations — étape sautée)"
+fi
+
 step "Registre RGPD art. 30 (extrait)"
 "$G" registry export --kind art30 --format md --output "$DEMO/exports/registre-art30.md"
 head -n 6 "$DEMO/exports/registre-art30.md"

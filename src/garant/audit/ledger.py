@@ -74,6 +74,10 @@ LedgerEvent = Literal[
     "baseline",
     "decision_refused",
     "approval_override",
+    "dossier_created",
+    "observations_added",
+    "run_attached",
+    "annex_exported",
 ]
 ROW_EVENTS = frozenset({"row_insert", "row_update", "row_delete", "baseline"})
 """Events written by the store for every change to a protected table (see garant.store.evidence)."""

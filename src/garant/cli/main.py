@@ -121,6 +121,10 @@ def _register() -> None:
 
     app.add_typer(keys_commands.keys_app, name="keys")
     app.add_typer(transcription_commands.transcript_app, name="transcript")
+    from garant.cli import annex_commands, dossier_commands
+
+    app.add_typer(dossier_commands.dossier_app, name="dossier")
+    app.add_typer(annex_commands.annex_app, name="annex")
 
 
 _register()

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import garant.domain.models
 import garant.domain.policy_models  # noqa: F401  (policy lifecycle and checklist tables)
+import garant.inquiry.models  # noqa: F401  (public inquiry dossiers)
 
 config = context.config
 target_metadata = SQLModel.metadata
