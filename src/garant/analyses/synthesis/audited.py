@@ -36,6 +36,7 @@ from garant.workspace import Workspace
 
 __all__ = [
     "RESULT_FILE",
+    "IngestOutcome",
     "SourceFormat",
     "SynthesisOutcome",
     "corpus_dir",
@@ -66,6 +67,14 @@ def _pseudonymiser(folder: Path, mode: str) -> tuple[Pseudonymiser, Any]:
     return pseudonymise, mapping
 
 
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What an ingest added, and the readers' warnings (skipped rows, encoding fallback…)."""
+
+    added: int
+    warnings: list[str]
+
+
 def ingest(
     workspace: Workspace,
     name: str,
@@ -75,8 +84,12 @@ def ingest(
     pseudonymisation: str = "full",
     columns: dict[str, str] | None = None,
     transcript_run: str | None = None,
-) -> int:
-    """Add ``source`` to the corpus ``name`` (created on first use); returns contributions added."""
+) -> IngestOutcome:
+    """Add ``source`` to the corpus ``name`` (created on first use).
+
+    ``columns`` maps ``text``, ``id``, ``author``, ``date``, ``stance`` and ``question`` to the
+    column (table) or field (JSON lines) holding them.
+    """
     folder = corpus_dir(workspace, name)
     if not (folder / "manifest.json").is_file():
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +103,10 @@ def ingest(
     finally:
         # Tags already written to the corpus must keep their meaning for the next ingest.
         mapping.save(folder / "pseudonymes.json")
-    return sum(record.count for record in records)
+    return IngestOutcome(
+        added=sum(record.count for record in records),
+        warnings=[warning for record in records for warning in record.warnings],
+    )
 
 
 def _ingest(
@@ -127,11 +143,17 @@ def _ingest(
                 author_column=columns.get("author"),
                 date_column=columns.get("date"),
                 stance_column=columns.get("stance"),
+                question_column=columns.get("question"),
                 **common,
             )
         ]
     if fmt == "jsonl":
-        return [ingest_jsonl(folder, source, **common)]
+        fields: dict[str, Any] = {
+            f"{key}_field": columns[key]
+            for key in ("text", "id", "author", "date", "stance", "question")
+            if key in columns
+        }
+        return [ingest_jsonl(folder, source, **fields, **common)]
     if fmt == "folder":
         return [ingest_folder(folder, source, **common)]
     return [_ingest_transcript_run(workspace, folder, transcript_run, common)]

@@ -54,6 +54,9 @@ class Contribution(BaseModel):
     """Text the analyses use; equals ``text`` when no pseudonymiser was applied."""
     stance: Stance | None = None
     """Stance declared in the source (e.g. Decidim ``alignment``), when there is one."""
+    question: str | None = None
+    """Question the contribution answers (a column, a JSONL field, the Decidim debate or
+    proposal component); themes are built per question."""
     extra: dict[str, str] = Field(default_factory=dict)
     """Extra columns the caller chose to keep (category, parent debate, votes…)."""
 
@@ -141,6 +144,10 @@ class Theme(BaseModel):
     id: str
     label: str
     description: str = ""
+    question: str | None = None
+    """Question whose answers the theme groups (``None``: the corpus carries no question)."""
+    label_offline: str = ""
+    """The offline label, kept beside a model-proposed ``label`` (empty when they agree)."""
     terms: list[str] = Field(default_factory=list)
     """Distinctive terms (offline path)."""
     contribution_ids: list[str]

@@ -20,12 +20,14 @@
    most exceeds the corpus mean; quotes are the opening sentences of the members closest to
    the centre (one per distinct text), verified like any other quote.
 
-Contributions with fewer than ``min_tokens`` content words ("Oui", "100 %") are listed as
-singular with the reason "trop court pour être classé" rather than clustered on noise.
+Contributions with fewer than ``min_tokens`` content words (by default none: only "?" or
+"—") are listed as singular with the reason "trop court pour être classé"; a one-word answer
+(« Géothermie ») is clustered like any other and joins the answers that share its word.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import Counter
@@ -72,7 +74,9 @@ class OfflineParameters:
     fit_threshold: float = 0.25
     minority_threshold: float = 0.45
     secondary_ratio: float = 0.9
-    min_tokens: int = 2
+    min_tokens: int = 1
+    """Answers with fewer content words are singular (« Géothermie » has one: it is kept and
+    grouped with the answers that share its word)."""
     quotes_per_theme: int = 3
     terms_per_theme: int = 8
     char_ngrams: bool = True
@@ -271,8 +275,23 @@ def _offline_themes(
     if len(eligible) >= 2:
         # Fold case and accents once, here, rather than in each vectorizer (much faster).
         eligible_texts = [strip_accents(texts[index].casefold()) for index in eligible]
+        # Vectors are learnt on distinct texts: 3,000 copies of one sentence must neither push
+        # its words past max_df (where they would vanish) nor cost 3,000 rows of work.
+        unique_of: dict[str, int] = {}
+        inverse_list = [
+            unique_of.setdefault(normalise_for_duplicates(text), len(unique_of))
+            for text in eligible_texts
+        ]
+        inverse = np.asarray(inverse_list, dtype=np.int64)
+        first_row = np.full(len(unique_of), -1, dtype=np.int64)
+        for row in range(len(inverse_list) - 1, -1, -1):
+            first_row[inverse_list[row]] = row
+        copies = np.bincount(inverse, minlength=len(unique_of)).astype(np.float64)
+        unique_texts = [eligible_texts[row] for row in first_row.tolist()]
+        n_unique = len(unique_texts)
+        details["distinct_texts"] = n_unique
         stop_list = sorted(stop)
-        min_df = 2 if len(eligible) >= 50 else 1
+        min_df = 2 if n_unique >= 50 else 1
         words = TfidfVectorizer(
             strip_accents=None,
             lowercase=False,
@@ -280,19 +299,20 @@ def _offline_themes(
             token_pattern=r"(?u)\b\w\w+\b",
             ngram_range=(1, 2),
             min_df=min_df,
-            max_df=0.5 if len(eligible) >= 20 else 1.0,
+            max_df=0.5 if n_unique >= 20 else 1.0,
             sublinear_tf=True,
             max_features=parameters.max_word_features,
             dtype=np.float32,
         )
         try:
-            word_matrix = words.fit_transform(eligible_texts)
+            unique_words = words.fit_transform(unique_texts)
         except ValueError:
-            word_matrix = sparse.csr_matrix((len(eligible), 0), dtype=np.float32)
-        word_terms = words.get_feature_names_out().tolist() if word_matrix.shape[1] else []
-        blocks = [word_matrix] if word_matrix.shape[1] else []
+            unique_words = sparse.csr_matrix((n_unique, 0), dtype=np.float32)
+        word_terms = words.get_feature_names_out().tolist() if unique_words.shape[1] else []
+        word_matrix = unique_words[inverse]
+        blocks = [unique_words] if unique_words.shape[1] else []
         if parameters.char_ngrams:
-            char_range = (3, 5) if len(eligible) <= parameters.char_ngram_full_max_docs else (4, 4)
+            char_range = (3, 5) if n_unique <= parameters.char_ngram_full_max_docs else (4, 4)
             details["char_ngram_range"] = f"{char_range[0]}-{char_range[1]}"
             chars = TfidfVectorizer(
                 analyzer="char_wb",
@@ -300,93 +320,120 @@ def _offline_themes(
                 strip_accents=None,
                 lowercase=False,
                 min_df=min_df,
-                max_df=0.5 if len(eligible) >= 20 else 1.0,
+                max_df=0.5 if n_unique >= 20 else 1.0,
                 sublinear_tf=True,
                 max_features=parameters.max_char_features,
                 dtype=np.float32,
             )
             limit = parameters.char_text_limit
-            blocks.append(chars.fit_transform([text[:limit] for text in eligible_texts]))
-        matrix = normalize(sparse.hstack(blocks).tocsr())
-        components = min(parameters.svd_components, matrix.shape[1] - 1, len(eligible) - 1)
+            with contextlib.suppress(ValueError):  # no character n-gram survives min_df
+                blocks.append(chars.fit_transform([text[:limit] for text in unique_texts]))
+        if blocks:
+            matrix = normalize(sparse.hstack(blocks).tocsr())
+        else:
+            matrix = sparse.csr_matrix(np.ones((n_unique, 1), dtype=np.float32))
+        components = min(parameters.svd_components, matrix.shape[1] - 1, n_unique - 1)
         if components >= 2:
             svd = TruncatedSVD(
                 n_components=components,
                 n_iter=parameters.svd_iterations,
                 random_state=parameters.seed,
             )
-            vectors = normalize(svd.fit_transform(matrix)).astype(np.float64)
+            unique_vectors = normalize(svd.fit_transform(matrix)).astype(np.float64)
         else:
-            vectors = normalize(matrix.toarray()).astype(np.float64)
+            unique_vectors = normalize(matrix.toarray()).astype(np.float64)
         if embedder is not None:
-            embedded = np.asarray(embedder([texts[index] for index in eligible]), dtype=np.float64)
-            if embedded.ndim != 2 or embedded.shape[0] != len(eligible):
+            embedded = np.asarray(
+                embedder([texts[eligible[row]] for row in first_row.tolist()]), dtype=np.float64
+            )
+            if embedded.ndim != 2 or embedded.shape[0] != n_unique:
                 raise InputError(
                     tr(
                         "L'embedder a rendu un tableau de forme {shape} pour {n} textes.",
                         "The embedder returned an array of shape {shape} for {n} texts.",
                         shape=embedded.shape,
-                        n=len(eligible),
+                        n=n_unique,
                     ),
                     tr("Corrigez la fonction d'embeddings.", "Fix the embedding function."),
                 )
-            vectors = normalize(np.hstack([vectors, normalize(embedded)]))
+            unique_vectors = normalize(np.hstack([unique_vectors, normalize(embedded)]))
             details["embedder"] = True
-        if parameters.n_themes is not None:
-            k = max(1, min(parameters.n_themes, len(eligible)))
-            silhouettes: dict[int, float] = {}
+        vectors = unique_vectors[inverse]
+        fits_unique = np.zeros(n_unique, dtype=bool)
+        main_members: list[list[int]] = []
+        if n_unique >= 2:
+            if parameters.n_themes is not None:
+                k = max(1, min(parameters.n_themes, n_unique))
+                silhouettes: dict[int, float] = {}
+            else:
+                k, silhouettes = _choose_k(unique_vectors, parameters)
+            details["k"] = k
+            details["silhouette"] = {
+                str(key): round(value, 4) for key, value in silhouettes.items()
+            }
+            restarts = parameters.n_init if n_unique <= parameters.char_ngram_full_max_docs else 1
+            kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=restarts)
+            # Each distinct text weighs its number of copies: the result is that of clustering
+            # every contribution, at the cost of the distinct texts only.
+            unique_labels = kmeans.fit_predict(unique_vectors, sample_weight=copies)
+            centres = normalize(kmeans.cluster_centers_)
+            best_unique = np.einsum("ij,ij->i", unique_vectors, centres[unique_labels])
+            fits_unique = best_unique >= parameters.fit_threshold
+            labels = unique_labels[inverse]
+            fits = fits_unique[inverse]
+            main_members = [[] for _ in range(k)]
+            for row in np.flatnonzero(fits).tolist():
+                main_members[int(labels[row])].append(int(row))
         else:
-            k, silhouettes = _choose_k(vectors, parameters)
-        details["k"] = k
-        details["silhouette"] = {str(key): round(value, 4) for key, value in silhouettes.items()}
-        restarts = parameters.n_init if len(eligible) <= parameters.char_ngram_full_max_docs else 1
-        kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=restarts)
-        labels = kmeans.fit_predict(vectors)
-        centres = normalize(kmeans.cluster_centers_)
-        similarity = vectors @ centres.T
-        best = similarity[np.arange(len(eligible)), labels]
-        fits = best >= parameters.fit_threshold
-        main_members: list[list[int]] = [[] for _ in range(k)]
-        for row in np.flatnonzero(fits).tolist():
-            main_members[int(labels[row])].append(int(row))
-        residual = np.flatnonzero(~fits)
-        details["residual_after_main"] = int(residual.size)
+            details["k"] = 0
+        residual_unique = np.flatnonzero(~fits_unique)
+        rows_of_unique: dict[int, list[int]] = {}
+        for row, unique in enumerate(inverse_list):
+            rows_of_unique.setdefault(unique, []).append(row)
+        details["residual_after_main"] = sum(
+            len(rows_of_unique[int(unique)]) for unique in residual_unique.tolist()
+        )
 
         minority_groups: list[list[int]] = []
-        if residual.size >= 2:
+        grouped: dict[int, list[int]] = {}
+        if residual_unique.size >= 2:
             from scipy.sparse.csgraph import connected_components
             from sklearn.neighbors import radius_neighbors_graph
 
-            candidates = residual[: parameters.max_minority_candidates]
+            candidates = residual_unique[: parameters.max_minority_candidates]
             graph = radius_neighbors_graph(
-                vectors[candidates],
+                unique_vectors[candidates],
                 radius=1.0 - parameters.minority_threshold,
                 metric="cosine",
                 include_self=False,
             )
             _count, component = connected_components(graph, directed=False)
-            grouped: dict[int, list[int]] = {}
             for position_index, label in enumerate(component.tolist()):
-                grouped.setdefault(label, []).append(int(candidates[position_index]))
-            for rows in grouped.values():
-                if len(rows) < 2:
-                    continue
-                positions = {position(eligible[row]) for row in rows}
-                authors = {
-                    contributions[eligible[row]].author or contributions[eligible[row]].id
-                    for row in rows
-                }
-                # A view shared by two people, or two different texts, is a theme — even a
-                # campaign of identical copies. One person repeating one text is not.
-                if len(positions) >= 2 or len(authors) >= 2:
-                    minority_groups.append(sorted(rows))
-                else:
-                    for row in rows:
-                        singular_reasons[eligible[row]] = repeated_reason
+                grouped.setdefault(label, []).extend(
+                    rows_of_unique[int(candidates[position_index])]
+                )
+        elif residual_unique.size == 1:
+            grouped[0] = list(rows_of_unique[int(residual_unique[0])])
+        for rows in grouped.values():
+            if len(rows) < 2:
+                continue
+            positions = {position(eligible[row]) for row in rows}
+            authors = {
+                contributions[eligible[row]].author or contributions[eligible[row]].id
+                for row in rows
+            }
+            # A view shared by two people, or two different texts, is a theme — even a
+            # campaign of identical copies. One person repeating one text is not.
+            if len(positions) >= 2 or len(authors) >= 2:
+                minority_groups.append(sorted(rows))
+            else:
+                for row in rows:
+                    singular_reasons[eligible[row]] = repeated_reason
         in_minority = {row for rows in minority_groups for row in rows}
-        for row in residual.tolist():
-            if row not in in_minority and eligible[row] not in singular_reasons:
-                singular_reasons[eligible[row]] = isolated_reason
+        for unique in residual_unique.tolist():
+            for row in rows_of_unique[unique]:
+                if row not in in_minority and eligible[row] not in singular_reasons:
+                    singular_reasons[eligible[row]] = isolated_reason
 
         ordered: list[tuple[list[int], bool]] = [(rows, False) for rows in main_members if rows] + [
             (rows, True) for rows in minority_groups

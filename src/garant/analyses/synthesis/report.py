@@ -24,6 +24,8 @@ from .quotes import verify_quote
 __all__ = ["SynthesisReport", "build_report", "coverage_table", "render_chart", "write_report"]
 
 CHART_NAME = "tailles-des-themes.png"
+CHART_LIMIT = 40
+"""Most themes drawn in the chart (the report says so when there are more)."""
 _ANNEX_LIMIT = 5_000
 _LIST_LIMIT = 200
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
@@ -104,7 +106,7 @@ def render_chart(themes: list[Theme]) -> bytes | None:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    shown = themes[:40]
+    shown = sorted(themes, key=lambda theme: -len(theme.contribution_ids))[:CHART_LIMIT]
     labels = [f"{theme.id} {theme.label[:45]}" for theme in shown][::-1]
     sizes = [len(theme.contribution_ids) for theme in shown][::-1]
     positions = [theme.distinct_positions for theme in shown][::-1]
@@ -247,23 +249,48 @@ def build_report(
     if chart and themes:
         add(f"![{tr('Taille des thèmes', 'Theme sizes')}]({CHART_NAME})")
         add("")
-    add(
-        f"| {tr('Thème', 'Theme')} | {tr('Intitulé', 'Label')} | {tr('Contributions', 'Contributions')}"
-        f" | {tr('Positions distinctes', 'Distinct positions')} | {tr('Auteurs', 'Authors')}"
-        f" | {tr('Position déclarée (source)', 'Declared stance (source)')}"
-        f" | {tr('Position estimée', 'Estimated stance')} |"
-    )
-    add("|---|---|---:|---:|---:|---|---|")
-    for theme in themes:
-        marker = tr(" (petit thème)", " (small theme)") if theme.small else ""
-        add(
-            f"| {theme.id} | {_md(theme.label)}{marker} | {len(theme.contribution_ids)} | "
-            f"{theme.distinct_positions} | {theme.distinct_authors} | "
-            f"{_stance_text(theme.stance.declared)} | {_stance_text(theme.stance.estimated)} |"
-        )
-    add("")
-    for theme in themes:
-        _theme_section(theme, lines)
+        if len(themes) > CHART_LIMIT:
+            add(
+                tr(
+                    "*Le graphique montre les {limit} plus grands thèmes sur {n} ; tous sont "
+                    "décrits ci-dessous.*",
+                    "*The chart shows the {limit} largest themes of {n}; all are described below.*",
+                    limit=CHART_LIMIT,
+                    n=len(themes),
+                )
+            )
+            add("")
+    questions = _questions_in_order(corpus)
+    if any(question is not None for question in questions):
+        assigned = {a.contribution_id: a for a in result.assignments}
+        for number, question in enumerate(questions, start=1):
+            members = [
+                item.id for item in corpus.contributions if (item.question or None) == question
+            ]
+            in_theme = sum(1 for i in members if i in assigned and assigned[i].theme_ids)
+            covered = sum(1 for i in members if i in assigned)
+            title_text = question or tr("Sans question", "No question")
+            add(f"## {tr('Question', 'Question')} {number} — {_md(title_text)}")
+            add("")
+            add(
+                tr(
+                    "{n} réponses : {t} dans un thème, {s} propos singuliers ; couverture {c}.",
+                    "{n} answers: {t} in a theme, {s} singular; coverage {c}.",
+                    n=len(members),
+                    t=in_theme,
+                    s=covered - in_theme,
+                    c=_percent(covered, len(members)),
+                )
+            )
+            add("")
+            own = [theme for theme in themes if (theme.question or None) == question]
+            _themes_table(own, lines)
+            for theme in own:
+                _theme_section(theme, lines)
+    else:
+        _themes_table(themes, lines)
+        for theme in themes:
+            _theme_section(theme, lines)
 
     add(
         f"## {tr('Propos singuliers et signaux faibles', 'Singular contributions and weak signals')}"
@@ -404,6 +431,36 @@ def build_report(
         data=data,
         chart_png=render_chart(themes) if chart else None,
     )
+
+
+def _questions_in_order(corpus: Corpus) -> list[str | None]:
+    seen: dict[str | None, None] = {}
+    for item in corpus.contributions:
+        seen.setdefault(item.question or None, None)
+    return list(seen)
+
+
+def _themes_table(themes: list[Theme], lines: list[str]) -> None:
+    add = lines.append
+    if not themes:
+        add(tr("*Aucun thème pour cette question.*", "*No theme for this question.*"))
+        add("")
+        return
+    add(
+        f"| {tr('Thème', 'Theme')} | {tr('Intitulé', 'Label')} | {tr('Contributions', 'Contributions')}"
+        f" | {tr('Positions distinctes', 'Distinct positions')} | {tr('Auteurs', 'Authors')}"
+        f" | {tr('Position déclarée (source)', 'Declared stance (source)')}"
+        f" | {tr('Position estimée', 'Estimated stance')} |"
+    )
+    add("|---|---|---:|---:|---:|---|---|")
+    for theme in themes:
+        marker = tr(" (petit thème)", " (small theme)") if theme.small else ""
+        add(
+            f"| {theme.id} | {_md(theme.label)}{marker} | {len(theme.contribution_ids)} | "
+            f"{theme.distinct_positions} | {theme.distinct_authors} | "
+            f"{_stance_text(theme.stance.declared)} | {_stance_text(theme.stance.estimated)} |"
+        )
+    add("")
 
 
 def _theme_section(theme: Theme, lines: list[str]) -> None:
