@@ -147,7 +147,10 @@ class Theme(BaseModel):
     question: str | None = None
     """Question whose answers the theme groups (``None``: the corpus carries no question)."""
     label_offline: str = ""
-    """The offline label, kept beside a model-proposed ``label`` (empty when they agree)."""
+    """LLM path: the label drawn from the texts offline, kept beside the model's label."""
+    label_model: str = ""
+    """LLM path: the model's proposed label when it was not shown because none of its words
+    occur in the theme's texts (the offline label is shown instead)."""
     terms: list[str] = Field(default_factory=list)
     """Distinctive terms (offline path)."""
     contribution_ids: list[str]

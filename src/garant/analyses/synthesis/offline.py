@@ -16,8 +16,9 @@
    (kept whatever its size); the rest are *propos singuliers / signaux faibles*.
 6. **Multi-label.** A contribution also joins another theme when its similarity to that
    centre is ≥ ``fit_threshold`` and ≥ ``secondary_ratio`` × its best similarity.
-7. **Description.** Distinctive terms are the word features whose mean TF-IDF in the theme
-   most exceeds the corpus mean; quotes are the opening sentences of the members closest to
+7. **Description.** The label is a noun phrase drawn from the members (``labels.py``);
+   distinctive terms are the word features whose mean TF-IDF in the theme most exceeds the
+   corpus mean, one per lemma; quotes are the opening sentences of the members closest to
    the centre (one per distinct text), verified like any other quote.
 
 Contributions with fewer than ``min_tokens`` content words (by default none: only "?" or
@@ -39,6 +40,7 @@ from typing import Any
 from garant.errors import InputError
 from garant.i18n import tr
 
+from .labels import distinct_terms, phrase_document_frequency, theme_label
 from .model import (
     Assignment,
     Contribution,
@@ -93,6 +95,8 @@ class OfflineParameters:
     """Character n-grams are taken from the first characters of each text only (words from the
     whole text): long contributions would otherwise dominate the run time."""
     max_minority_candidates: int = 30_000
+    label_sample: int = 5_000
+    """Contributions (a seeded sample) whose phrases give the corpus frequencies labels use."""
 
 
 _CONTRE = re.compile(
@@ -491,6 +495,14 @@ def _offline_themes(
         for other in others:
             member_rows[renumber[other]].append(row)
 
+    # Phrase frequencies over (a seeded sample of) the contributions, for label lift.
+    pool = [texts[index][: parameters.char_text_limit] for index in eligible]
+    if len(pool) > parameters.label_sample:
+        picked = np.random.default_rng(parameters.seed).choice(
+            len(pool), size=parameters.label_sample, replace=False
+        )
+        pool = [pool[i] for i in sorted(picked.tolist())]
+    phrase_frequency, phrase_documents = phrase_document_frequency(pool)
     if word_matrix is not None and word_matrix.shape[1]:
         overall = np.asarray(word_matrix.mean(axis=0)).ravel()
     else:
@@ -500,15 +512,19 @@ def _offline_themes(
         rows = sorted(set(member_rows[new_index]))
         ids = [contributions[eligible[row]].id for row in rows]
         terms: list[str] = []
+        ranked = sorted(primary_rows, key=lambda row: (-scores.get(row, 0.0), row))
+        sample = [texts[eligible[row]][: parameters.char_text_limit] for row in ranked[:300]]
         if overall is not None:
             mean = np.asarray(word_matrix[primary_rows].mean(axis=0)).ravel()
             lift = mean - overall
-            top = np.argsort(-lift)[: parameters.terms_per_theme]
+            top = np.argsort(-lift)[: 4 * parameters.terms_per_theme]
             folded_terms = [word_terms[i] for i in top.tolist() if lift[i] > 0]
-            sample = [texts[eligible[row]] for row in primary_rows[:200]]
-            terms = _surface_forms(folded_terms, sample)
-        label = " · ".join(terms[:3]) if terms else tr("thème {n}", "theme {n}", n=new_index + 1)
-        ranked = sorted(primary_rows, key=lambda row: (-scores.get(row, 0.0), row))
+            terms = distinct_terms(_surface_forms(folded_terms, sample), parameters.terms_per_theme)
+        label = (
+            theme_label(sample, phrase_frequency, phrase_documents)
+            or " · ".join(terms[:2])
+            or tr("thème {n}", "theme {n}", n=new_index + 1)
+        )
         quotes: list[QuoteCheck] = []
         seen_keys: set[str] = set()
         for row in ranked:

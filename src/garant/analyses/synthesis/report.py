@@ -481,6 +481,25 @@ def _theme_section(theme: Theme, lines: list[str]) -> None:
     if theme.description:
         add(_md(theme.description))
         add("")
+    if theme.label_model:
+        add(
+            tr(
+                "- Intitulé proposé par le modèle, absent des textes du thème et donc non "
+                "retenu : « {label} ».",
+                "- Label proposed by the model, found in none of the theme's texts and so not "
+                "used: '{label}'.",
+                label=_md(theme.label_model),
+            )
+        )
+    elif theme.label_offline and theme.label_offline != theme.label:
+        add(
+            tr(
+                "- Intitulé proposé par le modèle ; intitulé tiré des textes (hors ligne) : "
+                "« {label} ».",
+                "- Label proposed by the model; label drawn from the texts (offline): '{label}'.",
+                label=_md(theme.label_offline),
+            )
+        )
     add(
         tr(
             "- {n} contributions ({primary} en premier thème), {positions} positions "
