@@ -126,6 +126,9 @@ class QuoteCheck(BaseModel):
     """Character offset of the span in the cited contribution's analysed text."""
     end: int | None = None
     reason: str = ""
+    verified_original: bool | None = None
+    """Also a verbatim span of the original text (a pseudonymisation tag standing for the
+    words it replaced); ``None`` when not checked."""
 
 
 class SummaryClaim(BaseModel):

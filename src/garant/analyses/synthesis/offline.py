@@ -18,8 +18,9 @@
    centre is ≥ ``fit_threshold`` and ≥ ``secondary_ratio`` × its best similarity.
 7. **Description.** The label is a noun phrase drawn from the members (``labels.py``);
    distinctive terms are the word features whose mean TF-IDF in the theme most exceeds the
-   corpus mean, one per lemma; quotes are the opening sentences of the members closest to
-   the centre (one per distinct text), verified like any other quote.
+   corpus mean, one per lemma; quotes are the sentences that best carry those terms among
+   the members closest to the centre, from different authors, never a greeting or preamble,
+   verified against the analysed and the original text (``passages.py``).
 
 Contributions with fewer than ``min_tokens`` content words (by default none: only "?" or
 "—") are listed as singular with the reason "trop court pour être classé"; a one-word answer
@@ -45,12 +46,11 @@ from .model import (
     Assignment,
     Contribution,
     FloodReport,
-    QuoteCheck,
     SingularContribution,
     StanceCounts,
     Theme,
 )
-from .quotes import verify_quote
+from .passages import theme_quotes
 from .text import FRENCH_STOP_WORDS, excerpt, normalise_for_duplicates, strip_accents
 
 __all__ = [
@@ -481,6 +481,7 @@ def _offline_themes(
     renumber = {old: new for new, old in enumerate(order)}
     by_id = {item.id: item for item in contributions}
     analysed = {item.id: item.text_pseudonymised for item in contributions}
+    original = {item.id: item.text for item in contributions}
     estimated = {
         item.id: estimate_stance(item.text_pseudonymised)
         for item in contributions
@@ -512,6 +513,7 @@ def _offline_themes(
         rows = sorted(set(member_rows[new_index]))
         ids = [contributions[eligible[row]].id for row in rows]
         terms: list[str] = []
+        weights: dict[str, float] = {}
         ranked = sorted(primary_rows, key=lambda row: (-scores.get(row, 0.0), row))
         sample = [texts[eligible[row]][: parameters.char_text_limit] for row in ranked[:300]]
         if overall is not None:
@@ -519,25 +521,20 @@ def _offline_themes(
             lift = mean - overall
             top = np.argsort(-lift)[: 4 * parameters.terms_per_theme]
             folded_terms = [word_terms[i] for i in top.tolist() if lift[i] > 0]
+            weights = {word_terms[i]: float(lift[i]) for i in top.tolist() if lift[i] > 0}
             terms = distinct_terms(_surface_forms(folded_terms, sample), parameters.terms_per_theme)
         label = (
             theme_label(sample, phrase_frequency, phrase_documents)
             or " · ".join(terms[:2])
             or tr("thème {n}", "theme {n}", n=new_index + 1)
         )
-        quotes: list[QuoteCheck] = []
-        seen_keys: set[str] = set()
-        for row in ranked:
-            item = contributions[eligible[row]]
-            key = normalise_for_duplicates(item.text_pseudonymised)
-            if key in seen_keys:
-                continue
-            seen_keys.add(key)
-            check = verify_quote(item.id, excerpt(item.text_pseudonymised), analysed)
-            if check.verified:
-                quotes.append(check)
-            if len(quotes) >= parameters.quotes_per_theme:
-                break
+        quotes = theme_quotes(
+            [contributions[eligible[row]] for row in ranked],
+            weights,
+            analysed,
+            original,
+            limit=parameters.quotes_per_theme,
+        )
         members = [by_id[identifier] for identifier in ids]
         themes.append(
             Theme(

@@ -19,6 +19,7 @@ from garant.i18n import current_language, tr
 
 from .corpus import Corpus, atomic_write_bytes, atomic_write_text
 from .model import QuoteCheck, StanceCounts, SynthesisResult, Theme
+from .passages import verify_original
 from .quotes import verify_quote
 
 __all__ = ["SynthesisReport", "build_report", "coverage_table", "render_chart", "write_report"]
@@ -162,6 +163,7 @@ def build_report(
         )
     by_id = corpus.by_id()
     analysed = {identifier: item.text_pseudonymised for identifier, item in by_id.items()}
+    original = {identifier: item.text for identifier, item in by_id.items()}
     # Belt and braces: a quote is displayed only if it verifies against this corpus now.
     themes: list[Theme] = []
     rejected = list(result.rejected_quotes)
@@ -169,6 +171,18 @@ def build_report(
         kept: list[QuoteCheck] = []
         for quote in theme.quotes:
             check = verify_quote(quote.contribution_id, quote.quote, analysed)
+            if check.verified:
+                check = verify_original(check, original)
+                if not check.verified_original:
+                    check = check.model_copy(
+                        update={
+                            "verified": False,
+                            "reason": tr(
+                                "passage différent du texte d'origine",
+                                "passage differs from the original text",
+                            ),
+                        }
+                    )
             (kept if check.verified else rejected).append(check)
         themes.append(theme.model_copy(update={"quotes": kept}))
     coverage = coverage_table(result, corpus)
@@ -204,9 +218,11 @@ def build_report(
     add(
         tr(
             "- Chaque citation a été vérifiée mécaniquement : c'est un passage mot pour mot de "
-            "la contribution citée (espaces et guillemets normalisés).",
+            "la contribution citée (espaces et guillemets normalisés), dans le texte analysé "
+            "comme dans le texte d'origine ; seules les données personnelles y sont masquées.",
             "- Every quote was checked mechanically: it is a word-for-word passage of the cited "
-            "contribution (spaces and quote marks normalised).",
+            "contribution (spaces and quote marks normalised), in the analysed text and in the "
+            "original text; only personal data are masked.",
         )
     )
     add("")
