@@ -11,6 +11,7 @@ the original text, a pseudonymisation tag standing for the words it replaced.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ def best_sentence(text: str, weights: Mapping[str, float]) -> tuple[float, int, 
         tokens = _TOKEN.findall(strip_accents(sentence.casefold()))
         if not tokens:
             continue
-        grams = set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)}
+        grams = set(tokens) | {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
         score = sum(weights.get(gram, 0.0) for gram in grams) / (1.0 + len(tokens) / 40.0)
         if best is None or score > best[0]:
             best = (score, *_trim(text, begin, end))
