@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from garant.analyses.synthesis.corpus import Pseudonymiser, create_corpus, load_corpus
+from garant.analyses.synthesis.corpus import (
+    Corpus,
+    Pseudonymiser,
+    create_corpus,
+    load_corpus,
+)
 from garant.analyses.synthesis.evaluate import Evaluation, evaluate
 from garant.analyses.synthesis.model import SynthesisResult
 from garant.analyses.synthesis.report import build_report, write_report
@@ -268,4 +273,24 @@ def _write_outputs(
 
 def evaluate_run(workspace: Workspace, run_id: str, gold: Path) -> Evaluation:
     """Compare the assignments of a synthesis run with human labels."""
-    return evaluate(load_result(workspace.runs_dir / run_id / RESULT_FILE), gold)
+    result = load_result(workspace.runs_dir / run_id / RESULT_FILE)
+    questions: dict[str, str | None] | None = None
+    corpus = _corpus_of(workspace, result.corpus_sha256)
+    if corpus is not None:
+        questions = {item.id: item.question for item in corpus.contributions}
+    return evaluate(result, gold, questions=questions)
+
+
+def _corpus_of(workspace: Workspace, sha256: str) -> Corpus | None:
+    """The workspace corpus whose contributions file has this hash (the run's input), if any."""
+    from garant.analyses.synthesis.corpus import CorpusManifest
+
+    root = workspace.private_dir / "corpus"
+    for manifest in sorted(root.glob("*/manifest.json")) if root.is_dir() else []:
+        try:
+            found = CorpusManifest.model_validate_json(manifest.read_bytes())
+        except ValueError:
+            continue
+        if found.contributions_sha256 == sha256:
+            return load_corpus(manifest.parent)
+    return None
