@@ -31,20 +31,33 @@ def synthesis_ingest(
         ),
     ] = "decidim",
     text_column: Annotated[
-        str | None, typer.Option("--text-column", help="Tableau : colonne du texte.")
+        str | None,
+        typer.Option("--text-column", help="Tableau ou JSONL : colonne (champ) du texte."),
     ] = None,
     id_column: Annotated[
-        str | None, typer.Option("--id-column", help="Tableau : colonne d'identifiant.")
+        str | None,
+        typer.Option("--id-column", help="Tableau ou JSONL : colonne (champ) d'identifiant."),
     ] = None,
     author_column: Annotated[
-        str | None, typer.Option("--author-column", help="Tableau : colonne d'auteur.")
+        str | None,
+        typer.Option("--author-column", help="Tableau ou JSONL : colonne (champ) d'auteur."),
     ] = None,
     date_column: Annotated[
-        str | None, typer.Option("--date-column", help="Tableau : colonne de date.")
+        str | None,
+        typer.Option("--date-column", help="Tableau ou JSONL : colonne (champ) de date."),
     ] = None,
     stance_column: Annotated[
         str | None,
-        typer.Option("--stance-column", help="Tableau : colonne de position (pour/contre)."),
+        typer.Option(
+            "--stance-column", help="Tableau ou JSONL : colonne (champ) de position (pour/contre)."
+        ),
+    ] = None,
+    question_column: Annotated[
+        str | None,
+        typer.Option(
+            "--question-column",
+            help="Tableau ou JSONL : colonne (champ) de la question à laquelle répond le texte.",
+        ),
     ] = None,
     from_run: Annotated[
         str | None, typer.Option("--from-run", help="transcript : exécution de transcription.")
@@ -75,10 +88,11 @@ def synthesis_ingest(
             "author": author_column,
             "date": date_column,
             "stance": stance_column,
+            "question": question_column,
         }.items()
         if v
     }
-    added = ingest(
+    outcome = ingest(
         state_of(ctx).workspace(),
         corpus,
         source or Path("."),
@@ -87,11 +101,13 @@ def synthesis_ingest(
         columns=columns,
         transcript_run=from_run,
     )
+    for warning in outcome.warnings:
+        typer.echo(tr("Attention : {w}", "Warning: {w}", w=warning), err=True)
     say(
         tr(
             "{n} contributions ajoutées au corpus « {c} ».",
             "{n} contributions added to corpus '{c}'.",
-            n=added,
+            n=outcome.added,
             c=corpus,
         )
     )

@@ -89,3 +89,20 @@ def test_multi_label_csv_uses_pipe_separator(tmp_path: Path) -> None:
     gold = tmp_path / "gold.csv"
     gold.write_text("id;labels\na;transport|santé\nb;\n", encoding="utf-8")
     assert read_gold(gold) == {"a": ["transport", "santé"], "b": []}
+
+
+def test_evaluation_prints_trivial_baselines_beside_its_scores(
+    tmp_path: Path, generated: tuple[Corpus, SyntheticCorpus, SynthesisResult]
+) -> None:
+    corpus, _planted, result = generated
+    gold = tmp_path / "gold.csv"
+    lines = ["id;labels"] + [f"{item.id};{item.extra['sujet']}" for item in corpus.contributions]
+    gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    questions = {item.id: item.extra["sujet"] for item in corpus.contributions}
+    evaluation = evaluate(result, gold, questions=questions)
+    one = evaluation.baselines["un seul groupe"]
+    assert one["adjusted_rand"] == 0.0 and one["nmi"] == 0.0
+    # Grouping by a "question" equal to the human label is the perfect answer.
+    assert evaluation.baselines["par question"]["f1_samples"] == 1.0
+    text = evaluation_markdown(evaluation)
+    assert "un seul groupe : F1" in text and "par question : F1 1.00" in text

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from garant.analyses.synthesis.corpus import Pseudonymiser, create_corpus, load_corpus
+from garant.analyses.synthesis.corpus import (
+    Corpus,
+    Pseudonymiser,
+    create_corpus,
+    load_corpus,
+)
 from garant.analyses.synthesis.evaluate import Evaluation, evaluate
 from garant.analyses.synthesis.model import SynthesisResult
 from garant.analyses.synthesis.report import build_report, write_report
@@ -36,6 +41,7 @@ from garant.workspace import Workspace
 
 __all__ = [
     "RESULT_FILE",
+    "IngestOutcome",
     "SourceFormat",
     "SynthesisOutcome",
     "corpus_dir",
@@ -66,6 +72,14 @@ def _pseudonymiser(folder: Path, mode: str) -> tuple[Pseudonymiser, Any]:
     return pseudonymise, mapping
 
 
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What an ingest added, and the readers' warnings (skipped rows, encoding fallback…)."""
+
+    added: int
+    warnings: list[str]
+
+
 def ingest(
     workspace: Workspace,
     name: str,
@@ -75,8 +89,12 @@ def ingest(
     pseudonymisation: str = "full",
     columns: dict[str, str] | None = None,
     transcript_run: str | None = None,
-) -> int:
-    """Add ``source`` to the corpus ``name`` (created on first use); returns contributions added."""
+) -> IngestOutcome:
+    """Add ``source`` to the corpus ``name`` (created on first use).
+
+    ``columns`` maps ``text``, ``id``, ``author``, ``date``, ``stance`` and ``question`` to the
+    column (table) or field (JSON lines) holding them.
+    """
     folder = corpus_dir(workspace, name)
     if not (folder / "manifest.json").is_file():
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +108,10 @@ def ingest(
     finally:
         # Tags already written to the corpus must keep their meaning for the next ingest.
         mapping.save(folder / "pseudonymes.json")
-    return sum(record.count for record in records)
+    return IngestOutcome(
+        added=sum(record.count for record in records),
+        warnings=[warning for record in records for warning in record.warnings],
+    )
 
 
 def _ingest(
@@ -127,11 +148,17 @@ def _ingest(
                 author_column=columns.get("author"),
                 date_column=columns.get("date"),
                 stance_column=columns.get("stance"),
+                question_column=columns.get("question"),
                 **common,
             )
         ]
     if fmt == "jsonl":
-        return [ingest_jsonl(folder, source, **common)]
+        fields: dict[str, Any] = {
+            f"{key}_field": columns[key]
+            for key in ("text", "id", "author", "date", "stance", "question")
+            if key in columns
+        }
+        return [ingest_jsonl(folder, source, **fields, **common)]
     if fmt == "folder":
         return [ingest_folder(folder, source, **common)]
     return [_ingest_transcript_run(workspace, folder, transcript_run, common)]
@@ -246,4 +273,24 @@ def _write_outputs(
 
 def evaluate_run(workspace: Workspace, run_id: str, gold: Path) -> Evaluation:
     """Compare the assignments of a synthesis run with human labels."""
-    return evaluate(load_result(workspace.runs_dir / run_id / RESULT_FILE), gold)
+    result = load_result(workspace.runs_dir / run_id / RESULT_FILE)
+    questions: dict[str, str | None] | None = None
+    corpus = _corpus_of(workspace, result.corpus_sha256)
+    if corpus is not None:
+        questions = {item.id: item.question for item in corpus.contributions}
+    return evaluate(result, gold, questions=questions)
+
+
+def _corpus_of(workspace: Workspace, sha256: str) -> Corpus | None:
+    """The workspace corpus whose contributions file has this hash (the run's input), if any."""
+    from garant.analyses.synthesis.corpus import CorpusManifest
+
+    root = workspace.private_dir / "corpus"
+    for manifest in sorted(root.glob("*/manifest.json")) if root.is_dir() else []:
+        try:
+            found = CorpusManifest.model_validate_json(manifest.read_bytes())
+        except ValueError:
+            continue
+        if found.contributions_sha256 == sha256:
+            return load_corpus(manifest.parent)
+    return None

@@ -72,6 +72,7 @@ class RawContribution:
     date: str | None = None
     stance: Stance | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    question: str | None = None
 
 
 @dataclass
@@ -347,6 +348,7 @@ def add_batch(
                 text=row.text,
                 text_pseudonymised=clean,
                 stance=row.stance,
+                question=row.question or None,
                 extra=row.extra,
             )
         )

@@ -22,6 +22,7 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from garant.i18n import tr
 from .ingest import decode_bytes
 from .model import SynthesisResult
 
-__all__ = ["Evaluation", "evaluate", "evaluation_markdown", "read_gold"]
+__all__ = ["Evaluation", "evaluate", "evaluation_markdown", "read_gold", "score_assignments"]
 
 _SINGULAR = "__singulier__"
 
@@ -51,6 +52,9 @@ class Evaluation(BaseModel):
     """Predicted theme id → the gold label it was mapped to."""
     gold_labels: int
     predicted_themes: int
+    baselines: dict[str, dict[str, float]] = {}
+    """Trivial baselines on the same contributions: « un seul groupe » (everything in one
+    theme) and, when the corpus has questions, « par question » (one theme per question)."""
 
 
 def _split_labels(value: str, separator: str) -> list[str]:
@@ -135,13 +139,50 @@ def read_gold(path: Path) -> dict[str, list[str]]:
     return gold
 
 
-def evaluate(result: SynthesisResult, gold_file: Path, *, seed: int = 0) -> Evaluation:
-    """Compare ``result`` with the labels in ``gold_file``."""
+def evaluate(
+    result: SynthesisResult,
+    gold_file: Path,
+    *,
+    seed: int = 0,
+    questions: Mapping[str, str | None] | None = None,
+) -> Evaluation:
+    """Compare ``result`` with the labels in ``gold_file``.
+
+    ``questions`` (contribution id → question) adds the « par question » baseline.
+    """
+    predicted = {a.contribution_id: list(a.theme_ids) for a in result.assignments}
+    gold_raw = read_gold(gold_file)
+    evaluation = score_assignments(predicted, gold_raw, gold_file.name, seed=seed)
+    baselines = {
+        tr("un seul groupe", "one group"): {identifier: ["G"] for identifier in predicted},
+    }
+    if questions is not None and any(questions.values()):
+        baselines[tr("par question", "by question")] = {
+            identifier: [questions.get(identifier) or "?"] for identifier in predicted
+        }
+    scores: dict[str, dict[str, float]] = {}
+    for name, assignment in baselines.items():
+        baseline = score_assignments(assignment, gold_raw, gold_file.name, seed=seed)
+        scores[name] = {
+            "f1_samples": baseline.f1_samples,
+            "adjusted_rand": baseline.adjusted_rand,
+            "nmi": baseline.nmi,
+        }
+    return evaluation.model_copy(update={"baselines": scores})
+
+
+def score_assignments(
+    predicted: Mapping[str, Sequence[str]],
+    gold_raw: Mapping[str, list[str]],
+    gold_name: str,
+    *,
+    seed: int = 0,
+) -> Evaluation:
+    """Scores of any assignment (contribution id → theme ids, empty = singular) against gold
+    labels (id → labels); used for garant's runs and for the baselines alike."""
     import numpy as np
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    gold_raw = read_gold(gold_file)
-    predicted = {a.contribution_id: a.theme_ids for a in result.assignments}
     native: dict[str, list[str]] = defaultdict(list)
     for identifier in predicted:
         native[identifier.split(":", 1)[-1]].append(identifier)
@@ -159,7 +200,7 @@ def evaluate(result: SynthesisResult, gold_file: Path, *, seed: int = 0) -> Eval
             tr(
                 "Aucun identifiant de {file} ne correspond au corpus analysé.",
                 "No id in {file} matches the analysed corpus.",
-                file=gold_file.name,
+                file=gold_name,
             ),
             tr(
                 "Utilisez les identifiants du corpus (colonne id de l'export JSON).",
@@ -234,6 +275,19 @@ def evaluation_markdown(evaluation: Evaluation) -> str:
             nmi=evaluation.nmi,
         ),
     ]
+    if evaluation.baselines:
+        lines.append(
+            tr(
+                "- Références triviales sur les mêmes contributions :",
+                "- Trivial baselines on the same contributions:",
+            )
+        )
+        for name, scores in evaluation.baselines.items():
+            lines.append(
+                f"  - {name} : F1 {scores['f1_samples']:.2f}, "
+                f"{tr('Rand ajusté', 'adjusted Rand')} {scores['adjusted_rand']:.2f}, "
+                f"NMI {scores['nmi']:.2f}"
+            )
     if evaluation.gold_not_in_result:
         lines.append(
             tr(

@@ -282,6 +282,7 @@ def read_table(
     encoding: str | None = None,
     delimiter: str | None = None,
     kind: str | None = None,
+    question_column: str | None = None,
 ) -> SourceBatch:
     """Read a CSV or XLSX table; the caller names the columns to use.
 
@@ -323,6 +324,7 @@ def read_table(
             date_column,
             stance_column,
             title_column,
+            question_column,
             *extra_columns,
         )
         if column
@@ -385,6 +387,7 @@ def read_table(
                 date=date_value,
                 stance=stance,
                 extra={column: value(column).strip() for column in extra_columns},
+                question=value(question_column).strip() or None,
             )
         )
     name = path.name
@@ -454,6 +457,11 @@ def read_table(
 
 
 # --- Decidim ---------------------------------------------------------------------------------
+
+PROPOSALS_QUESTION = "Propositions libres"
+"""Question of Decidim proposals and of the comments on them (one open component)."""
+PARTICIPANT_DEBATES_QUESTION = "Débats ouverts par les participants"
+"""Question of debates opened by participants (their own questions, no organiser question)."""
 
 _TAG = re.compile(r"<[^>]+>")
 _ROOT = re.compile(r"/(debates|proposals)/(\d+)/?$")
@@ -562,6 +570,7 @@ def _decidim_batch(
     broken: list[int] = []
     empty: list[int] = []
     context_only = 0
+    question: str | None = None
     for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
@@ -591,7 +600,14 @@ def _decidim_batch(
                 commentable = (kind_name, root.group(2))
             if commentable in questions:
                 extra["question"] = questions[commentable]
+            # A debate is a question; the proposals component is one open question whose
+            # answers are the proposals and the comments on them.
+            if commentable[0] == "Decidim::Debates::Debate":
+                question = questions.get(commentable)
+            else:
+                question = PROPOSALS_QUESTION
         elif kind == "decidim-proposal":
+            question = PROPOSALS_QUESTION
             title = get(cells, "title", "title/fr")
             body = _strip_html(get(cells, "body", "body/fr"))
             text = f"{title}\n\n{body}" if title and body else (title or body)
@@ -603,6 +619,7 @@ def _decidim_batch(
             if not author:
                 context_only += 1
                 continue
+            question = PARTICIPANT_DEBATES_QUESTION
             title = _strip_html(get(cells, "title/fr", "title"))
             description = _strip_html(get(cells, "description/fr", "description"))
             text = f"{title}\n\n{description}" if description else title
@@ -619,6 +636,7 @@ def _decidim_batch(
                 date=_parse_date(get(cells, "created_at", "published_at")),
                 stance=stance,
                 extra={key: value for key, value in extra.items() if value},
+                question=question,
             )
         )
     if broken:
@@ -663,15 +681,17 @@ def read_jsonl(
     date_field: str | None = "date",
     stance_field: str | None = "stance",
     extra_fields: Sequence[str] = (),
+    question_field: str | None = "question",
 ) -> SourceBatch:
     """Read one JSON object per line. Invalid lines and lines without text are skipped and
-    reported; a file with no usable line raises ``InputError``."""
+    reported; a file with no usable line raises ``InputError``. ``question_field`` (when the
+    object has it) is the question the contribution answers."""
     if not path.is_file():
         raise InputError(
             tr("Fichier introuvable : {path}.", "File not found: {path}.", path=path),
             tr("Vérifiez le chemin.", "Check the path."),
         )
-    text, _used = decode_bytes(path.read_bytes(), path.name)
+    text, used = decode_bytes(path.read_bytes(), path.name)
     invalid: list[int] = []
     missing: list[int] = []
     result: list[RawContribution] = []
@@ -710,9 +730,18 @@ def read_jsonl(
                 date=_parse_date(field(date_field)),
                 stance=parse_stance(field(stance_field)),
                 extra={name: field(name) or "" for name in extra_fields},
+                question=(field(question_field) or "").strip() or None,
             )
         )
     warnings: list[str] = []
+    if used == "cp1252":
+        warnings.append(
+            tr(
+                "{file} n'est pas en UTF-8 : lu en cp1252 (Windows).",
+                "{file} is not UTF-8: read as cp1252 (Windows).",
+                file=path.name,
+            )
+        )
     if invalid:
         warnings.append(
             tr(

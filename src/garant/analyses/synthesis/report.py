@@ -19,11 +19,14 @@ from garant.i18n import current_language, tr
 
 from .corpus import Corpus, atomic_write_bytes, atomic_write_text
 from .model import QuoteCheck, StanceCounts, SynthesisResult, Theme
+from .passages import verify_original
 from .quotes import verify_quote
 
 __all__ = ["SynthesisReport", "build_report", "coverage_table", "render_chart", "write_report"]
 
 CHART_NAME = "tailles-des-themes.png"
+CHART_LIMIT = 40
+"""Most themes drawn in the chart (the report says so when there are more)."""
 _ANNEX_LIMIT = 5_000
 _LIST_LIMIT = 200
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
@@ -104,7 +107,7 @@ def render_chart(themes: list[Theme]) -> bytes | None:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    shown = themes[:40]
+    shown = sorted(themes, key=lambda theme: -len(theme.contribution_ids))[:CHART_LIMIT]
     labels = [f"{theme.id} {theme.label[:45]}" for theme in shown][::-1]
     sizes = [len(theme.contribution_ids) for theme in shown][::-1]
     positions = [theme.distinct_positions for theme in shown][::-1]
@@ -160,6 +163,7 @@ def build_report(
         )
     by_id = corpus.by_id()
     analysed = {identifier: item.text_pseudonymised for identifier, item in by_id.items()}
+    original = {identifier: item.text for identifier, item in by_id.items()}
     # Belt and braces: a quote is displayed only if it verifies against this corpus now.
     themes: list[Theme] = []
     rejected = list(result.rejected_quotes)
@@ -167,6 +171,18 @@ def build_report(
         kept: list[QuoteCheck] = []
         for quote in theme.quotes:
             check = verify_quote(quote.contribution_id, quote.quote, analysed)
+            if check.verified:
+                check = verify_original(check, original)
+                if not check.verified_original:
+                    check = check.model_copy(
+                        update={
+                            "verified": False,
+                            "reason": tr(
+                                "passage différent du texte d'origine",
+                                "passage differs from the original text",
+                            ),
+                        }
+                    )
             (kept if check.verified else rejected).append(check)
         themes.append(theme.model_copy(update={"quotes": kept}))
     coverage = coverage_table(result, corpus)
@@ -202,9 +218,11 @@ def build_report(
     add(
         tr(
             "- Chaque citation a été vérifiée mécaniquement : c'est un passage mot pour mot de "
-            "la contribution citée (espaces et guillemets normalisés).",
+            "la contribution citée (espaces et guillemets normalisés), dans le texte analysé "
+            "comme dans le texte d'origine ; seules les données personnelles y sont masquées.",
             "- Every quote was checked mechanically: it is a word-for-word passage of the cited "
-            "contribution (spaces and quote marks normalised).",
+            "contribution (spaces and quote marks normalised), in the analysed text and in the "
+            "original text; only personal data are masked.",
         )
     )
     add("")
@@ -247,23 +265,48 @@ def build_report(
     if chart and themes:
         add(f"![{tr('Taille des thèmes', 'Theme sizes')}]({CHART_NAME})")
         add("")
-    add(
-        f"| {tr('Thème', 'Theme')} | {tr('Intitulé', 'Label')} | {tr('Contributions', 'Contributions')}"
-        f" | {tr('Positions distinctes', 'Distinct positions')} | {tr('Auteurs', 'Authors')}"
-        f" | {tr('Position déclarée (source)', 'Declared stance (source)')}"
-        f" | {tr('Position estimée', 'Estimated stance')} |"
-    )
-    add("|---|---|---:|---:|---:|---|---|")
-    for theme in themes:
-        marker = tr(" (petit thème)", " (small theme)") if theme.small else ""
-        add(
-            f"| {theme.id} | {_md(theme.label)}{marker} | {len(theme.contribution_ids)} | "
-            f"{theme.distinct_positions} | {theme.distinct_authors} | "
-            f"{_stance_text(theme.stance.declared)} | {_stance_text(theme.stance.estimated)} |"
-        )
-    add("")
-    for theme in themes:
-        _theme_section(theme, lines)
+        if len(themes) > CHART_LIMIT:
+            add(
+                tr(
+                    "*Le graphique montre les {limit} plus grands thèmes sur {n} ; tous sont "
+                    "décrits ci-dessous.*",
+                    "*The chart shows the {limit} largest themes of {n}; all are described below.*",
+                    limit=CHART_LIMIT,
+                    n=len(themes),
+                )
+            )
+            add("")
+    questions = _questions_in_order(corpus)
+    if any(question is not None for question in questions):
+        assigned = {a.contribution_id: a for a in result.assignments}
+        for number, question in enumerate(questions, start=1):
+            members = [
+                item.id for item in corpus.contributions if (item.question or None) == question
+            ]
+            in_theme = sum(1 for i in members if i in assigned and assigned[i].theme_ids)
+            covered = sum(1 for i in members if i in assigned)
+            title_text = question or tr("Sans question", "No question")
+            add(f"## {tr('Question', 'Question')} {number} — {_md(title_text)}")
+            add("")
+            add(
+                tr(
+                    "{n} réponses : {t} dans un thème, {s} propos singuliers ; couverture {c}.",
+                    "{n} answers: {t} in a theme, {s} singular; coverage {c}.",
+                    n=len(members),
+                    t=in_theme,
+                    s=covered - in_theme,
+                    c=_percent(covered, len(members)),
+                )
+            )
+            add("")
+            own = [theme for theme in themes if (theme.question or None) == question]
+            _themes_table(own, lines)
+            for theme in own:
+                _theme_section(theme, lines)
+    else:
+        _themes_table(themes, lines)
+        for theme in themes:
+            _theme_section(theme, lines)
 
     add(
         f"## {tr('Propos singuliers et signaux faibles', 'Singular contributions and weak signals')}"
@@ -406,6 +449,36 @@ def build_report(
     )
 
 
+def _questions_in_order(corpus: Corpus) -> list[str | None]:
+    seen: dict[str | None, None] = {}
+    for item in corpus.contributions:
+        seen.setdefault(item.question or None, None)
+    return list(seen)
+
+
+def _themes_table(themes: list[Theme], lines: list[str]) -> None:
+    add = lines.append
+    if not themes:
+        add(tr("*Aucun thème pour cette question.*", "*No theme for this question.*"))
+        add("")
+        return
+    add(
+        f"| {tr('Thème', 'Theme')} | {tr('Intitulé', 'Label')} | {tr('Contributions', 'Contributions')}"
+        f" | {tr('Positions distinctes', 'Distinct positions')} | {tr('Auteurs', 'Authors')}"
+        f" | {tr('Position déclarée (source)', 'Declared stance (source)')}"
+        f" | {tr('Position estimée', 'Estimated stance')} |"
+    )
+    add("|---|---|---:|---:|---:|---|---|")
+    for theme in themes:
+        marker = tr(" (petit thème)", " (small theme)") if theme.small else ""
+        add(
+            f"| {theme.id} | {_md(theme.label)}{marker} | {len(theme.contribution_ids)} | "
+            f"{theme.distinct_positions} | {theme.distinct_authors} | "
+            f"{_stance_text(theme.stance.declared)} | {_stance_text(theme.stance.estimated)} |"
+        )
+    add("")
+
+
 def _theme_section(theme: Theme, lines: list[str]) -> None:
     add = lines.append
     size = len(theme.contribution_ids)
@@ -424,6 +497,25 @@ def _theme_section(theme: Theme, lines: list[str]) -> None:
     if theme.description:
         add(_md(theme.description))
         add("")
+    if theme.label_model:
+        add(
+            tr(
+                "- Intitulé proposé par le modèle, absent des textes du thème et donc non "
+                "retenu : « {label} ».",
+                "- Label proposed by the model, found in none of the theme's texts and so not "
+                "used: '{label}'.",
+                label=_md(theme.label_model),
+            )
+        )
+    elif theme.label_offline and theme.label_offline != theme.label:
+        add(
+            tr(
+                "- Intitulé proposé par le modèle ; intitulé tiré des textes (hors ligne) : "
+                "« {label} ».",
+                "- Label proposed by the model; label drawn from the texts (offline): '{label}'.",
+                label=_md(theme.label_offline),
+            )
+        )
     add(
         tr(
             "- {n} contributions ({primary} en premier thème), {positions} positions "

@@ -34,7 +34,8 @@ from .corpus import (
 from .duplicates import DuplicateParameters, detect_duplicates
 from .ingest import read_decidim, read_folder, read_jsonl, read_table, read_transcript
 from .model import SynthesisResult
-from .offline import Embedder, OfflineParameters, offline_themes
+from .offline import Embedder, OfflineParameters
+from .questions import themes_by_question
 
 __all__ = [
     "ingest_decidim",
@@ -66,6 +67,7 @@ def ingest_table(
     pseudonymise: Pseudonymiser | None = None,
     pseudonymiser_name: str = "",
     prefix: str | None = None,
+    question_column: str | None = None,
 ) -> SourceRecord:
     """Ingest a CSV/XLSX table into the corpus at ``corpus_dir`` (created if absent)."""
     batch = read_table(
@@ -80,6 +82,7 @@ def ingest_table(
         sheet=sheet,
         encoding=encoding,
         delimiter=delimiter,
+        question_column=question_column,
     )
     return add_batch(
         corpus_dir,
@@ -122,6 +125,7 @@ def ingest_jsonl(
     pseudonymise: Pseudonymiser | None = None,
     pseudonymiser_name: str = "",
     prefix: str | None = None,
+    question_field: str | None = "question",
 ) -> SourceRecord:
     """Ingest a JSON-lines file (one object per line) into the corpus at ``corpus_dir``."""
     batch = read_jsonl(
@@ -132,6 +136,7 @@ def ingest_jsonl(
         date_field=date_field,
         stance_field=stance_field,
         extra_fields=extra_fields,
+        question_field=question_field,
     )
     return add_batch(
         corpus_dir,
@@ -214,7 +219,7 @@ def run_offline(
     if parameters is None:
         parameters = OfflineParameters(seed=seed, n_themes=n_themes)
     floods = detect_duplicates(loaded.contributions, duplicate_parameters)
-    themes, assignments, singular, details = offline_themes(
+    themes, assignments, singular, details = themes_by_question(
         loaded.contributions, floods, parameters, embedder
     )
     recorded: dict[str, str | int | float | bool | None] = {
@@ -223,6 +228,7 @@ def run_offline(
         if value is None or isinstance(value, str | int | float | bool)
     }
     recorded["k"] = details.get("k")
+    recorded["questions"] = details.get("questions")
     recorded["residual_after_main"] = details.get("residual_after_main")
     recorded["char_ngram_range"] = details.get("char_ngram_range")
     recorded["embedder"] = (embedder_name or "fourni") if embedder is not None else None

@@ -1,0 +1,157 @@
+"""Quotes that say what a theme is about: the best sentence of its most central members.
+
+For each theme, the members closest to the theme's centre are read in order; each is split
+into sentences, and the sentence that carries most of the theme's distinctive words (weighted
+by how distinctive they are, lightly penalised for length) is its candidate. Greetings and
+preambles (« Bonjour », « Je vais me servir de ce premier paragraphe… ») are never candidates.
+Quotes come from different authors and different texts; each is a verbatim span of the text,
+so it is then verified like any quote — against the analysed (pseudonymised) text and against
+the original text, a pseudonymisation tag standing for the words it replaced.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .model import Contribution, QuoteCheck
+from .quotes import verify_quote
+from .text import normalise_for_duplicates, strip_accents
+
+__all__ = ["best_sentence", "is_preamble", "sentences", "theme_quotes", "verify_original"]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*(?:_\d+)?>")
+_PREAMBLE = re.compile(
+    r"^(?:bonjour|bonsoir|salut|hello|madame|monsieur|mesdames|messieurs|cher|chere|chers|"
+    r"merci|cordialement|bien a vous|voici|je vais|je voudrais (?:faire|apporter|dire) "
+    r"(?:quelques|une|des)|je me permets|tout d abord|en preambule|pour commencer|"
+    r"ceci est|je reponds|ma contribution|mes remarques|quelques remarques|a mon avis\s*$|"
+    r"dear|hi|thank)\b"
+)
+_MAX_CHARS = 320
+_MIN_CHARS = 20
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences (and lines) of ``text``, stripped."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    result = []
+    for begin, end in spans:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            result.append((begin, end))
+    return result
+
+
+def is_preamble(sentence: str) -> bool:
+    """True for a greeting, a closing formula or a preamble about the contribution itself."""
+    folded = normalise_for_duplicates(sentence)
+    return not folded or bool(_PREAMBLE.match(folded))
+
+
+def _trim(text: str, begin: int, end: int) -> tuple[int, int]:
+    """Shorten a long sentence at a word boundary (still a verbatim span)."""
+    if end - begin <= _MAX_CHARS:
+        return begin, end
+    cut = text.rfind(" ", begin, begin + _MAX_CHARS)
+    return begin, cut if cut > begin + _MAX_CHARS // 2 else begin + _MAX_CHARS
+
+
+def best_sentence(text: str, weights: Mapping[str, float]) -> tuple[float, int, int] | None:
+    """(score, start, end) of the sentence of ``text`` that best carries ``weights``' words
+    (accent-folded lower-case unigrams and bigrams), or None when none is usable."""
+    best: tuple[float, int, int] | None = None
+    spans = sentences(text)
+    for begin, end in spans:
+        sentence = text[begin:end]
+        if is_preamble(sentence):
+            continue
+        if end - begin < _MIN_CHARS and len(spans) > 1:
+            continue
+        tokens = _TOKEN.findall(strip_accents(sentence.casefold()))
+        if not tokens:
+            continue
+        grams = set(tokens) | {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
+        score = sum(weights.get(gram, 0.0) for gram in grams) / (1.0 + len(tokens) / 40.0)
+        if best is None or score > best[0]:
+            best = (score, *_trim(text, begin, end))
+    return best
+
+
+def verify_original(check: QuoteCheck, original: Mapping[str, str]) -> QuoteCheck:
+    """Check an analysed-text quote against the original text too: each pseudonymisation tag
+    stands for the words it replaced (an elision), everything else must match verbatim."""
+    pattern = _PLACEHOLDER.sub(" [...] ", check.quote)
+    against = verify_quote(check.contribution_id, pattern, original)
+    return check.model_copy(update={"verified_original": against.verified})
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    order: int
+    item: Contribution
+    start: int
+    end: int
+
+
+def theme_quotes(
+    ranked_members: Sequence[Contribution],
+    weights: Mapping[str, float],
+    analysed: Mapping[str, str],
+    original: Mapping[str, str],
+    *,
+    limit: int = 3,
+    read: int = 30,
+) -> list[QuoteCheck]:
+    """Up to ``limit`` verified quotes from different authors and texts.
+
+    ``ranked_members``: the theme's members, closest to its centre first (the first ``read``
+    distinct texts are read). A candidate's score is its sentence score, discounted by the
+    member's rank so that central members are preferred at equal wording.
+    """
+    candidates: list[_Candidate] = []
+    seen_texts: set[str] = set()
+    for item in ranked_members:
+        key = normalise_for_duplicates(item.text_pseudonymised)
+        if key in seen_texts:
+            continue
+        seen_texts.add(key)
+        found = best_sentence(item.text_pseudonymised, weights)
+        if found is not None:
+            score, start, end = found
+            order = len(seen_texts)
+            candidates.append(_Candidate(score / (1.0 + order / 10.0), order, item, start, end))
+        if len(seen_texts) >= read:
+            break
+    candidates.sort(key=lambda candidate: (-candidate.score, candidate.order))
+    quotes: list[QuoteCheck] = []
+    authors: set[str] = set()
+    for candidate in candidates:
+        author = candidate.item.author or candidate.item.id
+        if author in authors:
+            continue
+        quote = candidate.item.text_pseudonymised[candidate.start : candidate.end]
+        check = verify_quote(candidate.item.id, quote, analysed)
+        if not check.verified:
+            continue
+        check = verify_original(check, original)
+        if not check.verified_original:
+            continue
+        quotes.append(check)
+        authors.add(author)
+        if len(quotes) >= limit:
+            break
+    return quotes

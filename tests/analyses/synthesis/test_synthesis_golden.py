@@ -1,0 +1,37 @@
+"""Golden file: labels and quotes of the offline synthesis of a small French corpus.
+
+The generated corpus (300 contributions on eight planted topics, a minority view and a
+campaign, seed 0) is synthesised offline; each theme's label, terms and quotes are compared
+with ``golden/labels_quotes.json``. Regenerate after a deliberate change with
+``UPDATE_GOLDEN=1`` and review the diff like code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from garant.analyses.synthesis.corpus import Corpus
+from garant.analyses.synthesis.model import SynthesisResult
+from garant.analyses.synthesis.synthetic import SyntheticCorpus
+
+GOLDEN = Path(__file__).parent / "golden" / "labels_quotes.json"
+
+
+def test_labels_and_quotes_match_the_golden_file(
+    generated: tuple[Corpus, SyntheticCorpus, SynthesisResult],
+) -> None:
+    _corpus, _planted, result = generated
+    seen = [
+        {
+            "id": theme.id,
+            "label": theme.label,
+            "terms": theme.terms[:5],
+            "quotes": [quote.quote for quote in theme.quotes],
+        }
+        for theme in result.themes
+    ]
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(seen, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert seen == json.loads(GOLDEN.read_text(encoding="utf-8"))
