@@ -55,6 +55,7 @@ LedgerEvent = Literal[
     "checklist_profile",
     "checklist_answer",
     "checklist_assessment",
+    "registry_edit",
 ]
 
 

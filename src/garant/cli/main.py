@@ -118,6 +118,14 @@ def _register() -> None:
     app.add_typer(synthesis_commands.synthesis_app, name="synthesis")
     app.command("transcribe")(transcription_commands.transcribe)
     app.add_typer(transcription_commands.transcript_app, name="transcript")
+    from garant.cli import registry_edit_commands as edits
+
+    registry.tools_app.command("edit")(edits.tools_edit)
+    registry.tools_app.command("retire")(edits.tools_retire)
+    registry.uses_app.command("edit")(edits.uses_edit)
+    registry.uses_app.command("retire")(edits.uses_retire)
+    registry.people_app.command("edit")(edits.people_edit)
+    registry.roles_app.command("end")(edits.roles_end)
 
 
 _register()
