@@ -232,22 +232,10 @@ def runs_review(
     comment: Annotated[str, typer.Option("--comment", help="Commentaire de relecture.")] = "",
 ) -> None:
     """Enregistre la relecture humaine d'une exécution (approuver ou rejeter)."""
-    from garant.audit.ledger import write_head
-    from garant.audit.policy_bridge import workspace_policy
-    from garant.audit.run import ledger_anchor
-    from garant.audit.runs import review_run
-    from garant.errors import InputError
+    from garant.audit.runs import record_review
 
-    if decision not in ("approve", "reject"):
-        raise InputError(
-            tr("« --decision » invalide : {d}", "Invalid '--decision': {d}", d=decision),
-            "approve | reject",
-        )
     state = state_of(ctx)
-    workspace = state.workspace()
-    with state.transaction() as session:
-        run = review_run(session, run_id, by, decision, comment, workspace_policy(workspace))  # type: ignore[arg-type]
-    write_head(workspace.engine, ledger_anchor(workspace))
+    run = record_review(state.workspace(), run_id, by, decision, comment)  # type: ignore[arg-type]
     say(
         tr(
             "Relecture enregistrée pour {id} : {d}.",

@@ -43,7 +43,7 @@ app = typer.Typer(
         "garant — usage responsable de l'IA dans la participation citoyenne : registre, "
         "politiques, analyses tracées, documents. (--lang en for English.)"
     ),
-    no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -80,6 +80,10 @@ def main(
             raise typer.BadParameter("fr | en", param_hint="--lang")
         set_language(lang)  # type: ignore[arg-type]
     ctx.obj = CliState(workspace_option=workspace, language_option=lang)
+    if ctx.invoked_subcommand is None:  # `garant` alone opens the TUI on the workspace
+        from garant.cli.tui_command import open_tui
+
+        open_tui(ctx)
 
 
 def _register() -> None:
@@ -119,6 +123,9 @@ def _register() -> None:
     app.command("transcribe")(transcription_commands.transcribe)
     app.add_typer(transcription_commands.transcript_app, name="transcript")
     from garant.cli import registry_edit_commands as edits
+    from garant.cli import tui_command
+
+    app.command("tui")(tui_command.tui)
 
     registry.tools_app.command("edit")(edits.tools_edit)
     registry.tools_app.command("retire")(edits.tools_retire)
