@@ -25,6 +25,7 @@ __all__ = ["AnalysesScreen"]
 
 
 class AnalysesScreen(GarantScreen):
+    AUTO_FOCUS = "#analyses-corpus"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "launch", "Lancer", id="analyses-launch"),
         Binding("ctrl+x", "cancel", "Annuler", id="analyses-cancel"),

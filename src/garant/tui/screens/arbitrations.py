@@ -19,6 +19,7 @@ __all__ = ["ArbitrationsScreen"]
 
 
 class ArbitrationsScreen(GarantScreen):
+    AUTO_FOCUS = "#arbitration-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_request", "Nouvelle demande", id="arbitration-new"),
         Binding("d", "decide", "Décider", id="arbitration-decide"),

@@ -20,6 +20,7 @@ ANSWER_STATUSES = ("todo", "in_progress", "done", "not_applicable")
 
 
 class ChecklistsScreen(GarantScreen):
+    AUTO_FOCUS = "#checklist-use"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "profile", "Profil", id="checklist-profile"),
         Binding("e", "assess", "Évaluer", id="checklist-assess"),

@@ -23,6 +23,7 @@ FORMATS = ("md", "html", "pdf", "docx")
 
 
 class DocumentsScreen(GarantScreen):
+    AUTO_FOCUS = "#documents-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "charter", "Charte", id="documents-charter"),
         Binding("i", "internal", "Guide interne", id="documents-internal", show=False),

@@ -29,6 +29,7 @@ def _person_fields() -> list[FieldSpec]:
 
 
 class PeopleScreen(GarantScreen):
+    AUTO_FOCUS = "#people-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_person", "Nouvelle personne", id="people-new"),
         Binding("e", "edit_person", "Modifier", id="people-edit"),

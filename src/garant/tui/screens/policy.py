@@ -19,6 +19,7 @@ __all__ = ["PolicyScreen"]
 
 
 class PolicyScreen(GarantScreen):
+    AUTO_FOCUS = "#policy-versions"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "validate", "Valider", id="policy-validate"),
         Binding("a", "approve", "Approuver", id="policy-approve"),

@@ -56,6 +56,7 @@ def _tool_input(values: dict[str, Any]) -> ToolInput:
 
 
 class RegistryScreen(GarantScreen):
+    AUTO_FOCUS = "#tools-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_tool", "Nouvel outil", id="registry-new-tool"),
         Binding("e", "edit_tool", "Modifier", id="registry-edit"),
@@ -161,6 +162,9 @@ class RegistryScreen(GarantScreen):
             table.clear()
             for row in rows:
                 table.add_row(*row, key=row[0])
+        chosen_row = self.selected()
+        if chosen_row is not None:
+            self._show_detail(*chosen_row)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "registry-query":
@@ -196,7 +200,8 @@ class RegistryScreen(GarantScreen):
         if event.row_key.value is None:
             return
         kind = "use" if event.data_table.id == "uses-table" else "tool"
-        self._show_detail(kind, str(event.row_key.value))
+        if (kind == "use") == self._on_uses():
+            self._show_detail(kind, str(event.row_key.value))
 
     def _show_detail(self, kind: str, key: str) -> None:
         from garant.governance.lookup import find_tool
@@ -367,14 +372,9 @@ class RegistryScreen(GarantScreen):
             )
         ]
 
-        def submit(values: dict[str, Any]) -> str:
-            from garant.errors import InputError
-
-            if not str(values.get("reason", "")).strip():
-                raise InputError(
-                    tr("Le motif est obligatoire.", "A reason is required."),
-                    tr("Indiquez pourquoi.", "Say why."),
-                )
+        def confirm(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
             self.app.push_screen(
                 ConfirmScreen(
                     tr("Retirer {k} ?", "Retire {k}?", k=key),
@@ -383,9 +383,8 @@ class RegistryScreen(GarantScreen):
                         "Status becomes 'retired'; the entry and its history are kept.",
                     ),
                 ),
-                lambda yes: self._retire(kind, key, values["reason"]) if yes else None,
+                lambda yes: self._retire(kind, key, values.get("reason") or "") if yes else None,
             )
-            return tr("Confirmez le retrait.", "Confirm retiring.")
 
         self.app.push_screen(
             FormScreen(
@@ -393,8 +392,9 @@ class RegistryScreen(GarantScreen):
                 tr("Registre : retirer {k}", "Registry: retire {k}", k=key),
                 fields,
                 {},
-                submit,
-            )
+                lambda _: "",
+            ),
+            confirm,
         )
 
     def _retire(self, kind: str, key: str, reason: str) -> None:

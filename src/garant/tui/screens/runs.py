@@ -25,6 +25,7 @@ STATUSES = ("finished", "refused", "failed", "started")
 
 
 class RunsScreen(GarantScreen):
+    AUTO_FOCUS = "#runs-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "review", "Relire", id="runs-review"),
         Binding("v", "verify", "Vérifier le registre", id="runs-verify"),
@@ -131,37 +132,28 @@ class RunsScreen(GarantScreen):
             FieldSpec("comment", tr("Commentaire", "Comment")),
         ]
 
-        def submit(values: dict[str, Any]) -> str:
+        def confirm(values: dict[str, Any] | None) -> None:
+            if values is None:
+                return
             decision = values.get("decision") or ""
+            comment = values.get("comment") or ""
 
             def confirmed(yes: bool | None) -> None:
                 if not yes:
                     return
                 done = self.attempt(
-                    lambda: record_review(
-                        self.workspace, run_id, self.actor, decision, values.get("comment", "")
-                    )
+                    lambda: record_review(self.workspace, run_id, self.actor, decision, comment)
                 )
                 if done is not None:
                     self.garant.show_done(
-                        tr(
-                            "Relecture enregistrée : {s}",
-                            "Review recorded: {s}",
-                            s=done.review_state,
-                        )
+                        tr("Relecture enregistrée : {s}", "Review recorded: {s}", s=done.review_state)
                     )
                 self.reload()
 
+            verb = tr("Approuver", "Approve") if decision == "approve" else tr("Rejeter", "Reject")
             self.app.push_screen(
                 ConfirmScreen(
-                    tr(
-                        "{d} l'exécution {id} ?",
-                        "{d} run {id}?",
-                        d=tr("Approuver", "Approve")
-                        if decision == "approve"
-                        else tr("Rejeter", "Reject"),
-                        id=run_id[:16],
-                    ),
+                    tr("{d} l'exécution {id} ?", "{d} run {id}?", d=verb, id=run_id[:16]),
                     tr(
                         "La relecture est enregistrée au registre de preuve.",
                         "The review is recorded in the ledger.",
@@ -169,7 +161,6 @@ class RunsScreen(GarantScreen):
                 ),
                 confirmed,
             )
-            return tr("Confirmez la relecture.", "Confirm the review.")
 
         self.app.push_screen(
             FormScreen(
@@ -177,8 +168,9 @@ class RunsScreen(GarantScreen):
                 tr("Exécutions : relire {id}", "Runs: review {id}", id=run_id[:16]),
                 fields,
                 {},
-                submit,
-            )
+                lambda _: "",
+            ),
+            confirm,
         )
 
     def action_verify(self) -> None:

@@ -19,6 +19,7 @@ __all__ = ["TrainingScreen"]
 
 
 class TrainingScreen(GarantScreen):
+    AUTO_FOCUS = "#training-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_training", "Nouvelle formation", id="training-new"),
     ]

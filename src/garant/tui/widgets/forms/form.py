@@ -192,7 +192,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self._show(error)
             return
         self.garant.drafts.pop(self.form_id, None)
-        self.garant.show_done(done)
+        if done:
+            self.garant.show_done(done)
         self.dismiss(values)
 
     def action_leave(self) -> None:

@@ -27,6 +27,7 @@ class PagedRunsTable(DataTable[str]):
         self.fetch = fetch
         self.loaded = 0
         self.exhausted = False
+        self._loading = False
 
     def on_mount(self) -> None:
         self.add_columns("id", "type", "usage", "statut", "relecture", "début", "opérateur")
@@ -38,9 +39,15 @@ class PagedRunsTable(DataTable[str]):
         self.load_page()
 
     def load_page(self) -> None:
-        if self.exhausted:
+        if self.exhausted or self._loading:
             return
-        runs = self.fetch(self.loaded, PAGE_SIZE)
+        self._loading = True
+        try:
+            self._append(self.fetch(self.loaded, PAGE_SIZE))
+        finally:
+            self._loading = False
+
+    def _append(self, runs: list[AuditRun]) -> None:
         for run in runs:
             self.add_row(
                 run.id[:16],
@@ -57,10 +64,10 @@ class PagedRunsTable(DataTable[str]):
 
     def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
         super().watch_cursor_coordinate(old, new)
-        if new.row >= self.loaded - 20:
+        if self.loaded and new.row >= self.loaded - 20:
             self.load_page()
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if new >= self.max_scroll_y - self.size.height:
+        if self.loaded and new >= self.max_scroll_y - self.size.height:
             self.load_page()
