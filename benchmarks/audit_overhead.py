@@ -30,11 +30,12 @@ from garant.audit.run import audited_run, tracker_for
 from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
 from garant.governance.lifecycle import approve_policy
 from garant.governance.people import add_person, assign_role
+from garant.governance.setup import init_workspace
 from garant.governance.tools import add_tool
 from garant.governance.uses import add_use
 from garant.llm import ChatMessage, Gateway
 from garant.store.engine import unit_of_work
-from garant.workspace import Workspace, init_workspace
+from garant.workspace import Workspace
 
 PROMPT = [
     ChatMessage(

@@ -96,10 +96,10 @@ def _audit_workspace(root: Path) -> object:
     from garant.domain.inputs import PersonInput, RoleInput, ToolInput, UseInput
     from garant.governance.lifecycle import approve_policy
     from garant.governance.people import add_person, assign_role
+    from garant.governance.setup import init_workspace
     from garant.governance.tools import add_tool
     from garant.governance.uses import add_use
     from garant.store.engine import unit_of_work
-    from garant.workspace import init_workspace
 
     workspace = init_workspace(root, "Banc d'essai", "collectivite")
     with unit_of_work(workspace.engine) as session:

@@ -213,3 +213,4 @@ Espace de démonstration : $DEMO
   $G registry export --kind inventory --format md
   $G audit verify
 TXT
+echo "Interface plein écran (TUI) du référent IA : GARANT_WORKSPACE=$DEMO $G   (ou : $G -w $DEMO tui)"

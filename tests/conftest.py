@@ -43,7 +43,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
 @pytest.fixture(scope="session")
 def _template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from garant.audit.run import tracker_for
-    from garant.workspace import init_workspace
+    from garant.governance.setup import init_workspace
 
     root = tmp_path_factory.mktemp("template") / "ws"
     workspace = init_workspace(root, "Métropole Exemple", "collectivite")

@@ -70,3 +70,9 @@ def test_domain_packages_never_import_textual() -> None:
         ]
     )
     assert "textual" not in _modules_after(code)
+
+
+def test_workspace_module_sits_below_the_services_it_serves() -> None:
+    """Opening a workspace imports no governance or audit service (no import circle)."""
+    loaded = _modules_after("import garant.workspace")
+    assert not {m for m in loaded if m.startswith(("garant.governance", "garant.audit"))}

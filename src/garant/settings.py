@@ -24,6 +24,7 @@ __all__ = [
     "GarantSettings",
     "ModelAlias",
     "OrganisationKind",
+    "TuiSettings",
     "default_model_aliases",
     "load_settings",
 ]
@@ -107,6 +108,13 @@ def default_model_aliases() -> dict[str, ModelAlias]:
     }
 
 
+class TuiSettings(BaseModel):
+    """Settings of the terminal interface (``[tui]`` in garant.toml)."""
+
+    keymap: dict[str, str] = Field(default_factory=dict)
+    """Binding id → keys, e.g. ``open-registry = "ctrl+r"`` (ids are listed in the TUI's help)."""
+
+
 class GarantSettings(BaseSettings):
     """Settings of one garant workspace."""
 
@@ -151,6 +159,9 @@ class GarantSettings(BaseSettings):
 
     actor: str = ""
     """Who acts, recorded as author of every change (defaults to the system user)."""
+
+    tui: TuiSettings = Field(default_factory=TuiSettings)
+    """Terminal interface: key bindings remapped by id in ``[tui.keymap]``."""
 
     @classmethod
     def settings_customise_sources(

@@ -10,6 +10,10 @@ Layout::
     runs/                outputs of audited runs
     exports/             documents and registry exports
 
+Creating a workspace (folders, store, starter policy) is
+:func:`garant.governance.setup.init_workspace`: it needs the governance services, which need this
+module, so it lives above them.
+
 Commands find the workspace from ``--workspace``, then ``GARANT_WORKSPACE``, then the current
 directory and its parents.
 """
@@ -22,20 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import tomli_w
-
-from garant.errors import ConflictError, WorkspaceError
+from garant.errors import WorkspaceError
 from garant.i18n import tr
-from garant.settings import GarantSettings, OrganisationKind, load_settings
+from garant.settings import GarantSettings, load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 __all__ = [
     "CONFIG_FILE",
+    "SUBFOLDERS",
     "Workspace",
     "find_workspace_root",
-    "init_workspace",
     "open_workspace",
     "resolve_sqlite_url",
 ]
@@ -91,6 +93,11 @@ class Workspace:
     @property
     def policies_dir(self) -> Path:
         return self.root / "policies"
+
+    @property
+    def ledger_anchor(self) -> Path:
+        """The file that records the ledger's last entry, outside the store (tamper evidence)."""
+        return self.root / "ledger.head"
 
     @property
     def actor(self) -> str:
@@ -247,63 +254,3 @@ def _read_settings(root: Path, overrides: dict[str, Any]) -> GarantSettings:
             ),
             tr("Corrigez la syntaxe TOML du fichier.", "Fix the TOML syntax of the file."),
         ) from None
-
-
-def init_workspace(
-    root: Path,
-    name: str,
-    kind: OrganisationKind,
-    language: str = "fr",
-    database_url: str | None = None,
-) -> Workspace:
-    """Create a workspace: folders, garant.toml, migrated store, the organisation row and the
-    starter policy of its kind (``policies/politique.yaml``, status draft)."""
-    root = root.expanduser().resolve()
-    config = root / CONFIG_FILE
-    if config.exists():
-        raise ConflictError(
-            tr(
-                "Un espace de travail existe déjà dans {root}.",
-                "A workspace already exists in {root}.",
-                root=root,
-            ),
-            tr(
-                "Utilisez-le tel quel, ou choisissez un autre dossier.",
-                "Use it as it is, or choose another folder.",
-            ),
-        )
-    root.mkdir(parents=True, exist_ok=True)
-    for folder in SUBFOLDERS:
-        (root / folder).mkdir(exist_ok=True)
-    (root / "private").chmod(0o700)
-    settings = GarantSettings.model_validate(
-        {
-            "organisation_name": name,
-            "organisation_kind": kind,
-            "language": language,
-            **({"database_url": database_url} if database_url else {}),
-        }
-    )
-    _write_config(config, settings)
-    workspace = open_workspace(root)
-    from garant.governance.organisations import ensure_organisation
-    from garant.store.engine import migrate, unit_of_work
-
-    migrate(workspace.engine)
-    with unit_of_work(workspace.engine) as session:
-        ensure_organisation(session, name=name, kind=kind, actor=workspace.actor)
-    from garant.governance.lifecycle import adopt_policy
-
-    adopt_policy(workspace)  # the starter pack of the workspace's kind, as a draft to edit
-    return workspace
-
-
-def _write_config(config: Path, settings: GarantSettings) -> None:
-    data = settings.model_dump(mode="json", exclude={"actor"}, exclude_none=True)
-    header = (
-        "# Réglages de l'espace de travail garant — settings of this garant workspace.\n"
-        "# Les clés d'API ne vont jamais ici : chaque modèle nomme sa variable d'environnement.\n\n"
-    )
-    temporary = config.with_suffix(".toml.tmp")
-    temporary.write_text(header + tomli_w.dumps(data), encoding="utf-8")
-    os.replace(temporary, config)

@@ -78,6 +78,7 @@ LedgerEvent = Literal[
     "observations_added",
     "run_attached",
     "annex_exported",
+    "registry_edit",
 ]
 ROW_EVENTS = frozenset({"row_insert", "row_update", "row_delete", "baseline"})
 """Events written by the store for every change to a protected table (see garant.store.evidence)."""

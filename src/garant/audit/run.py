@@ -61,7 +61,8 @@ def new_run_id() -> str:
 
 
 def ledger_anchor(workspace: Workspace) -> Path:
-    return workspace.root / "ledger.head"
+    """Where the ledger head is anchored (see :attr:`Workspace.ledger_anchor`)."""
+    return workspace.ledger_anchor
 
 
 def tracker_for(workspace: Workspace) -> MlflowTracker:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from sqlmodel import Session, col, select
@@ -9,7 +10,7 @@ from sqlmodel import Session, col, select
 from garant.audit.disclosure import DisclosureLabel
 from garant.audit.ledger import append_event
 from garant.domain.models import AuditRun, LedgerEntry, Person, utc_now
-from garant.errors import ConflictError, NotFoundError, PolicyRefusal
+from garant.errors import ConflictError, InputError, NotFoundError, PolicyRefusal
 from garant.governance.lookup import find_person
 from garant.governance.people import active_roles
 from garant.governance.policy import Policy
@@ -21,6 +22,7 @@ __all__ = [
     "disclosure_labels",
     "get_run",
     "list_runs",
+    "record_review",
     "reidentify_output",
     "review_run",
     "run_events",
@@ -29,8 +31,16 @@ __all__ = [
 ReviewDecision = Literal["approve", "reject"]
 
 
-def list_runs(session: Session, status: str | None = None, limit: int = 100) -> list[AuditRun]:
-    statement = select(AuditRun).order_by(col(AuditRun.started_at).desc()).limit(limit)
+def list_runs(
+    session: Session, status: str | None = None, limit: int = 100, offset: int = 0
+) -> list[AuditRun]:
+    """Runs, newest first, one page of ``limit`` rows from ``offset`` (lists page from the store)."""
+    statement = (
+        select(AuditRun)
+        .order_by(col(AuditRun.started_at).desc(), col(AuditRun.id))
+        .offset(offset)
+        .limit(limit)
+    )
     if status:
         statement = statement.where(AuditRun.status == status)
     return list(session.exec(statement))
@@ -185,3 +195,54 @@ def disclosure_labels(session: Session, run: AuditRun) -> dict[str, DisclosureLa
         )
         for name, digest in sorted(run.output_hashes.items())
     }
+
+
+def record_review(
+    workspace: Workspace,
+    run_id: str,
+    reviewer: str,
+    decision: ReviewDecision,
+    comment: str,
+    passphrase: Callable[[], str] | None = None,
+) -> AuditRun:
+    """Review a run against the workspace's policy, commit, and move the ledger anchor.
+
+    When the policy reserves reviews to personal keys, ``passphrase`` is asked for the
+    reviewer's key; a refusal (role, key) is itself recorded in the ledger.
+    """
+    from garant.audit.ledger import write_head
+    from garant.audit.policy_bridge import workspace_policy
+    from garant.audit.refusals import refusals_recorded
+    from garant.signing.actions import record_signed_action, sign_action
+    from garant.store.engine import unit_of_work
+
+    if decision not in ("approve", "reject"):
+        raise InputError(
+            tr("Décision invalide : {d}", "Invalid decision: {d}", d=decision),
+            "approve | reject",
+        )
+    policy = workspace_policy(workspace)
+    with refusals_recorded(workspace, "review", reviewer, run_id=run_id):
+        with unit_of_work(workspace.engine) as session:
+            person = find_person(session, reviewer, "by").key
+        signed = sign_action(
+            workspace, policy, "review", person, target=run_id, passphrase=passphrase or _no_key
+        )
+        with unit_of_work(workspace.engine) as session:
+            run = review_run(session, run_id, reviewer, decision, comment, policy)
+            record_signed_action(session, signed, run.id)
+    write_head(workspace.engine, workspace.ledger_anchor)
+    return run
+
+
+def _no_key() -> str:
+    raise InputError(
+        tr(
+            "La politique exige la clé personnelle de la personne qui relit.",
+            "The policy requires the reviewer's personal key.",
+        ),
+        tr(
+            "Relisez depuis la ligne de commande avec « --passphrase-env ».",
+            "Review from the command line with '--passphrase-env'.",
+        ),
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from garant.audit.ledger import ChainProblem, read_head, verify_chain
 from garant.audit.row_check import ReplayedState, RowProblem, check_rows, replay_rows

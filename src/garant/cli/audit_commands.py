@@ -289,32 +289,19 @@ def runs_review(
     passphrase_env: PassphraseOption = None,
 ) -> None:
     """Enregistre la relecture humaine d'une exécution (approuver ou rejeter)."""
-    from garant.audit.ledger import write_head
-    from garant.audit.policy_bridge import workspace_policy
-    from garant.audit.run import ledger_anchor
-    from garant.audit.runs import review_run
-    from garant.errors import InputError
+    from garant.audit.runs import record_review
 
-    if decision not in ("approve", "reject"):
-        raise InputError(
-            tr("« --decision » invalide : {d}", "Invalid '--decision': {d}", d=decision),
-            "approve | reject",
-        )
     state = state_of(ctx)
-    from garant.audit.refusals import refusals_recorded
+    from garant.cli.keys_commands import read_passphrase
 
-    workspace = state.workspace()
-    from garant.signing.actions import record_signed_action
-
-    policy = workspace_policy(workspace)
-    with (
-        refusals_recorded(workspace, "review", by, run_id=run_id),
-        state.transaction() as session,
-    ):
-        signed = _signed(state, policy, "review", by, run_id, passphrase_env)
-        run = review_run(session, run_id, by, decision, comment, policy)  # type: ignore[arg-type]
-        record_signed_action(session, signed, run.id)
-    write_head(workspace.engine, ledger_anchor(workspace))
+    run = record_review(
+        state.workspace(),
+        run_id,
+        by,
+        decision,  # type: ignore[arg-type]
+        comment,
+        passphrase=lambda: read_passphrase(by, passphrase_env, confirm=False),
+    )
     say(
         tr(
             "Relecture enregistrée pour {id} : {d}.",

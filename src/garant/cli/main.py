@@ -43,7 +43,7 @@ app = typer.Typer(
         "garant — usage responsable de l'IA dans la participation citoyenne : registre, "
         "politiques, analyses tracées, documents. (--lang en for English.)"
     ),
-    no_args_is_help=True,
+    invoke_without_command=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -80,6 +80,10 @@ def main(
             raise typer.BadParameter("fr | en", param_hint="--lang")
         set_language(lang)  # type: ignore[arg-type]
     ctx.obj = CliState(workspace_option=workspace, language_option=lang)
+    if ctx.invoked_subcommand is None:  # `garant` alone opens the TUI on the workspace
+        from garant.cli.tui_command import open_tui
+
+        open_tui(ctx)
 
 
 def _register() -> None:
@@ -125,6 +129,17 @@ def _register() -> None:
 
     app.add_typer(dossier_commands.dossier_app, name="dossier")
     app.add_typer(annex_commands.annex_app, name="annex")
+    from garant.cli import registry_edit_commands as edits
+    from garant.cli import tui_command
+
+    app.command("tui")(tui_command.tui)
+
+    registry.tools_app.command("edit")(edits.tools_edit)
+    registry.tools_app.command("retire")(edits.tools_retire)
+    registry.uses_app.command("edit")(edits.uses_edit)
+    registry.uses_app.command("retire")(edits.uses_retire)
+    registry.people_app.command("edit")(edits.people_edit)
+    registry.roles_app.command("end")(edits.roles_end)
 
 
 _register()

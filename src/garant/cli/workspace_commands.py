@@ -32,7 +32,7 @@ def init(
 ) -> None:
     """Crée un espace de travail : garant.toml, base de données, dossier MLflow local."""
     from garant.errors import InputError
-    from garant.workspace import init_workspace
+    from garant.governance.setup import init_workspace
 
     if kind not in ("collectivite", "agence", "enquete"):
         raise InputError(

@@ -47,6 +47,7 @@ class ToolStatus(StrEnum):
     APPROVED = "approved"
     UNDER_REVIEW = "under_review"
     FORBIDDEN = "forbidden"
+    RETIRED = "retired"
 
 
 class UseStatus(StrEnum):

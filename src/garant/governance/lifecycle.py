@@ -381,7 +381,6 @@ def _file_transaction(workspace: Workspace, path: Path) -> Iterator[tuple[Sessio
     The ledger anchor is updated after the commit.
     """
     from garant.audit.ledger import write_head
-    from garant.audit.run import ledger_anchor
     from garant.store.engine import unit_of_work
 
     previous = path.read_text(encoding="utf-8") if path.exists() else None
@@ -397,7 +396,7 @@ def _file_transaction(workspace: Workspace, path: Path) -> Iterator[tuple[Sessio
         if written and previous is not None:
             atomic_write_text(path, previous)
         raise
-    write_head(workspace.engine, ledger_anchor(workspace))
+    write_head(workspace.engine, workspace.ledger_anchor)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import SQLModel
 
 import garant.domain.models
-import garant.domain.policy_models  # noqa: F401  (policy lifecycle and checklist tables)
+import garant.domain.policy_models
 import garant.inquiry.models  # noqa: F401  (public inquiry dossiers)
 
 config = context.config

@@ -1,0 +1,126 @@
+"""The Textual app: wiring only (modes, bindings, palette, keymap). Screens live in ``screens/``."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import BindingType
+
+from garant.errors import GarantError
+from garant.i18n import set_language, tr
+from garant.tui.commands import GarantCommands
+from garant.tui.keymap import app_bindings, translate_bindings
+from garant.tui.messages import Navigate, Refused
+from garant.workspace import Workspace
+
+__all__ = ["GarantApp", "make_app"]
+
+
+def _screens() -> dict[str, Any]:
+    from garant.tui.screens.analyses import AnalysesScreen
+    from garant.tui.screens.arbitrations import ArbitrationsScreen
+    from garant.tui.screens.checklists import ChecklistsScreen
+    from garant.tui.screens.dashboard import DashboardScreen
+    from garant.tui.screens.documents import DocumentsScreen
+    from garant.tui.screens.people import PeopleScreen
+    from garant.tui.screens.policy import PolicyScreen
+    from garant.tui.screens.registry import RegistryScreen
+    from garant.tui.screens.runs import RunsScreen
+    from garant.tui.screens.training import TrainingScreen
+
+    return {
+        "dashboard": DashboardScreen,
+        "registry": RegistryScreen,
+        "policy": PolicyScreen,
+        "checklists": ChecklistsScreen,
+        "people": PeopleScreen,
+        "training": TrainingScreen,
+        "arbitrations": ArbitrationsScreen,
+        "runs": RunsScreen,
+        "analyses": AnalysesScreen,
+        "documents": DocumentsScreen,
+    }
+
+
+class GarantApp(App[None]):
+    """The AI referent's workplace on one workspace."""
+
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {GarantCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS: ClassVar[list[BindingType]] = app_bindings()  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        actor: str | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.actor = actor or workspace.actor
+        """Who acts: recorded as author of every change made here."""
+        self.drafts: dict[str, dict[str, Any]] = {}
+        """Unsaved forms by form id, restored when the form opens again."""
+        super().__init__()
+        self.mode_names = tuple(_screens())
+        for mode, screen in _screens().items():
+            self.add_mode(mode, screen)
+        self._user_keymap = dict(keymap or {})
+        translate_bindings(self)
+        self.title = f"garant — {workspace.settings.organisation_name}"
+        self.sub_title = tr("agissant : {a}", "acting: {a}", a=self.actor)
+
+    def on_mount(self) -> None:
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
+        self.switch_mode("dashboard")
+
+    async def action_open(self, mode: str) -> None:
+        """Show the screen of ``mode`` (its state, drafts included, is kept)."""
+        if mode in self.mode_names:
+            await self.switch_mode(mode)
+
+    async def run_screen_action(self, mode: str, action: str) -> None:
+        """Open ``mode`` and run one of its actions (used by the command palette)."""
+        await self.switch_mode(mode)
+        await self.run_action(action, self.screen)
+
+    async def on_navigate(self, message: Navigate) -> None:
+        await self.switch_mode(message.mode)
+        focus = getattr(self.screen, "focus_ref", None)
+        if message.ref and callable(focus):
+            focus(message.ref)
+
+    def on_refused(self, message: Refused) -> None:
+        self.show_error(GarantError(message.message, message.hint))
+
+    def show_error(self, error: GarantError) -> None:
+        """A refusal or a bad input: the domain's message and its fix, never only a colour."""
+        text = error.message + (f"\n→ {error.hint}" if error.hint else "")
+        self.notify(text, title=tr("Refusé", "Refused"), severity="error", timeout=10)
+
+    def show_done(self, text: str) -> None:
+        self.notify(text, title=tr("Fait", "Done"), timeout=5)
+
+
+def make_app(
+    workspace: Workspace,
+    *,
+    actor: str | None = None,
+    language: str | None = None,
+    keymap: dict[str, str] | None = None,
+) -> GarantApp:
+    """Build the TUI on ``workspace`` — the one factory the CLI and the tests use.
+
+    ``language`` defaults to the workspace setting; ``keymap`` (binding id → keys) to
+    ``[tui.keymap]`` of garant.toml.
+    """
+    chosen = language or workspace.settings.language
+    set_language("en" if chosen == "en" else "fr")
+    return GarantApp(
+        workspace,
+        actor=actor,
+        keymap=keymap if keymap is not None else workspace.settings.tui.keymap,
+    )

@@ -1,0 +1,1 @@
+"""One screen per file; each calls the services, never holds a business rule."""

@@ -1,0 +1,5 @@
+"""Runs widgets."""
+
+from garant.tui.widgets.runs.paged_table import PagedRunsTable
+
+__all__ = ["PagedRunsTable"]
