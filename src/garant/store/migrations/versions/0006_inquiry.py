@@ -1,7 +1,7 @@
 """public inquiries: dossiers, numbered observations, attached runs
 
 Revision ID: 0006_inquiry
-Revises: 0003_policy (temporarily; 0005_governance once merged)
+Revises: 0004_ledger_events
 Create Date: 2026-12-04 15:00:00
 """
 
@@ -12,8 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0006_inquiry"
-# The lead relinks this to "0005_governance" when the branches are merged.
-down_revision: str | None = "0003_policy"
+down_revision: str | None = "0004_ledger_events"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
