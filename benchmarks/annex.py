@@ -174,7 +174,7 @@ def setup(workspace: Path, count: int) -> None:
     garant(
         workspace, "dossier", "synthesise", "banc", "--use", "regroupement", "--by", "jeanne-morel"
     )
-    garant(workspace, "dossier", "pv", "banc", "--format", "docx")
+    garant(workspace, "dossier", "pv", "banc", "--format", "md")
     garant(workspace, "keys", "create", "jeanne-morel", "--passphrase-env", "BENCH_KEY")
 
 

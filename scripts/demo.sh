@@ -169,7 +169,7 @@ if [ -d "$SHARED/consultations/decidim_gdn_lille_nancy" ]; then
     --pseudonymisation patterns
   "$G" dossier add mobilite-belleval "$SHARED/consultations/decidim_gdn_lille_nancy/commentaires_propositions_libres.csv" \
     --channel courriel --pseudonymisation patterns
-  PVSYNTH=$("$G" dossier synthesise mobilite-belleval --use regroupement-enquete --by jeanne-morel)
+  PVSYNTH=$("$G" dossier synthesise mobilite-belleval --use regroupement-enquete --by amina-benali)
   "$G" runs review "$PVSYNTH" --by jeanne-morel --decision approve \
     --comment "Chaque observation lue ; regroupements vérifiés."
   "$G" dossier show mobilite-belleval

@@ -38,7 +38,7 @@ def fixed_context() -> AnnexContext:
         pseudonymisation="textes pseudonymisés à l'entrée dans le dossier",
         reviewer="Jeanne Morel",
         reviewed_on="04/12/2026",
-        review_state="approved",
+        review_state="approuvée",
         disclosure="Ce contenu a été produit avec l'assistance d'un traitement automatisé.",
         started="04/12/2026",
     )

@@ -53,6 +53,7 @@ STAGES = {
     "analysis": "analyse",
     "reporting": "restitution",
 }
+REVIEW_STATES = {"approved": "approuvée", "rejected": "rejetée", "pending": "en attente"}
 ROLES = {
     "transcription": "transcription d'une réunion publique",
     "synthesis": "regroupement des observations par thème",
@@ -217,7 +218,7 @@ def _use_of(
         pseudonymisation=_pseudonymisation(workspace, run, events),
         reviewer=_person_name(session, run.reviewed_by),
         reviewed_on=format_date(run.reviewed_at.date()) if run.reviewed_at else "",
-        review_state=run.review_state,
+        review_state=REVIEW_STATES.get(run.review_state, run.review_state),
         disclosure=" ".join(main.sentences()) if main else "",
         started=format_date(run.started_at.date()),
     )
