@@ -69,6 +69,9 @@ PROTECTED_TABLES: frozenset[str] = frozenset(
         "policy_acknowledgement",
         "use_assessment",
         "checklist_answer",
+        "inquiry_dossier",
+        "inquiry_observation",
+        "inquiry_run",
     }
 )
 """Tables whose every row must be explained by the ledger. A table declared elsewhere can join
@@ -119,7 +122,8 @@ def protected_tables() -> list[Table]:
     from sqlmodel import SQLModel
 
     import garant.domain.models
-    import garant.domain.policy_models  # noqa: F401
+    import garant.domain.policy_models
+    import garant.inquiry.models  # noqa: F401
 
     return [table for table in SQLModel.metadata.sorted_tables if is_protected(table)]
 
