@@ -132,9 +132,11 @@ def test_package_exports_exactly_its_public_api() -> None:
         "EntityType",
         "MappingEntry",
         "Mode",
+        "PersonalDataFindings",
         "PseudonymMapping",
         "PseudonymisedText",
         "Pseudonymiser",
+        "detect_personal_data",
         "normalise_value",
     ]
     for name in garant.privacy.__all__:
@@ -152,3 +154,13 @@ def test_long_text_is_analysed_in_pieces_with_offsets_kept() -> None:
     assert "Diallo" not in result.text and "06 12" not in result.text
     assert result.counts[EntityType.TELEPHONE] == 40
     assert result.mapping.reidentify(result.text) == text
+
+
+def test_detect_personal_data_counts_without_values(patterns_pseudonymiser: Pseudonymiser) -> None:
+    findings = garant.privacy.detect_personal_data(
+        ["Réunion jeudi.", "Mme Diallo, 06 12 34 56 78.", "Rien ici."], mode="patterns"
+    )
+    assert bool(findings) and findings.texts == (1,) and findings.checked == 3
+    assert findings.counts == {EntityType.PERSONNE: 1, EntityType.TELEPHONE: 1}
+    assert "Diallo" not in json.dumps(findings.summary())
+    assert not garant.privacy.detect_personal_data(["Réunion jeudi."], mode="patterns")

@@ -179,13 +179,50 @@ class AuditedRun:
             self._pseudonymiser = Pseudonymiser(self.pseudonymisation_mode)  # type: ignore[arg-type]
         return self._pseudonymiser
 
+    #: Personal data found in a use declared without it: "pseudonymise" (default: pseudonymise
+    #: and record it in the ledger) or "refuse" (rule ``data.undeclared_personal_data``).
+    undeclared_personal_data: str = "pseudonymise"
+
     def pseudonymise(self, texts: Sequence[str], *, always: bool = False) -> list[str]:
         """Pseudonymise ``texts`` with this run's mapping when the policy asks it (or ``always``,
-        for material that is personal whatever the use declares, such as what people said)."""
-        if not (always or self.pseudonymise_required) or not texts:
+        for material that is personal whatever the use declares, such as what people said).
+
+        A declaration does not switch detection off: texts of a use declared without personal
+        data are checked, and pseudonymised (or refused) when some shows up anyway."""
+        if not texts:
+            return list(texts)
+        if not (always or self.pseudonymise_required) and not self._undeclared_data_in(texts):
             return list(texts)
         results = self._pseudonymiser_instance().pseudonymise_many(list(texts), self.mapping)
         return [result.text for result in results]
+
+    def _undeclared_data_in(self, texts: Sequence[str]) -> bool:
+        from garant.errors import PolicyRefusal
+        from garant.privacy.detection import detect_personal_data
+
+        findings = detect_personal_data(texts, mode=self.pseudonymisation_mode)  # type: ignore[arg-type]
+        if not findings:
+            return False
+        action = "refuse" if self.undeclared_personal_data == "refuse" else "pseudonymise"
+        self._ledger(
+            "gate_decision", {"undeclared_personal_data": findings.summary(), "action": action}
+        )
+        if action == "refuse":
+            raise PolicyRefusal(
+                tr(
+                    "Règle data.undeclared_personal_data : des données personnelles ({counts}) "
+                    "figurent dans un usage déclaré sans données personnelles.",
+                    "Rule data.undeclared_personal_data: personal data ({counts}) found in a use "
+                    "declared without personal data.",
+                    counts=", ".join(f"{t.value}={n}" for t, n in sorted(findings.counts.items())),
+                ),
+                tr(
+                    "Déclarez les données de l'usage (personnelles) ou retirez-les du texte.",
+                    "Declare the use's data as personal, or remove them from the text.",
+                ),
+                rule="data.undeclared_personal_data",
+            )
+        return True
 
     def reidentify(self, text: str) -> str:
         """Put the original values back (locally, for an authorised person)."""

@@ -11,12 +11,14 @@
     result.counts     # {EntityType.PERSONNE: 1, EntityType.TELEPHONE: 1} -> may be logged
     mapping.save(path)                              # local only, mode 0600
     mapping.reidentify(answer_from_model)
+    detect_personal_data(texts)                     # counts only: for uses declared without
 
 Importing this package is cheap: Presidio and spaCy load when the first text is analysed.
 """
 
 from __future__ import annotations
 
+from garant.privacy.detection import PersonalDataFindings, detect_personal_data
 from garant.privacy.mapping import MappingEntry, PseudonymMapping, normalise_value
 from garant.privacy.pseudonymiser import PseudonymisedText, Pseudonymiser
 from garant.privacy.types import DetectedEntity, EntityType, Mode
@@ -26,8 +28,10 @@ __all__ = [
     "EntityType",
     "MappingEntry",
     "Mode",
+    "PersonalDataFindings",
     "PseudonymMapping",
     "PseudonymisedText",
     "Pseudonymiser",
+    "detect_personal_data",
     "normalise_value",
 ]

@@ -30,12 +30,14 @@ __all__ = [
     "fold_accents",
     "is_ordinary_word",
     "is_public_figure",
+    "lower_first_names",
     "might_hold_a_name",
     "not_shaped_like_a_name",
     "ordinary_span",
 ]
 
 _WORD_SPLIT_RE = regex.compile(r"[\s\-]+")
+_ELISION_RE = regex.compile(r"['’]")
 _ACRONYM_RE = regex.compile(r"\p{Lu}{2,5}")
 # Candidate words of a text: letters with inner apostrophes, then the parts after elisions.
 _TEXT_WORD_RE = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’]*")
@@ -53,7 +55,8 @@ def first_names() -> frozenset[str]:
 
 
 @cache
-def _lower_first_names() -> frozenset[str]:
+def lower_first_names() -> frozenset[str]:
+    """The first names in lower case (« jean-luc »)."""
     return frozenset(name.lower() for name in first_names())
 
 
@@ -110,8 +113,8 @@ class _Folded:
 def is_ordinary_word(word: str, lexicon: Container[str]) -> bool:
     """Whether capitalised ``word`` reads as an ordinary French word (see the module doc)."""
     lowered = word.lower().replace("’", "'")
-    if lowered in _lower_first_names() or any(
-        part in _lower_first_names() for part in lowered.split("-") if part
+    if lowered in lower_first_names() or any(
+        part in lower_first_names() for part in lowered.split("-") if part
     ):
         return False
     if lowered in _common_words() or lowered in lexicon:
@@ -200,7 +203,7 @@ def might_hold_a_name(text: str, lexicon: Container[str], not_names: Container[s
     """
     for match in _TEXT_WORD_RE.finditer(text):
         word = match.group()
-        pieces = {word, *regex.split(r"['’]", word)}
+        pieces = {word, *_ELISION_RE.split(word)} if "'" in word or "’" in word else (word,)
         for piece in pieces:
             if piece[:1].isupper() and not (
                 piece.lower() in not_names or is_ordinary_word(piece, lexicon)

@@ -37,6 +37,7 @@ from presidio_analyzer.predefined_recognizers import (
 from garant.privacy.name_filter import (
     first_names,
     is_ordinary_word,
+    lower_first_names,
     not_shaped_like_a_name,
     ordinary_span,
 )
@@ -676,7 +677,7 @@ class AnyCaseNameRecognizer(LocalRecognizer):
         engine = getattr(nlp_artifacts, "nlp_engine", None)
         if not isinstance(engine, NerOnlySpacyNlpEngine):
             return []
-        names = {name.lower() for name in first_names()}
+        names = lower_first_names()
         results = []
         for match in _ANY_CASE_NAME_RE.finditer(text, overlapped=True):
             first = match.group("first").lower()

@@ -75,15 +75,16 @@ class Lexicon:
     """French word forms (by spaCy hash) and lemmas from a model's lemmatizer tables."""
 
     def __init__(self, form_ids: frozenset[int], lemmas: frozenset[str]) -> None:
+        from spacy.strings import get_string_id
+
         self.form_ids = form_ids
         self.lemmas = lemmas
+        self._hash = get_string_id
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        from spacy.strings import get_string_id
-
-        return word in self.lemmas or get_string_id(word) in self.form_ids
+        return word in self.lemmas or self._hash(word) in self.form_ids
 
 
 @cache
