@@ -29,6 +29,7 @@ from garant.domain.policy_models import (
     UseAssessment,
 )
 from garant.governance.training import log_training
+from garant.inquiry.models import InquiryDossier, InquiryObservation, InquiryRun
 from garant.signing.keys import create_person_key, load_person_key
 from garant.store.engine import unit_of_work
 from garant.store.evidence import canonical_row, protected_tables
@@ -78,6 +79,27 @@ def every_table(audit_workspace: Workspace) -> Iterator[Workspace]:
         session.add(
             ChecklistAnswer(use_id=1, item_id="dpia", status="done", evidence=[{"text": "ok"}])
         )
+        dossier = InquiryDossier(
+            key="enquete-pont",
+            title="Pont",
+            reference="AP-1",
+            authority="Préfecture",
+            opens_on=date(2026, 3, 1),
+            closes_on=date(2026, 4, 1),
+        )
+        session.add(dossier)
+        session.flush()
+        assert dossier.id is not None
+        session.add(
+            InquiryObservation(
+                dossier_id=dossier.id,
+                number=1,
+                channel="courriel",
+                source_ref="obs.csv#1",
+                text_sha256="b" * 64,
+            )
+        )
+        session.add(InquiryRun(dossier_id=dossier.id, run_id=run.id, role="synthesis"))
     yield audit_workspace
 
 
