@@ -28,7 +28,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
-READY = "relire".encode()
+READY = b"relire"
 
 
 def _garant() -> list[str]:

@@ -75,7 +75,9 @@ async def test_dashboard_item_opens_the_screen_that_resolves_it(workspace: Works
         await pilot.pause()
         assert isinstance(app.screen, ArbitrationsScreen)
         table = app.screen.query_one("#arbitration-table")
-        assert str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value) == str(request.id)
+        assert str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value) == str(
+            request.id
+        )
 
 
 async def test_keymap_from_settings_remaps_a_binding_by_its_id(workspace: Workspace) -> None:
@@ -123,7 +125,12 @@ async def test_ten_thousand_runs_are_paged_from_the_store(workspace: Workspace) 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with unit_of_work(workspace.engine) as session:
         session.add_all(
-            AuditRun(id=f"bulk-{i:05d}", kind="ask", status="finished", started_at=start - timedelta(seconds=i))
+            AuditRun(
+                id=f"bulk-{i:05d}",
+                kind="ask",
+                status="finished",
+                started_at=start - timedelta(seconds=i),
+            )
             for i in range(10_000)
         )
     app = make_app(workspace, actor="claire-martin")

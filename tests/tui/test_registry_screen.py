@@ -36,7 +36,11 @@ async def test_tool_created_in_the_form_is_stored_with_its_author(workspace: Wor
         assert isinstance(app.screen, RegistryScreen)
     tool = _tool(workspace, "chatgpt-grand-public")
     assert tool is not None
-    assert (tool.hosting_region, tool.access_mode, tool.created_by) == ("US", "web_app", "claire-martin")
+    assert (tool.hosting_region, tool.access_mode, tool.created_by) == (
+        "US",
+        "web_app",
+        "claire-martin",
+    )
 
 
 async def test_bad_value_is_refused_inline_with_the_domain_message_and_nothing_saved(
@@ -44,7 +48,9 @@ async def test_bad_value_is_refused_inline_with_the_domain_message_and_nothing_s
 ) -> None:
     app = make_app(workspace, actor="claire-martin")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f2", "n")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("n")
         form = app.screen
         assert isinstance(form, FormScreen)
         form.query_one("#field-name", Input).value = ""
@@ -62,10 +68,15 @@ async def test_bad_value_is_refused_inline_with_the_domain_message_and_nothing_s
 async def test_unsaved_form_is_kept_as_a_draft_and_restored(workspace: Workspace) -> None:
     app = make_app(workspace, actor="claire-martin")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f2", "n")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("n")
         app.screen.query_one("#field-name", Input).value = "Outil à moitié saisi"
         await pilot.press("escape")
-        await pilot.press("f1", "f2", "n")
+        await pilot.press("f1")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("n")
         assert app.screen.query_one("#field-name", Input).value == "Outil à moitié saisi"
     assert _tool(workspace, "outil-a-moitie-saisi") is None
 

@@ -23,7 +23,10 @@ def test_tool_form_shows_the_domain_error_beside_the_field(
     """An emptied tool name is flagged with ⚠ on its label and the domain's message below."""
 
     async def empty_name(pilot: Pilot[None]) -> None:
-        await pilot.press("f2", "n")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
         pilot.app.screen.query_one("#field-name", Input).value = ""
         await pilot.pause()
 
@@ -36,4 +39,4 @@ def test_policy_approval_asks_for_confirmation_naming_the_actor(
 ) -> None:
     """Approving the policy first asks « Approuver la politique en tant que claire-martin ? »."""
     app = make_app(workspace, actor="claire-martin")
-    assert snap_compare(app, terminal_size=(80, 24), press=["f3", "a"])  # type: ignore[operator]
+    assert snap_compare(app, terminal_size=(80, 24), press=["f3", "_", "a"])  # type: ignore[operator]
