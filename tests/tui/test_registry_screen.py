@@ -53,6 +53,8 @@ async def test_bad_value_is_refused_inline_with_the_domain_message_and_nothing_s
         await pilot.press("n")
         form = app.screen
         assert isinstance(form, FormScreen)
+        form.query_one("#field-name", Input).value = "x"
+        await pilot.pause()
         form.query_one("#field-name", Input).value = ""
         await pilot.pause()
         error = str(form.query_one("#form-error", Static).render())
