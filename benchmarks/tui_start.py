@@ -90,6 +90,7 @@ def _under_pty(
     os.close(terminal)
     seen = b""
     elapsed = None
+    usage = None
     try:
         while time.perf_counter() - began < timeout:
             readable, _, _ = select.select([controller], [], [], 0.01)
@@ -103,16 +104,19 @@ def _under_pty(
                     elapsed = time.perf_counter() - began
                     os.write(controller, b"\x11")  # Ctrl+Q
                     break
-            if process.poll() is not None:
-                elapsed = elapsed or time.perf_counter() - began
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                process.returncode = os.waitstatus_to_exitcode(status)
+                elapsed = time.perf_counter() - began
                 break
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode is None:
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
     finally:
-        if process.poll() is None:
+        if process.returncode is None:
             process.kill()
         os.close(controller)
-    if elapsed is None:
+    if elapsed is None or usage is None:
         raise SystemExit(f"no first screen within {timeout} s: {seen[-400:]!r}")
     return elapsed, usage.ru_utime + usage.ru_stime
 

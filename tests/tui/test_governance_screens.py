@@ -29,7 +29,9 @@ async def test_policy_approval_by_the_referent_is_recorded_in_store_and_ledger(
 ) -> None:
     app = make_app(workspace, actor="claire-martin")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f3", "a")
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("a")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("o")
         await pilot.pause()
@@ -48,7 +50,9 @@ async def test_policy_approval_refused_without_the_role_changes_nothing(
     notices: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
         app.notify = lambda message, **_: notices.append(str(message))  # type: ignore[method-assign]
-        await pilot.press("f3", "a", "o")
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("a", "o")
         await pilot.pause()
     assert any("approve_policy" in notice or "habilit" in notice for notice in notices), notices
     with unit_of_work(workspace.engine) as session:

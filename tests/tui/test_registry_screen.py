@@ -48,9 +48,13 @@ async def test_bad_value_is_refused_inline_with_the_domain_message_and_nothing_s
 ) -> None:
     app = make_app(workspace, actor="claire-martin")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f2", "n")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("n")
         form = app.screen
         assert isinstance(form, FormScreen)
+        form.query_one("#field-name", Input).value = "x"
+        await pilot.pause()
         form.query_one("#field-name", Input).value = ""
         await pilot.pause()
         error = str(form.query_one("#form-error", Static).render())
@@ -66,10 +70,15 @@ async def test_bad_value_is_refused_inline_with_the_domain_message_and_nothing_s
 async def test_unsaved_form_is_kept_as_a_draft_and_restored(workspace: Workspace) -> None:
     app = make_app(workspace, actor="claire-martin")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("f2", "n")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("n")
         app.screen.query_one("#field-name", Input).value = "Outil à moitié saisi"
         await pilot.press("escape")
-        await pilot.press("f1", "f2", "n")
+        await pilot.press("f1")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("n")
         assert app.screen.query_one("#field-name", Input).value == "Outil à moitié saisi"
     assert _tool(workspace, "outil-a-moitie-saisi") is None
 

@@ -69,7 +69,9 @@ async def test_training_logged_in_the_tui_closes_the_training_gap(workspace: Wor
 async def test_charter_rendered_in_a_worker_shows_its_path_and_hash(workspace: Workspace) -> None:
     app = make_app(workspace, actor="claire-martin")
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("f10", "c")
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("c")
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one("#documents-table", DataTable)

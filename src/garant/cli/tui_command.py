@@ -13,6 +13,7 @@ import typer
 from garant.cli.state import state_of
 from garant.errors import WorkspaceError
 from garant.i18n import tr
+from garant.workspace import Workspace
 
 __all__ = ["open_tui", "tui"]
 
@@ -40,7 +41,7 @@ def open_tui(ctx: typer.Context, actor: str | None = None) -> None:
     make_app(workspace, actor=actor, language=state.language_option).run()
 
 
-def _offer_workspace(error: WorkspaceError) -> object:
+def _offer_workspace(error: WorkspaceError) -> Workspace:
     """Ask whether to create a workspace here (``garant init``'s service); refuse otherwise."""
     from garant.workspace import open_workspace
 
@@ -57,5 +58,5 @@ def _offer_workspace(error: WorkspaceError) -> object:
     from garant.governance.setup import init_workspace
 
     chosen = parse_choice(OrganisationKind, kind, "kind")
-    init_workspace(Path.cwd(), name, chosen.value)  # type: ignore[arg-type]
+    init_workspace(Path.cwd(), name, chosen.value)
     return open_workspace(Path.cwd().resolve())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any, ClassVar, cast
 
 from textual.app import App
 from textual.binding import BindingType
+from textual.screen import Screen
 
 from garant.errors import GarantError
 from garant.i18n import set_language, tr
@@ -17,30 +20,27 @@ from garant.workspace import Workspace
 __all__ = ["GarantApp", "make_app"]
 
 
-def _screens() -> dict[str, Any]:
-    from garant.tui.screens.analyses import AnalysesScreen
-    from garant.tui.screens.arbitrations import ArbitrationsScreen
-    from garant.tui.screens.checklists import ChecklistsScreen
-    from garant.tui.screens.dashboard import DashboardScreen
-    from garant.tui.screens.documents import DocumentsScreen
-    from garant.tui.screens.people import PeopleScreen
-    from garant.tui.screens.policy import PolicyScreen
-    from garant.tui.screens.registry import RegistryScreen
-    from garant.tui.screens.runs import RunsScreen
-    from garant.tui.screens.training import TrainingScreen
+SCREENS: dict[str, tuple[str, str]] = {
+    "dashboard": ("dashboard", "DashboardScreen"),
+    "registry": ("registry", "RegistryScreen"),
+    "policy": ("policy", "PolicyScreen"),
+    "checklists": ("checklists", "ChecklistsScreen"),
+    "people": ("people", "PeopleScreen"),
+    "training": ("training", "TrainingScreen"),
+    "arbitrations": ("arbitrations", "ArbitrationsScreen"),
+    "runs": ("runs", "RunsScreen"),
+    "analyses": ("analyses", "AnalysesScreen"),
+    "documents": ("documents", "DocumentsScreen"),
+}
+"""Mode → (module in garant.tui.screens, class): each screen is imported when first shown."""
 
-    return {
-        "dashboard": DashboardScreen,
-        "registry": RegistryScreen,
-        "policy": PolicyScreen,
-        "checklists": ChecklistsScreen,
-        "people": PeopleScreen,
-        "training": TrainingScreen,
-        "arbitrations": ArbitrationsScreen,
-        "runs": RunsScreen,
-        "analyses": AnalysesScreen,
-        "documents": DocumentsScreen,
-    }
+
+def _factory(module: str, name: str) -> Callable[[], Screen[Any]]:
+    def build() -> Screen[Any]:
+        screen_class = getattr(import_module(f"garant.tui.screens.{module}"), name)
+        return cast("Screen[Any]", screen_class())
+
+    return build
 
 
 class GarantApp(App[None]):
@@ -64,9 +64,9 @@ class GarantApp(App[None]):
         self.drafts: dict[str, dict[str, Any]] = {}
         """Unsaved forms by form id, restored when the form opens again."""
         super().__init__()
-        self.mode_names = tuple(_screens())
-        for mode, screen in _screens().items():
-            self.add_mode(mode, screen)
+        self.mode_names = tuple(SCREENS)
+        for mode, (module, name) in SCREENS.items():
+            self.add_mode(mode, _factory(module, name))
         self._user_keymap = dict(keymap or {})
         translate_bindings(self)
         self.title = f"garant — {workspace.settings.organisation_name}"

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -88,6 +89,10 @@ class GarantScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 90 columns the detail pane goes under the list (see app.tcss)."""
+        self.set_class(event.size.width < 90, "-narrow")
 
     def _noop(self, *_: Any) -> None:
         return None

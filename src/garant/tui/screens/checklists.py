@@ -86,7 +86,7 @@ class ChecklistsScreen(GarantScreen):
             self.notify(tr("Choisissez d'abord un usage.", "Choose a use first."))
             return
 
-        def read(session: Session) -> tuple[str, list[tuple[str, ...]]]:
+        def read(session: Session) -> tuple[str, list[Any]]:
             if record:
                 assessment = assess_use(session, key, actor=self.actor)
             else:

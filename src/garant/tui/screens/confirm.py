@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from garant.i18n import tr
+from garant.tui.keymap import translate_bindings
 
 __all__ = ["ConfirmScreen"]
 
@@ -27,6 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
         super().__init__()
         self.question = question
         self.consequence = consequence
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):

@@ -54,9 +54,9 @@ def _sections(o: Overview) -> list[Section]:
             if not ob.item_id
             else f"{ob.use_key} · {ob.item_id} — "
             + (
-                tr("dû le {d}", "due {d}", d=format_date(ob.due))
-                if ob.due
-                else tr("à traiter", "to do")
+                tr("à traiter (en vigueur)", "to do (in force)")
+                if ob.in_force
+                else tr("applicable le {d}", "applies from {d}", d=format_date(ob.due))
             ),
             "checklists",
             ob.use_key,
@@ -65,7 +65,7 @@ def _sections(o: Overview) -> list[Section]:
     ]
     reviews = [
         (
-            f"{r.id[:12]} · {r.kind} · {r.use_key or '—'} · {format_datetime(r.started_at)}",
+            f"{r.id[:22]} · {r.kind} · {r.use_key or '—'} · {format_datetime(r.started_at)}",
             "runs",
             r.id,
         )
@@ -73,7 +73,7 @@ def _sections(o: Overview) -> list[Section]:
     ]
     recent = [
         (
-            f"{r.id[:12]} · {r.kind} · {r.status.upper()}"
+            f"{r.id[:22]} · {r.kind} · {r.status.upper()}"
             + (f" ({r.refusal_rule})" if r.refusal_rule else "")
             + f" · {format_datetime(r.started_at)}",
             "runs",

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, LoadingIndicator, Select, Static
+from textual.widgets import DataTable, Label, LoadingIndicator, Select, Static
 from textual.worker import Worker, WorkerState
 
 from garant.errors import GarantError
@@ -35,7 +35,7 @@ class DocumentsScreen(GarantScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
         with Horizontal(classes="filters"):
-            yield Static(tr("Format :", "Format:"))
+            yield Label(tr("Format :", "Format:"))
             yield Select(
                 [(f.upper(), f) for f in FORMATS],
                 value="md",

@@ -60,7 +60,7 @@ class PeopleScreen(GarantScreen):
     def reload(self) -> None:
         from garant.governance.people import list_people, list_roles
 
-        def read(session: Session) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        def read(session: Session) -> tuple[list[Any], list[Any]]:
             people = [
                 (p.key, p.full_name, p.email or "—", p.job_title or "—")
                 for p in list_people(session)
@@ -118,7 +118,7 @@ class PeopleScreen(GarantScreen):
                 _person_fields(),
                 {},
                 submit,
-                lambda v: validated(PersonInput, v) and None,
+                lambda v: validated(PersonInput, v),
             ),
             lambda _: self.reload(),
         )
@@ -151,7 +151,7 @@ class PeopleScreen(GarantScreen):
                 _person_fields(),
                 initial or {},
                 submit,
-                lambda v: validated(PersonInput, v) and None,
+                lambda v: validated(PersonInput, v),
             ),
             lambda _: self.reload(),
         )
@@ -191,7 +191,7 @@ class PeopleScreen(GarantScreen):
                 fields,
                 {"person": person, "start_date": date.today().strftime("%d/%m/%Y")},
                 submit,
-                lambda v: data(v) and None,
+                data,
             ),
             lambda _: self.reload(),
         )

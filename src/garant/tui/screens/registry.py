@@ -129,7 +129,7 @@ class RegistryScreen(GarantScreen):
                 return False
             return not query or any(query in text.lower() for text in texts)
 
-        def read(session: Session) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+        def read(session: Session) -> tuple[list[Any], list[Any]]:
             tools = [
                 (
                     t.key,

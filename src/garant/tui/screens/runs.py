@@ -12,7 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Select, Static
 
+from garant.audit.runs import ReviewDecision
 from garant.domain.models import AuditRun
+from garant.errors import GarantError
 from garant.i18n import format_datetime, tr
 from garant.tui.screens.base import GarantScreen
 from garant.tui.screens.confirm import ConfirmScreen
@@ -135,7 +137,17 @@ class RunsScreen(GarantScreen):
         def confirm(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
-            decision = values.get("decision") or ""
+            decision: ReviewDecision = (
+                "approve" if values.get("decision") == "approve" else "reject"
+            )
+            if values.get("decision") not in ("approve", "reject"):
+                self.garant.show_error(
+                    GarantError(
+                        tr("Choisissez approuver ou rejeter.", "Choose approve or reject."),
+                        tr("Rien n'a été enregistré.", "Nothing was recorded."),
+                    )
+                )
+                return
             comment = values.get("comment") or ""
 
             def confirmed(yes: bool | None) -> None:

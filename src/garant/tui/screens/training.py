@@ -44,7 +44,7 @@ class TrainingScreen(GarantScreen):
         from garant.governance.training import list_training
         from garant.overview import workspace_overview
 
-        def read(session: Session) -> tuple[list[tuple[str, ...]], list[str]]:
+        def read(session: Session) -> tuple[list[Any], list[str]]:
             rows = [
                 (
                     v.person.full_name,
@@ -105,7 +105,7 @@ class TrainingScreen(GarantScreen):
                 fields,
                 {"person": person, "completed_on": date.today().strftime("%d/%m/%Y")},
                 submit,
-                lambda v: validated(TrainingInput, v) and None,
+                lambda v: validated(TrainingInput, v),
             ),
             lambda _: self.reload(),
         )

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from garant.errors import GarantError
 from garant.i18n import tr
+from garant.tui.keymap import translate_bindings
 
 if TYPE_CHECKING:
     from garant.tui.app import GarantApp
@@ -68,7 +69,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         fields: list[FieldSpec],
         initial: Mapping[str, Any],
         submit: Callable[[dict[str, Any]], str],
-        check: Callable[[dict[str, Any]], None] | None = None,
+        check: Callable[[dict[str, Any]], object] | None = None,
     ) -> None:
         super().__init__()
         self.form_id = form_id
@@ -78,6 +79,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self.submit = submit
         self.check = check
         self.restored = False
+        self.ready = False
+        translate_bindings(self)
+        """Validation starts once the form is shown (not on the initial values)."""
 
     @property
     def garant(self) -> GarantApp:
@@ -101,16 +105,25 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     tr("Enregistrer (Ctrl+S)", "Save (Ctrl+S)"), id="save", variant="primary"
                 )
                 yield Button(tr("Fermer (Échap)", "Close (Esc)"), id="close")
+        yield Footer()
 
     def on_mount(self) -> None:
+        first = self.query(".field").first()
+        first.focus()
+        self.call_after_refresh(self._start_checking)
         if self.restored:
             self.notify(
                 tr("Brouillon restauré.", "Draft restored."), title=self.form_title, timeout=4
             )
 
+    def _start_checking(self) -> None:
+        self.ready = True
+        if self.restored:
+            self._validate()
+
     def _widget(self, spec: FieldSpec, value: Any) -> Input | Select[str] | Checkbox:
         if spec.kind == "bool":
-            return Checkbox(spec.label, bool(value), id=f"field-{spec.name}")
+            return Checkbox(spec.label, bool(value), id=f"field-{spec.name}", classes="field")
         if spec.kind == "choice":
             current = "" if value is None else str(value)
             known = {v for _, v in spec.choices}
@@ -118,12 +131,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 list(spec.choices),
                 value=current if current in known else Select.NULL,
                 id=f"field-{spec.name}",
+                classes="field",
                 allow_blank=True,
             )
         text = (
             ", ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
         )
-        return Input(text, placeholder=spec.placeholder, id=f"field-{spec.name}")
+        return Input(text, placeholder=spec.placeholder, id=f"field-{spec.name}", classes="field")
 
     def values(self) -> dict[str, Any]:
         """The form's current values, typed as the services expect them."""
@@ -159,7 +173,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             label.update(f"⚠ {spec.label}")
 
     def _validate(self) -> bool:
-        if self.check is None:
+        if self.check is None or not self.ready:
             return True
         try:
             self.check(self.values())
