@@ -73,6 +73,8 @@ class OfflineParameters:
     n_themes: int | None = None
     """Number of main themes; ``None`` chooses it by silhouette."""
     max_themes: int = 40
+    k_scale: float = math.sqrt(0.5)
+    """Automatic k is chosen among values up to ``k_scale × √n`` (n distinct texts)."""
     svd_components: int = 100
     fit_threshold: float = 0.25
     minority_threshold: float = 0.45
@@ -149,7 +151,9 @@ def _choose_k(vectors: Any, parameters: OfflineParameters) -> tuple[int, dict[in
     from sklearn.metrics import silhouette_score
 
     count = vectors.shape[0]
-    upper = max(2, min(parameters.max_themes, round(math.sqrt(count / 2)), count - 1))
+    upper = max(
+        2, min(parameters.max_themes, round(parameters.k_scale * math.sqrt(count)), count - 1)
+    )
     lower = max(2, upper // 3)
     candidates = sorted({round(float(value)) for value in np.linspace(lower, upper, num=5)})
     rng = np.random.default_rng(parameters.seed)
@@ -433,7 +437,9 @@ def _offline_themes(
                 stop_words=stop_list,
                 token_pattern=r"(?u)\b\w\w+\b",
                 ngram_range=(1, 2),
+                min_df=min_df,
                 sublinear_tf=True,
+                max_features=parameters.max_word_features,
                 dtype=np.float32,
             )
             try:
