@@ -11,7 +11,7 @@ report shows both "N contributions" and "M distinct positions".
   the connected components of confirmed pairs; a text confirmed as near duplicate of an earlier
   *seed* text leaves the index, so a flood of variants stays linear in cost. Texts shorter
   than ``min_tokens`` words ("Oui", "D'accord") only take part in exact grouping.
-* **Campaign**: a group of texts of at least ``min_tokens`` words whose members come from at
+* **Campaign**: a group of texts of at least ``campaign_min_tokens`` words whose members come from at
   least ``campaign_min_authors`` distinct authors (copy-paste or form-letter campaign). Short
   answers ("Oui", "Tout à fait d'accord") repeated by many people are duplicates, not campaigns.
 * **Prolific author**: an author with at least ``prolific_min`` contributions; the report also
@@ -50,6 +50,9 @@ class DuplicateParameters:
     max_checks_per_text: int = 200
     """Edit-distance checks per seed text (bounds the cost of a flood of variants)."""
     min_tokens: int = 6
+    campaign_min_tokens: int = 12
+    """A copied text is a campaign only from this many words: a short natural answer
+    (« Je ne suis pas prête à payer plus d'impôts ») shared by many people is not one."""
     campaign_min_authors: int = 3
     prolific_min: int = 5
     template_min_size: int = 3
@@ -174,7 +177,7 @@ def detect_duplicates(
                 contribution_ids=[contributions[index].id for index in indexes],
                 distinct_authors=distinct_authors,
                 campaign=distinct_authors >= parameters.campaign_min_authors
-                and len(keys[indexes[0]].split()) >= parameters.min_tokens,
+                and len(keys[indexes[0]].split()) >= parameters.campaign_min_tokens,
                 same_author=len(named) == 1 and all(authors),
                 example=contributions[indexes[0]].text_pseudonymised,
             )

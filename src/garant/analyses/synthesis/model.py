@@ -17,6 +17,7 @@ __all__ = [
     "DuplicateGroup",
     "FloodReport",
     "LlmCallRecord",
+    "ParaphraseCampaign",
     "ProlificAuthor",
     "QuoteCheck",
     "SingularContribution",
@@ -106,6 +107,21 @@ class FloodReport(BaseModel):
     mass_produced_reasons: dict[str, list[str]]
     """Contribution id → the signals that raised the flag."""
     parameters: dict[str, float | int]
+
+
+class ParaphraseCampaign(BaseModel):
+    """« Campagne probable »: distinct texts arguing the same thing at unusual density.
+
+    A signal for the reader, never a verdict: nothing is dropped or down-weighted.
+    """
+
+    id: str
+    contribution_ids: list[str]
+    distinct_texts: int
+    distinct_authors: int
+    theme_ids: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+    example: str = ""
 
 
 class StanceCounts(BaseModel):
@@ -234,3 +250,5 @@ class SynthesisResult(BaseModel):
     flagged_claims: list[SummaryClaim] = Field(default_factory=list)
     llm_calls: list[LlmCallRecord] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    campaigns: list[ParaphraseCampaign] = Field(default_factory=list)
+    """Paraphrase blocks flagged « campagne probable » (offline path)."""

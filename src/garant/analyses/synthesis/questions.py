@@ -79,6 +79,7 @@ def themes_by_question(
     singular: list[SingularContribution] = []
     k_total = 0
     residual = 0
+    campaigns: list[list[str]] = []
     details: dict[str, Any] = {}
     for number, ((question, members), share) in enumerate(
         zip(groups, shares, strict=True), start=1
@@ -88,6 +89,7 @@ def themes_by_question(
         details = details or local_details
         k_total += int(local_details.get("k") or 0)
         residual += int(local_details.get("residual_after_main") or 0)
+        campaigns.extend(local_details.get("campaigns", []))
         prefix = f"Q{number:02d}-"
         renamed = {theme.id: prefix + theme.id for theme in found}
         themes.extend(
@@ -108,4 +110,5 @@ def themes_by_question(
     details["residual_after_main"] = residual
     details["questions"] = len(groups)
     details["themes"] = len(themes)
+    details["campaigns"] = campaigns
     return themes, assignments, singular, details

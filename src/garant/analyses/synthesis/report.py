@@ -302,11 +302,11 @@ def build_report(
             own = [theme for theme in themes if (theme.question or None) == question]
             _themes_table(own, lines)
             for theme in own:
-                _theme_section(theme, lines)
+                _theme_section(theme, lines, result)
     else:
         _themes_table(themes, lines)
         for theme in themes:
-            _theme_section(theme, lines)
+            _theme_section(theme, lines, result)
 
     add(
         f"## {tr('Propos singuliers et signaux faibles', 'Singular contributions and weak signals')}"
@@ -340,6 +340,8 @@ def build_report(
         add("")
 
     _floods_section(result, lines)
+    if result.campaigns:
+        _campaigns_section(result, lines)
 
     if rejected:
         add(f"## {tr('Citations écartées', 'Rejected quotes')}")
@@ -479,7 +481,55 @@ def _themes_table(themes: list[Theme], lines: list[str]) -> None:
     add("")
 
 
-def _theme_section(theme: Theme, lines: list[str]) -> None:
+def _theme_floods(theme: Theme, result: SynthesisResult, lines: list[str]) -> None:
+    """Copies and campaigns shown where they argue: inside their theme, with the number of
+    distinct texts and authors beside the raw count."""
+    add = lines.append
+    members = set(theme.contribution_ids)
+    for campaign in result.campaigns:
+        inside = [i for i in campaign.contribution_ids if i in members]
+        if inside:
+            add(
+                tr(
+                    "- ⚠ **Campagne probable {id}** : {n} contributions de ce thème sur {total} "
+                    "({texts} textes distincts, {authors} auteurs) — {reasons}. Signal pour le "
+                    "lecteur, pas un verdict : elles restent comptées ici.",
+                    "- ⚠ **Likely campaign {id}**: {n} contributions of this theme out of "
+                    "{total} ({texts} distinct texts, {authors} authors) — {reasons}. A signal "
+                    "for the reader, not a verdict: they stay counted here.",
+                    id=campaign.id,
+                    n=len(inside),
+                    total=len(campaign.contribution_ids),
+                    texts=campaign.distinct_texts,
+                    authors=campaign.distinct_authors,
+                    reasons=_md("; ".join(campaign.reasons)),
+                )
+            )
+    for group in result.floods.groups:
+        inside = [i for i in group.contribution_ids if i in members]
+        if len(inside) >= 3:
+            signal = (
+                tr("campagne de copies", "copy campaign")
+                if group.campaign
+                else tr("même auteur", "same author")
+                if group.same_author
+                else tr("réponse partagée", "shared answer")
+            )
+            add(
+                tr(
+                    "- Doublons {id} ({signal}) : {n} copies d'un même texte, {authors} "
+                    "auteurs distincts.",
+                    "- Duplicates {id} ({signal}): {n} copies of one text, {authors} distinct "
+                    "authors.",
+                    id=group.id,
+                    signal=signal,
+                    n=len(inside),
+                    authors=group.distinct_authors,
+                )
+            )
+
+
+def _theme_section(theme: Theme, lines: list[str], result: SynthesisResult) -> None:
     add = lines.append
     size = len(theme.contribution_ids)
     add(f"### {theme.id} — {_md(theme.label)}")
@@ -537,6 +587,7 @@ def _theme_section(theme: Theme, lines: list[str]) -> None:
             )
         )
     add(_stance_line(theme.stance))
+    _theme_floods(theme, result, lines)
     add("")
     if theme.summary:
         add(f"**{tr('Synthèse (rédigée par le modèle)', 'Summary (written by the model)')}**")
@@ -572,6 +623,35 @@ def _stance_line(stance: StanceCounts) -> str:
             estimated=_stance_text(stance.estimated),
         )
     return text
+
+
+def _campaigns_section(result: SynthesisResult, lines: list[str]) -> None:
+    add = lines.append
+    add(f"## {tr('Campagnes probables (reformulations)', 'Likely campaigns (rewordings)')}")
+    add("")
+    add(
+        tr(
+            "Blocs de textes distincts qui disent la même chose en d'autres mots, à une densité "
+            "inhabituelle : {n} bloc(s), {m} contributions. Aucune n'est écartée ni "
+            "pondérée : chacune reste dans son thème.",
+            "Blocks of distinct texts saying the same thing in other words at an unusual "
+            "density: {n} block(s), {m} contributions. None is dropped or down-weighted: each "
+            "stays in its theme.",
+            n=len(result.campaigns),
+            m=sum(len(c.contribution_ids) for c in result.campaigns),
+        )
+    )
+    add("")
+    for campaign in result.campaigns:
+        add(
+            f"- **{campaign.id}** — {len(campaign.contribution_ids)} contributions, "
+            f"{tr('thèmes', 'themes')} {', '.join(campaign.theme_ids) or '—'} — "
+            f"{_md('; '.join(campaign.reasons))}. {tr('Exemple', 'Example')} : "
+            f"« {_md(campaign.example)} »"
+        )
+        ids = ", ".join(f"`{i}`" for i in campaign.contribution_ids[:_LIST_LIMIT])
+        add(f"  - {tr('Contributions', 'Contributions')} : {ids}")
+    add("")
 
 
 def _floods_section(result: SynthesisResult, lines: list[str]) -> None:

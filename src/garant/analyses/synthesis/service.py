@@ -23,6 +23,7 @@ from garant.errors import InputError, NotFoundError
 from garant.i18n import tr
 from garant.llm.types import ModelGateway
 
+from .campaigns import CampaignParameters, describe_campaigns, span_hours
 from .corpus import (
     Corpus,
     Pseudonymiser,
@@ -241,7 +242,19 @@ def run_offline(
                 "Some sources were not pseudonymised: the report may contain personal data.",
             )
         )
+    by_id = {item.id: item for item in loaded.contributions}
+    campaign_parameters = CampaignParameters(
+        similarity=parameters.campaign_similarity, min_texts=parameters.campaign_min_texts
+    )
+    campaigns = describe_campaigns(
+        details.get("campaigns", []),
+        by_id,
+        assignments,
+        campaign_parameters,
+        corpus_span_hours=span_hours([item.date for item in loaded.contributions if item.date]),
+    )
     return SynthesisResult(
+        campaigns=campaigns,
         method="offline",
         method_description=tr(
             "Méthode hors ligne, sans modèle génératif : vecteurs TF-IDF de mots et de "
