@@ -78,6 +78,14 @@ def _garant() -> list[str]:
 
 
 def _run(workspace: Path, *args: str, stdin: str | None = None) -> float:
+    return _timed(workspace, *args, stdin=stdin)[0]
+
+
+def _timed(workspace: Path, *args: str, stdin: str | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one fresh ``garant`` process."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [*_garant(), *args],
@@ -87,9 +95,11 @@ def _run(workspace: Path, *args: str, stdin: str | None = None) -> float:
         input=stdin,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"garant {' '.join(args)} failed:\n{done.stderr}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def _drop_caches() -> bool:
@@ -194,7 +204,7 @@ def measure(workspace: Path, files: dict[str, Path], repeat: int, drop: bool) ->
             "sortition run (200)",
             [
                 *("sortition", "run", str(files["pool"]), str(files["quotas"]), "--k", "20"),
-                *("--use", "tirage", "--by", "amina-benali", "--algorithm", "maximin"),
+                *("--use", "tirage", "--by", "amina-benali"),
             ],
             1,
         ),
@@ -207,24 +217,33 @@ def measure(workspace: Path, files: dict[str, Path], repeat: int, drop: bool) ->
     cold = drop and _drop_caches()
     dropped = "yes" if cold else ("no (not root)" if drop else "no (--drop-caches not given)")
     print(f"cold = fresh process each time; page cache dropped before each: {dropped}")
-    help_wall = 0.0
+    print(
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+        "(CPU time is the process's user + system time: less sensitive to other load)"
+    )
+    help_wall = help_cpu = 0.0
     for name, args, times in commands:
-        samples, drains = [], []
+        samples, cpus, drains = [], [], []
         for _ in range(times):
             if cold:
                 _drop_caches()
-            samples.append(_run(workspace, *args, stdin=PROMPT if "-" in args else None))
+            wall_s, cpu_s = _timed(workspace, *args, stdin=PROMPT if "-" in args else None)
+            samples.append(wall_s)
+            cpus.append(cpu_s)
             drains.append(_drain(workspace))
-        wall = statistics.median(samples)
+        wall, cpu = statistics.median(samples), statistics.median(cpus)
         if name == "--help":
-            help_wall = wall
+            help_wall, help_cpu = wall, cpu
         ratio = wall / help_wall
         goal = GOALS.get(name)
         verdict = (
             "" if goal is None else f"goal ≤ {goal:.0f}× {'met' if ratio <= goal else 'MISSED'}"
         )
         mirror = f"  (MLflow mirror drained {max(drains):.1f} s later)" if max(drains) > 0.3 else ""
-        print(f"{name:24s} {wall:7.2f} s  {ratio:5.1f}× --help  {verdict}{mirror}")
+        print(
+            f"{name:24s} wall {wall:7.2f} s {ratio:5.1f}×   cpu {cpu:6.2f} s {cpu / help_cpu:5.1f}×"
+            f"   {verdict}{mirror}"
+        )
 
 
 def main() -> None:
