@@ -159,6 +159,7 @@ def build(workspace: Path) -> dict[str, Path]:
 
     panel = workspace / "exports" / "panel"
     write_demo(str(panel), n=200, k=20, seed=2026)
+    _keep_criteria(panel, ("sexe", "tranche_age"))  # the issue's case: 200 people, 2 criteria
     corpus = workspace / "exports" / "contributions.csv"
     lines = ["id,texte"]
     for index in range(2000):
@@ -173,6 +174,24 @@ def build(workspace: Path) -> dict[str, Path]:
     _run(workspace, "ask", "synthese", "--by", "hugo-petit", PROMPT)
     _drain(workspace)
     return {"pool": panel / "vivier.csv", "quotas": panel / "quotas.csv"}
+
+
+def _keep_criteria(panel: Path, criteria: tuple[str, ...]) -> None:
+    """Reduce the generated pool and quotas to ``criteria`` (ids and addresses kept)."""
+    import csv
+
+    pool = panel / "vivier.csv"
+    with pool.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    columns = ["id", *criteria, "adresse", "code_postal"]
+    with pool.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    quotas = panel / "quotas.csv"
+    lines = quotas.read_text(encoding="utf-8").splitlines()
+    kept = [lines[0]] + [line for line in lines[1:] if line.split(",")[0] in criteria]
+    quotas.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
 def measure(workspace: Path, files: dict[str, Path], repeat: int, drop: bool) -> None:
