@@ -116,8 +116,8 @@ def _drain(workspace: Path) -> float:
     start = time.perf_counter()
     queue = workspace / "mlflow" / "queue"
     while queue.is_dir() and any(queue.iterdir()):
-        if time.perf_counter() - start > 300:
-            raise SystemExit("the MLflow mirror did not drain in 300 s")
+        if time.perf_counter() - start > 1800:
+            raise SystemExit("the MLflow mirror did not drain in 1,800 s")
         time.sleep(0.2)
     return time.perf_counter() - start
 
