@@ -235,3 +235,29 @@ def test_reidentification_round_trips_locally_for_an_authorised_role(
         p.read_bytes() for p in (audit_workspace.root / "mlflow").rglob("*") if p.is_file()
     )
     assert b"Diallo" not in mlflow_bytes
+
+
+def test_unreachable_mlflow_leaves_the_run_recorded_and_queued(
+    audit_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from garant.audit.verify import verify_workspace
+
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_TIMEOUT", "2")
+    monkeypatch.setenv("GARANT_MLFLOW_MIRROR", "inline")  # tries to send at the run's end
+    audit_workspace.settings.mlflow_tracking_uri = "http://127.0.0.1:9"  # nothing listens
+    with audited_run(
+        audit_workspace,
+        use="affiches",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="hors-ligne",
+    ) as run:
+        run.add_output("affiche.md", "Réunion publique jeudi.")
+    with unit_of_work(audit_workspace.engine) as session:
+        row = session.get(AuditRun, run.id)
+    assert row is not None and row.status == "finished"
+    assert _events(audit_workspace, run.id)[-1] == "run_finished"
+    assert list(flush_mirror(audit_workspace).failed) == [run.id]  # still unreachable
+    report = verify_workspace(audit_workspace)
+    assert report.ok and report.mlflow_pending == [run.id]

@@ -42,11 +42,31 @@ workspace.close()
 """
 
 
+def _wait_for_server(timeout_s: float = 300) -> float:
+    """scripts/with-mlflow.sh starts the server without waiting: wait for /health here."""
+    import time
+    import urllib.request
+
+    start = time.monotonic()
+    while True:
+        try:
+            urllib.request.urlopen(f"{SERVER}/health", timeout=2)
+            return time.monotonic() - start
+        except OSError:
+            if time.monotonic() - start > timeout_s:
+                log = Path(os.environ.get("GARANT_TEST_MLFLOW_LOG", "/nonexistent"))
+                tail = log.read_text()[-2000:] if log.is_file() else ""
+                pytest.fail(f"MLflow server not ready after {timeout_s} s:\n{tail}")
+            time.sleep(0.5)
+
+
 def test_two_processes_log_to_the_server_and_everything_reads_back_over_http(
     workspace_root: Path,
 ) -> None:
     import mlflow
     from mlflow import MlflowClient
+
+    _wait_for_server()
 
     adopt_test_policy(workspace_root)
     run_cli(

@@ -314,7 +314,9 @@ def main(argv: list[str]) -> int:
     offline_environment()
     workspace = open_workspace(Path(argv[0]))
     try:
-        flush_mirror(workspace, wait=False)
+        # Wait for a flush already running: it may have listed the queues before this run
+        # ended. Once the lock is ours, an empty queue returns at once (MLflow not imported).
+        flush_mirror(workspace, wait=True)
     finally:
         workspace.close()
     return 0

@@ -163,6 +163,7 @@ def runs_list(
     """Liste les exécutions auditées (les plus récentes d'abord)."""
     from garant.audit.runs import list_runs
 
+    _close_interrupted(state_of(ctx))
     with state_of(ctx).transaction() as session:
         runs = list_runs(session, status)
     if as_json:
@@ -196,6 +197,16 @@ def runs_list(
     )
 
 
+def _close_interrupted(state: CliState) -> None:
+    """Runs whose process is gone are closed as interrupted before they are shown (unless the
+    workspace is read-only: then they show as they are recorded)."""
+    from garant.audit.interrupted import close_interrupted_runs
+
+    workspace = state.workspace()
+    if not workspace.read_only:
+        close_interrupted_runs(workspace)
+
+
 def _status(status: str, rule: str) -> str:
     names = {
         "started": tr("en cours", "started"),
@@ -226,6 +237,7 @@ def runs_show(
     from garant.audit.runs import disclosure_labels, get_run, run_events
 
     state = state_of(ctx)
+    _close_interrupted(state)
     with state.transaction() as session:
         run = get_run(session, run_id)
         events = run_events(session, run.id)
