@@ -45,7 +45,7 @@ def _old_workspace_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_upgrade_records_existing_rows_as_a_baseline_and_verifies_clean(tmp_path: Path) -> None:
     engine = _old_workspace_engine(tmp_path)
     migrate(engine)
-    assert current_revision(engine) == "0004_ledger_events"
+    assert current_revision(engine) == _head_revision()
     with Session(engine) as session:
         entries = list(session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq))))
         state = replay_rows(entries, set())
@@ -91,10 +91,14 @@ def test_audit_migrate_adopts_an_old_workspace_and_verify_labels_it(workspace_ro
     from garant.cli.main import app
     from garant.workspace import open_workspace
 
+    from alembic import command
+
+    from garant.store.engine import _alembic_config
+
     workspace = open_workspace(workspace_root)
+    command.downgrade(_alembic_config(workspace.engine), "0003_policy")
     with workspace.engine.begin() as connection:
         connection.execute(text("DELETE FROM ledger_entry"))
-        connection.execute(text("UPDATE alembic_version SET version_num='0003_policy'"))
     (workspace_root / "ledger.head").unlink()
     before = verify_workspace(workspace, check_mlflow=False)
     assert {p.kind for p in before.rows} == {"unrecorded"}  # organisation, policy rows…
@@ -109,3 +113,13 @@ def test_audit_migrate_adopts_an_old_workspace_and_verify_labels_it(workspace_ro
     workspace.close()
     shown = CliRunner().invoke(app, ["-w", str(workspace_root), "audit", "verify", "--skip-mlflow"])
     assert "adoptées à la migration" in shown.stdout
+
+
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from garant.store.engine import MIGRATIONS_DIR
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert head is not None
+    return head
