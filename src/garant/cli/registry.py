@@ -725,6 +725,73 @@ def arbitration_list(
     )
 
 
+def _print_arbitration(view: Any) -> None:
+    from garant.domain.enums import label
+
+    request = view.request
+    print_record(
+        tr("Demande d'arbitrage n° {id}", "Arbitration request #{id}", id=request.id),
+        [
+            (tr("Question", "Question"), request.question),
+            (tr("Posée par", "Asked by"), view.asked_by),
+            (tr("Posée le", "Asked on"), format_datetime(request.created_at)),
+            (tr("Adressée à", "Addressed to"), view.assigned_to or "—"),
+            (tr("Usage", "Use"), view.use or "—"),
+            (tr("Outil", "Tool"), view.tool or "—"),
+            (tr("Statut", "Status"), label(request.status)),
+            (tr("Décision", "Decision"), request.decision or "—"),
+            (tr("Motif", "Rationale"), request.rationale or "—"),
+            (tr("Tranchée par", "Decided by"), view.decided_by or "—"),
+            (tr("Tranchée le", "Decided on"), format_datetime(request.decided_at)),
+        ],
+    )
+
+
+@arbitration_app.command("show")
+def arbitration_show(
+    ctx: typer.Context,
+    request_id: Annotated[int, typer.Argument(help="Numéro de la demande.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Affiche une demande : qui l'a posée, qui l'a tranchée, la décision et son motif."""
+    from garant.governance.arbitration import arbitration_view
+
+    with state_of(ctx).transaction() as session:
+        view = arbitration_view(session, request_id)
+    if as_json:
+        print_json(
+            {**view.request.model_dump(), "asked_by": view.asked_by, "decided_by": view.decided_by}
+        )
+        return
+    _print_arbitration(view)
+
+
+@arbitration_app.command("search")
+def arbitration_search(
+    ctx: typer.Context,
+    words: Annotated[str, typer.Argument(help="Mots de la question (ex. « courriels chatbot »).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Cherche parmi les décisions déjà prises (la même question a peut-être sa réponse)."""
+    from garant.governance.arbitration import search_decisions
+
+    with state_of(ctx).transaction() as session:
+        views = search_decisions(session, words)
+    if as_json:
+        print_json(
+            [
+                {**v.request.model_dump(), "asked_by": v.asked_by, "decided_by": v.decided_by}
+                for v in views
+            ]
+        )
+        return
+    if not views:
+        say(tr("Aucune décision ne correspond.", "No decision matches."))
+        return
+    for view in views:
+        _print_arbitration(view)
+
+
 # --- registry exports -------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from garant.documents import (
 )
 from garant.documents import DataRule as CharterDataRule
 from garant.documents import ForbiddenUse as CharterForbiddenUse
+from garant.documents.charter_context import DecidedQuestion
 from garant.documents.environment import in_language
 from garant.domain.enums import DataCategory, RoleName, ToolStatus, UseStatus, label
 from garant.domain.models import AITool, Person
@@ -409,6 +410,7 @@ def _build(session: Session, policy: Policy, today: date) -> CharterContext:
             contact_email=contact_email,
         ),
         policy_version=f"v{policy.version}",
+        decided_questions=_decided_questions(session),
         review_date=review,
         referent=referent,
         question_channel=question_channel,
@@ -504,3 +506,21 @@ def render_workspace_charter(
         )
     write_head(workspace.engine, ledger_anchor(workspace))
     return rendered
+
+
+def _decided_questions(session: Session, limit: int = 30) -> tuple[DecidedQuestion, ...]:
+    """The latest decided arbitrations, for the internal guide."""
+    from garant.domain.enums import ArbitrationStatus
+    from garant.governance.arbitration import list_arbitrations
+
+    decided = list_arbitrations(session, ArbitrationStatus.DECIDED)[:limit]
+    return tuple(
+        DecidedQuestion(
+            number=r.id or 0,
+            question=r.question,
+            decision=r.decision,
+            rationale=r.rationale,
+            decided_on=r.decided_at.date() if r.decided_at else None,
+        )
+        for r in decided
+    )
