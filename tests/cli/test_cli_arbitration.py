@@ -64,7 +64,7 @@ def test_search_finds_the_decided_answer_from_other_words(workspace_root: Path) 
 
 def test_decided_answers_are_carried_into_the_internal_guide(workspace_root: Path) -> None:
     _decided(workspace_root)
-    code, out, err = garant(
+    code, _, err = garant(
         workspace_root, "charter", "render", "--kind", "internal", "--format", "md"
     )
     assert code == 0, err
