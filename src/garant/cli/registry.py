@@ -242,9 +242,13 @@ def tools_add(
         },
     )
     from garant.governance.authority import registry_action
+    from garant.governance.tools import check_standing
 
     with registry_action(state.workspace(), by, "tools.add", name) as act:
         tool = add_tool(act.session, data, act.actor, by=act.person, rules=act.rules)
+        warning = check_standing(act.policy, tool)
+    if warning:
+        say(warning)
     say(
         tr(
             "Outil déclaré : {n} (clé {k})",
@@ -253,6 +257,16 @@ def tools_add(
             k=tool.key,
         )
     )
+
+
+def _shown_status(ctx: typer.Context, tool: Any) -> str:
+    """The tool's status read with the policy in force (the same everywhere)."""
+    from garant.domain.enums import label
+    from garant.governance.authority import governing_policy
+    from garant.governance.standing import tool_standing
+
+    policy = governing_policy(state_of(ctx).workspace())
+    return tool_standing(policy, tool).shown if policy else label(tool.status)
 
 
 @tools_app.command("list")
@@ -293,7 +307,7 @@ def tools_list(
                 label(t.access_mode),
                 t.hosting_region or tr("inconnu", "unknown"),
                 leaves_eu_label(t),
-                label(t.status),
+                _shown_status(ctx, t),
             )
             for t in tools
         ],
@@ -332,7 +346,7 @@ def tools_show(
             ),
             (tr("Contrat / DPA", "Contract / DPA"), tool.dpa_reference),
             (tr("Alias de modèle", "Model alias"), tool.model_alias),
-            (tr("Statut", "Status"), label(tool.status)),
+            (tr("Statut", "Status"), _shown_status(ctx, tool)),
             (tr("Notes", "Notes"), tool.notes),
             (tr("Modifié", "Updated"), f"{format_datetime(tool.updated_at)} ({tool.updated_by})"),
         ],
@@ -356,11 +370,15 @@ def tools_set_status(
     wanted = parse_choice(ToolStatus, status, "status")
     from garant.domain.enums import label
     from garant.governance.authority import registry_action
+    from garant.governance.tools import check_standing
 
     with registry_action(state.workspace(), by, "tools.set_status", f"{ref} {status}") as act:
         tool = set_tool_status(
             act.session, ref, wanted, act.actor, note, by=act.person, rules=act.rules
         )
+        warning = check_standing(act.policy, tool)
+    if warning:
+        say(warning)
     say(tr("Statut de {n} : {s}", "Status of {n}: {s}", n=tool.name, s=label(tool.status)))
 
 

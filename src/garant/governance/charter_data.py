@@ -35,7 +35,7 @@ from garant.documents import DataRule as CharterDataRule
 from garant.documents import ForbiddenUse as CharterForbiddenUse
 from garant.documents.charter_context import DecidedQuestion
 from garant.documents.environment import in_language
-from garant.domain.enums import DataCategory, RoleName, ToolStatus, UseStatus, label
+from garant.domain.enums import DataCategory, RoleName, UseStatus, label
 from garant.domain.models import AITool, Person
 from garant.errors import InputError
 from garant.governance.organisations import main_organisation
@@ -44,7 +44,6 @@ from garant.governance.policy import (
     Hosting,
     Policy,
     Pseudonymisation,
-    ToolRule,
     classify_hosting,
     hosting_label,
 )
@@ -74,24 +73,13 @@ def tool_hosting(tool: AITool) -> Hosting:
     )
 
 
-def _matches(rule: ToolRule, tool: AITool) -> bool:
-    if rule.key is not None:
-        return rule.key == tool.key
-    return rule.access_mode is not None and rule.access_mode.value == tool.access_mode
-
-
 def charter_tool_status(policy: Policy, tool: AITool) -> tuple[str, str]:
-    """The status a charter shows for a tool, and the policy's reason: forbidden when the
-    registry or the policy forbids it, approved when both allow it, otherwise under review."""
-    forbidden = next((r for r in policy.tools.forbidden if _matches(r, tool)), None)
-    if tool.status == ToolStatus.FORBIDDEN or forbidden is not None:
-        return "forbidden", forbidden.reason if forbidden else tool.notes
-    allowed = next((r for r in policy.tools.allowed if _matches(r, tool)), None)
-    if tool.status == ToolStatus.APPROVED and (
-        allowed is not None or policy.tools.unlisted == "allow"
-    ):
-        return "approved", allowed.reason if allowed else ""
-    return "under_review", tool.notes
+    """The status a charter shows for a tool, and the reason: the tool's standing (registry
+    status read with the policy, see :mod:`garant.governance.standing`)."""
+    from garant.governance.standing import tool_standing
+
+    standing = tool_standing(policy, tool)
+    return standing.status, standing.reason
 
 
 def _data_allowed(policy: Policy, hosting: Hosting) -> str:
