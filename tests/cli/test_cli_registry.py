@@ -256,8 +256,7 @@ def test_init_writes_the_given_public_contact_and_ships_no_real_looking_one(
     runner.invoke(app, ["-w", str(tmp_path / "b"), "people", "add", "Claire Martin"])
     runner.invoke(
         app,
-        ["-w", str(tmp_path / "b"), "roles", "assign", "claire-martin", "referent_ia"]
-        + ["--by", "claire-martin"],
+        ["-w", str(tmp_path / "b"), "roles", "assign", "claire-martin", "referent_ia", *BY],
     )
     refused = runner.invoke(
         app, ["-w", str(tmp_path / "b"), "policy", "approve", "--by", "claire-martin"]
