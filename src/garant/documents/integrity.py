@@ -91,9 +91,9 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
-def write_sidecar(path: Path, file_sha256: str) -> Path:
+def write_sidecar(path: Path, file_sha256: str, mode: int | None = None) -> Path:
     """Write ``<file>.sha256`` in the ``sha256sum`` format (``HEX  name``), atomically."""
-    return atomic_write_text(sidecar_path(path), f"{file_sha256}  {path.name}\n")
+    return atomic_write_text(sidecar_path(path), f"{file_sha256}  {path.name}\n", mode)
 
 
 def read_sidecar(sidecar: Path) -> str:
