@@ -239,17 +239,20 @@ def _trainings(session: Session) -> tuple[TrainingOffer, ...]:
     offers: list[TrainingOffer] = []
     for module in sorted(by_module):
         hours = max(by_module[module])
-        shown = f"{hours:g} h"
+        shown = tr("{h} h", "{h} h", h=f"{hours:g}".replace(".", tr(",", ".")))
+        provider = providers[module]
         offers.append(
             TrainingOffer(
                 title=module,
                 audience=tr(
-                    "{n} personne(s) formée(s) à ce jour",
-                    "{n} person(s) trained so far",
+                    "{n} personne(s) formée(s) à ce jour{by}",
+                    "{n} person(s) trained so far{by}",
                     n=len(by_module[module]),
+                    by=tr(" (organisme : {p})", " (provider: {p})", p=provider) if provider else "",
                 ),
                 duration=shown,
-                schedule=providers[module],
+                # When the next session takes place is not recorded; the provider is no date.
+                schedule="",
             )
         )
     return tuple(offers)

@@ -158,3 +158,30 @@ def test_public_outputs_are_world_readable_for_a_web_server(populated: Workspace
         os.umask(old)
     for path in (files.html, files.json, charter.path, charter.sidecar):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_guide_training_table_uses_french_decimals_and_no_provider_as_schedule(
+    populated: Workspace,
+) -> None:
+    """Issue 12.6: « 3.5 h » and « CNFPT » under « Calendrier » in the internal guide."""
+    from garant.domain.inputs import TrainingInput
+    from garant.governance.training import log_training
+
+    with unit_of_work(populated.engine) as session:
+        log_training(
+            session,
+            TrainingInput(
+                person="claire-martin",
+                module="Pseudonymisation",
+                completed_on="2026-10-02",
+                hours=3.5,
+                provider="CNFPT",
+            ),
+            "t",
+        )
+        context = build_charter_context(
+            session, load_policy(workspace_policy_file(populated)), today=DAY
+        )
+    [offer] = [t for t in context.trainings if t.title == "Pseudonymisation"]
+    assert offer.duration == "3,5 h" and offer.schedule == ""
+    assert "(organisme : CNFPT)" in offer.audience
