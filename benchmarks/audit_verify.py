@@ -32,10 +32,11 @@ from garant.audit.disclosure import DisclosureLabel
 from garant.audit.ledger import append_event, read_head, verify_chain
 from garant.audit.run import ledger_anchor
 from garant.domain.models import AuditRun, LedgerEntry
+from garant.governance.setup import init_workspace
 from garant.store.engine import unit_of_work
 from garant.store.evidence import set_actor
 from garant.util.files import sha256_bytes
-from garant.workspace import Workspace, init_workspace
+from garant.workspace import Workspace
 
 CHUNK = 500
 

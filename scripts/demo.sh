@@ -13,7 +13,8 @@ first() { local n=$1; shift; local out; out=$("$@"); printf '%s\n' "$out" | sed 
 
 rm -rf "$DEMO"
 step "Espace de travail de la Métropole de Belleval"
-"$G" init "$DEMO" --name "Métropole de Belleval" --kind collectivite
+"$G" init "$DEMO" --name "Métropole de Belleval" --kind collectivite \
+  --contact "ia@belleval.fr — Mission participation citoyenne, Hôtel de ville"
 export GARANT_WORKSPACE="$DEMO"
 
 step "Personnes et rôles"

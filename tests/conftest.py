@@ -46,7 +46,9 @@ def _template_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from garant.governance.setup import init_workspace
 
     root = tmp_path_factory.mktemp("template") / "ws"
-    workspace = init_workspace(root, "Métropole Exemple", "collectivite")
+    workspace = init_workspace(
+        root, "Métropole Exemple", "collectivite", contact="participation@metropole.example"
+    )
     tracker_for(workspace).experiment_id()  # builds the MLflow store once (~1.6 s), then copied
     workspace.close()
     return root

@@ -143,3 +143,24 @@ def test_use_approval_checks_the_checklist_or_records_a_reasoned_override(
     assert override["reason"] == "Expérimentation de deux semaines décidée en comité"
     rules = [r["rule"] for r in _ledger(workspace_root, "decision_refused")]
     assert rules == ["use.approval_checks", "roles.approve_uses"]
+
+
+def test_tool_status_that_contradicts_the_policy_is_flagged_and_shown_the_same_everywhere(
+    workspace_root: Path,
+) -> None:
+    """Issue 12.2: a web app under review, while the policy forbids web apps, used to show
+    « en cours d'examen » in ``tools show`` and « interdit » in the guide."""
+    _team(workspace_root)
+    by = ("--by", "claire-martin")
+    code, out, err = garant(
+        workspace_root, "tools", "add", "Chat X", "--access", "web_app", "--region", "US", *by
+    )
+    assert code == 0, err
+    assert "selon la politique (tools.forbidden [access_mode:web_app])" in out + err
+    _, shown, _ = garant(workspace_root, "tools", "show", "chat-x")
+    assert "en cours d'examen au registre — interdit par la politique" in shown
+    code, _, err = garant(workspace_root, "tools", "set-status", "chat-x", "approved", *by)
+    assert code == 2 and "tools.forbidden [access_mode:web_app]" in err
+    assert [r["rule"] for r in _ledger(workspace_root, "decision_refused")] == [
+        "tools.forbidden [access_mode:web_app]"
+    ]

@@ -155,3 +155,22 @@ def test_registry_publish_lists_only_approved_uses(workspace_root: Path, tmp_pat
     assert [u["key"] for u in data["uses"]] == ["assistant"]
     assert "Assistant" in page and "Pas encore validé" not in page
     assert data["organisation"] == "Métropole Exemple"
+
+
+def test_regenerated_sidecar_does_not_vouch_for_a_changed_pdf(workspace_root: Path) -> None:
+    """Issue 12.10: a corrupted PDF with a regenerated ``.sha256`` passed as « CONFORME » and
+    pypdf's raw error was printed. The ledger's record is the reference, printed for the reader."""
+    import hashlib
+
+    _registry(workspace_root)
+    _, out, _ = garant(workspace_root, "charter", "render", "--kind", "external", "--format", "pdf")
+    pdf = Path(out.strip())
+    original = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    damaged = pdf.read_bytes()[:-200] + b"\x00" * 200
+    pdf.write_bytes(damaged)
+    forged = hashlib.sha256(damaged).hexdigest()
+    Path(f"{pdf}.sha256").write_text(f"{forged}  {pdf.name}\n", encoding="utf-8")
+    code, out, err = garant(workspace_root, "document", "verify", str(pdf))
+    assert code == 1 and "NON CONFORME" in out
+    assert f"Empreinte attendue (à comparer) : {original}" in out
+    assert "PdfReadError" not in out + err and "Traceback" not in out + err

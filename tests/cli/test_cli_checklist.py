@@ -137,3 +137,46 @@ def test_answer_with_evidence_file_and_refusals(workspace_root: Path, tmp_path: 
         str(tmp_path / "absent.pdf"),
     )
     assert code == 2 and "absent.pdf" in err
+
+
+def _french_replies() -> list[str]:
+    replies = []
+    for question in PROFILE_QUESTIONS:
+        if question.field in ("ai_system", "public_body", "interacts_with_public"):
+            replies.append("o")
+        elif question.kind == "bool":
+            replies.append("")  # default: non
+        elif question.field == "role":
+            replies.append("")  # empty: asked again, nothing thrown away
+            replies.append("déployeur")
+        else:
+            replies.append("")
+    return replies
+
+
+def test_checklist_in_french_keyboard_replies_saved_one_by_one_and_resumed(
+    workspace_root: Path,
+) -> None:
+    """Issue 12.1: « o » was an invalid input, « déployeur » was refused, and one empty reply
+    at the end threw away every answer. Interrupted half-way, the checklist resumes."""
+    _chatbot(workspace_root)
+    replies = _french_replies()
+    half = len(PROFILE_QUESTIONS) // 2
+    code, _, first_err = garant(
+        workspace_root, "checklist", "start", "assistant", stdin="\n".join(replies[:half]) + "\n"
+    )
+    assert code != 0  # input ran out: interrupted
+    assert "Une réponse est attendue" in first_err  # the empty « role » reply was re-asked
+    progress = workspace_root / "checklists" / "assistant.profil-en-cours.yaml"
+    kept = progress.read_text(encoding="utf-8")
+    assert "ai_system: true" in kept and "public_body: true" in kept
+    code, out, err = garant(
+        workspace_root, "checklist", "start", "assistant", stdin="\n".join(replies[half:]) + "\n"
+    )
+    assert code == 0, err
+    assert "Reprise : 11 réponse(s) déjà données sur 25" in out + err
+    assert not progress.exists()
+    _, status, _ = garant(workspace_root, "checklist", "status", "assistant", "--json")
+    result = json.loads(status)
+    assert result["ai_act"]["role"] == "deployer"
+    assert result["ai_act"]["transparency_duties"] == ["50(1)"]

@@ -235,3 +235,30 @@ def test_two_digit_year_is_refused_not_stored_as_year_25(workspace_root: Path) -
     assert code == 0, err
     _, out, _ = garant(workspace_root, "roles", "list", "--json")
     assert "2025-01-01" in out
+
+
+def test_init_writes_the_given_public_contact_and_ships_no_real_looking_one(
+    tmp_path: Path,
+) -> None:
+    """Issue 12.9: every new collectivité used to send citizens to ia@belleval.fr."""
+    result = runner.invoke(
+        app,
+        ["init", str(tmp_path / "a"), "--name", "Ville A", "--contact", "ia@ville-a.fr"],
+    )
+    assert result.exit_code == 0, result.stderr
+    policy = (tmp_path / "a" / "policies" / "politique.yaml").read_text(encoding="utf-8")
+    assert 'contact: "ia@ville-a.fr"' in policy and "belleval" not in policy
+    result = runner.invoke(app, ["init", str(tmp_path / "b"), "--name", "Ville B"])
+    assert result.exit_code == 0, result.stderr
+    assert "contact public à compléter" in result.stdout + result.stderr
+    policy = (tmp_path / "b" / "policies" / "politique.yaml").read_text(encoding="utf-8")
+    assert "À COMPLÉTER" in policy and "@" not in policy.split("contact:")[1].split("\n")[0]
+    runner.invoke(app, ["-w", str(tmp_path / "b"), "people", "add", "Claire Martin"])
+    runner.invoke(
+        app,
+        ["-w", str(tmp_path / "b"), "roles", "assign", "claire-martin", "referent_ia", *BY],
+    )
+    refused = runner.invoke(
+        app, ["-w", str(tmp_path / "b"), "policy", "approve", "--by", "claire-martin"]
+    )
+    assert refused.exit_code == 2 and "disclosure.contact" in refused.stderr

@@ -85,15 +85,13 @@ def test_upgrade_of_an_empty_store_records_nothing(tmp_path: Path) -> None:
 
 def test_audit_migrate_adopts_an_old_workspace_and_verify_labels_it(workspace_root: Path) -> None:
     """A workspace from before 0004 (no row events) verifies clean once migrated."""
+    from alembic import command
     from typer.testing import CliRunner
 
     from garant.audit.verify import verify_workspace
     from garant.cli.main import app
-    from garant.workspace import open_workspace
-
-    from alembic import command
-
     from garant.store.engine import _alembic_config
+    from garant.workspace import open_workspace
 
     workspace = open_workspace(workspace_root)
     command.downgrade(_alembic_config(workspace.engine), "0003_policy")

@@ -49,8 +49,42 @@ def render(
     )
 
 
+def _ledger_hash(file: Path, workspace_option: Path | None) -> str | None:
+    """The file hash the workspace's ledger recorded when garant wrote ``file`` (an ``export``
+    event), so that a regenerated ``.sha256`` beside a changed file cannot vouch for it."""
+    import json
+
+    from sqlmodel import Session, col, select
+
+    from garant.domain.models import LedgerEntry
+    from garant.errors import GarantError
+    from garant.workspace import find_workspace_root, open_workspace
+
+    try:
+        workspace = open_workspace(find_workspace_root(workspace_option))
+    except GarantError:
+        return None
+    try:
+        wanted = str(file.resolve())
+        with Session(workspace.engine) as session:
+            entries = session.exec(
+                select(LedgerEntry)
+                .where(LedgerEntry.event == "export")
+                .order_by(col(LedgerEntry.seq).desc())
+            )
+            for entry in entries:
+                payload = json.loads(entry.payload)
+                path = payload.get("path")
+                if path and str(Path(path).resolve()) == wanted and payload.get("sha256"):
+                    return str(payload["sha256"])
+    finally:
+        workspace.close()
+    return None
+
+
 @document_app.command("verify")
 def verify(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Document à vérifier (md, html, pdf, docx).")],
     expected_sha256: Annotated[
         str | None,
@@ -69,6 +103,8 @@ def verify(
             tr("Fichier introuvable : {path}", "File not found: {path}", path=file),
             tr("Vérifiez le chemin.", "Check the path."),
         )
+    if expected_sha256 is None:
+        expected_sha256 = _ledger_hash(file, state_of(ctx).workspace_option)
     result = verify_document(file, expected_sha256=expected_sha256)
     if as_json:
         print_json(result)

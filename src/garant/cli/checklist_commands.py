@@ -21,24 +21,63 @@ checklist_app = typer.Typer(
 JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON pour les scripts.")]
 
 
-def _ask_profile() -> dict[str, Any]:
-    """Ask every profile question in the terminal, re-asking after an invalid reply."""
+def _accepts_none(field: str) -> bool:
+    """Whether the profile may leave ``field`` unanswered (``None``)."""
+    import dataclasses
+
+    from garant.governance.checklists import UseProfile
+
+    declared = {f.name: str(f.type) for f in dataclasses.fields(UseProfile)}
+    return "None" in declared.get(field, "None")
+
+
+def _ask_profile(progress: Path) -> dict[str, Any]:
+    """Ask the profile questions in French (o/n, numbered choices), re-asking after an invalid
+    or empty reply; every reply is saved at once in ``progress``, so an interrupted checklist
+    resumes at the first unanswered question."""
     from garant.errors import InputError
-    from garant.governance.assessments import parse_profile_reply
+    from garant.governance.assessments import (
+        load_partial_profile,
+        numbered_choices,
+        parse_profile_reply,
+        save_partial_profile,
+    )
     from garant.governance.checklists import PROFILE_QUESTIONS
 
-    answers: dict[str, Any] = {}
-    for question in PROFILE_QUESTIONS:
-        if question.kind == "bool":
-            answers[question.field] = typer.confirm(question.question, default=False)
+    answers = load_partial_profile(progress)
+    if answers:
+        say(
+            tr(
+                "Reprise : {n} réponse(s) déjà données sur {total} (fichier {path}).",
+                "Resuming: {n} reply(ies) already given out of {total} (file {path}).",
+                n=len(answers),
+                total=len(PROFILE_QUESTIONS),
+                path=progress,
+            )
+        )
+    for number, question in enumerate(PROFILE_QUESTIONS, start=1):
+        if question.field in answers:
             continue
+        text = f"[{number}/{len(PROFILE_QUESTIONS)}] {question.question}"
+        if question.kind == "bool":
+            text += tr(" [o/N]", " [y/N]")
+        elif question.kind in ("choice", "choices"):
+            text += f"\n  {numbered_choices(question)}\n "
         while True:
-            raw = typer.prompt(question.question, default="", show_default=False)
+            raw = typer.prompt(text, default="", show_default=False, prompt_suffix=" ")
+            if question.kind == "bool" and not raw.strip():
+                raw = "n"
             try:
-                answers[question.field] = parse_profile_reply(question, raw)
-                break
+                value = parse_profile_reply(question, raw)
             except InputError as error:
                 typer.echo(error.message, err=True)
+                continue
+            if value is None and not _accepts_none(question.field):
+                typer.echo(tr("Une réponse est attendue.", "A reply is needed."), err=True)
+                continue
+            answers[question.field] = value
+            save_partial_profile(progress, answers)
+            break
     return answers
 
 
@@ -59,10 +98,12 @@ def start(
     from garant.governance.checklists import classify_ai_act
 
     state = state_of(ctx)
-    state.workspace()
-    answers = load_profile_answers(answers_file) if answers_file else _ask_profile()
+    workspace = state.workspace()
+    progress = workspace.root / "checklists" / f"{use}.profil-en-cours.yaml"
+    answers = load_profile_answers(answers_file) if answers_file else _ask_profile(progress)
     with state.transaction() as session:
         profile = start_checklist(session, use, answers, state.actor)
+    progress.unlink(missing_ok=True)
     _write_head(ctx)
     say(
         tr(

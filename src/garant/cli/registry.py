@@ -242,9 +242,13 @@ def tools_add(
         },
     )
     from garant.governance.authority import registry_action
+    from garant.governance.tools import check_standing
 
     with registry_action(state.workspace(), by, "tools.add", name) as act:
         tool = add_tool(act.session, data, act.actor, by=act.person, rules=act.rules)
+        warning = check_standing(act.policy, tool)
+    if warning:
+        say(warning)
     say(
         tr(
             "Outil déclaré : {n} (clé {k})",
@@ -253,6 +257,16 @@ def tools_add(
             k=tool.key,
         )
     )
+
+
+def _shown_status(ctx: typer.Context, tool: Any) -> str:
+    """The tool's status read with the policy in force (the same everywhere)."""
+    from garant.domain.enums import label
+    from garant.governance.authority import governing_policy
+    from garant.governance.standing import tool_standing
+
+    policy = governing_policy(state_of(ctx).workspace())
+    return tool_standing(policy, tool).shown if policy else label(tool.status)
 
 
 @tools_app.command("list")
@@ -293,7 +307,7 @@ def tools_list(
                 label(t.access_mode),
                 t.hosting_region or tr("inconnu", "unknown"),
                 leaves_eu_label(t),
-                label(t.status),
+                _shown_status(ctx, t),
             )
             for t in tools
         ],
@@ -332,7 +346,7 @@ def tools_show(
             ),
             (tr("Contrat / DPA", "Contract / DPA"), tool.dpa_reference),
             (tr("Alias de modèle", "Model alias"), tool.model_alias),
-            (tr("Statut", "Status"), label(tool.status)),
+            (tr("Statut", "Status"), _shown_status(ctx, tool)),
             (tr("Notes", "Notes"), tool.notes),
             (tr("Modifié", "Updated"), f"{format_datetime(tool.updated_at)} ({tool.updated_by})"),
         ],
@@ -356,11 +370,15 @@ def tools_set_status(
     wanted = parse_choice(ToolStatus, status, "status")
     from garant.domain.enums import label
     from garant.governance.authority import registry_action
+    from garant.governance.tools import check_standing
 
     with registry_action(state.workspace(), by, "tools.set_status", f"{ref} {status}") as act:
         tool = set_tool_status(
             act.session, ref, wanted, act.actor, note, by=act.person, rules=act.rules
         )
+        warning = check_standing(act.policy, tool)
+    if warning:
+        say(warning)
     say(tr("Statut de {n} : {s}", "Status of {n}: {s}", n=tool.name, s=label(tool.status)))
 
 
@@ -723,6 +741,73 @@ def arbitration_list(
             for r in requests
         ],
     )
+
+
+def _print_arbitration(view: Any) -> None:
+    from garant.domain.enums import label
+
+    request = view.request
+    print_record(
+        tr("Demande d'arbitrage n° {id}", "Arbitration request #{id}", id=request.id),
+        [
+            (tr("Question", "Question"), request.question),
+            (tr("Posée par", "Asked by"), view.asked_by),
+            (tr("Posée le", "Asked on"), format_datetime(request.created_at)),
+            (tr("Adressée à", "Addressed to"), view.assigned_to or "—"),
+            (tr("Usage", "Use"), view.use or "—"),
+            (tr("Outil", "Tool"), view.tool or "—"),
+            (tr("Statut", "Status"), label(request.status)),
+            (tr("Décision", "Decision"), request.decision or "—"),
+            (tr("Motif", "Rationale"), request.rationale or "—"),
+            (tr("Tranchée par", "Decided by"), view.decided_by or "—"),
+            (tr("Tranchée le", "Decided on"), format_datetime(request.decided_at)),
+        ],
+    )
+
+
+@arbitration_app.command("show")
+def arbitration_show(
+    ctx: typer.Context,
+    request_id: Annotated[int, typer.Argument(help="Numéro de la demande.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Affiche une demande : qui l'a posée, qui l'a tranchée, la décision et son motif."""
+    from garant.governance.arbitration import arbitration_view
+
+    with state_of(ctx).transaction() as session:
+        view = arbitration_view(session, request_id)
+    if as_json:
+        print_json(
+            {**view.request.model_dump(), "asked_by": view.asked_by, "decided_by": view.decided_by}
+        )
+        return
+    _print_arbitration(view)
+
+
+@arbitration_app.command("search")
+def arbitration_search(
+    ctx: typer.Context,
+    words: Annotated[str, typer.Argument(help="Mots de la question (ex. « courriels chatbot »).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Cherche parmi les décisions déjà prises (la même question a peut-être sa réponse)."""
+    from garant.governance.arbitration import search_decisions
+
+    with state_of(ctx).transaction() as session:
+        views = search_decisions(session, words)
+    if as_json:
+        print_json(
+            [
+                {**v.request.model_dump(), "asked_by": v.asked_by, "decided_by": v.decided_by}
+                for v in views
+            ]
+        )
+        return
+    if not views:
+        say(tr("Aucune décision ne correspond.", "No decision matches."))
+        return
+    for view in views:
+        _print_arbitration(view)
 
 
 # --- registry exports -------------------------------------------------------------------------

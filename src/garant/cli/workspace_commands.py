@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -29,6 +30,13 @@ def init(
         str | None,
         typer.Option("--database-url", help="URL SQLAlchemy (défaut : SQLite dans l'espace)."),
     ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            "--contact",
+            help="Contact public de la charte : adresse ou page où le public vous écrit.",
+        ),
+    ] = None,
 ) -> None:
     """Crée un espace de travail : garant.toml, base de données, dossier MLflow local."""
     from garant.errors import InputError
@@ -50,14 +58,33 @@ def init(
                 'Example: garant init . --name "City X"',
             ),
         )
+    if contact is None and sys.stdin.isatty():
+        contact = typer.prompt(
+            tr(
+                "Contact public (adresse ou page où le public vous écrit ; vide : plus tard)",
+                "Public contact (address or page where the public writes to you; empty: later)",
+            ),
+            default="",
+            show_default=False,
+        )
     workspace = init_workspace(
         directory,
         name.strip(),
         cast(OrganisationKind, kind),
         language=lang,
         database_url=database_url,
+        contact=contact,
     )
     workspace.close()
+    if not (contact or "").strip():
+        say(
+            tr(
+                "Attention : contact public à compléter (disclosure.contact dans "
+                "policies/politique.yaml) avant d'approuver la politique.",
+                "Warning: public contact to fill in (disclosure.contact in "
+                "policies/politique.yaml) before approving the policy.",
+            )
+        )
     say(
         tr(
             "Espace de travail créé dans {root} pour « {name} ».",

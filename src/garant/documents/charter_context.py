@@ -23,6 +23,7 @@ __all__ = [
     "CharterUse",
     "ContactChannel",
     "DataRule",
+    "DecidedQuestion",
     "ForbiddenUse",
     "TrainingOffer",
     "example_charter_context",
@@ -143,6 +144,16 @@ class ContactChannel(_Model):
     """Committed response time (e.g. "10 jours ouvrés")."""
 
 
+class DecidedQuestion(_Model):
+    """An arbitration already decided, carried into the internal guide for the next agent."""
+
+    number: int
+    question: str = Field(min_length=1)
+    decision: str = Field(min_length=1)
+    rationale: str = ""
+    decided_on: date | None = None
+
+
 class CharterContext(_Model):
     """Everything the internal guide and the external charter say about an organisation."""
 
@@ -193,6 +204,8 @@ class CharterContext(_Model):
     """How long traces of AI use are kept."""
     public_register_url: str = ""
     """Where the public register of AI uses is published."""
+    decided_questions: tuple[DecidedQuestion, ...] = ()
+    """Arbitrations already decided (internal guide: « Questions déjà tranchées »)."""
 
     @model_validator(mode="after")
     def _review_after_adoption(self) -> Self:

@@ -125,4 +125,4 @@ def render_charter(
         generated_at=generated_at,
         run_ids=run_ids,
     )
-    return render(document, format, out_path, environment=environment)
+    return render(document, format, out_path, environment=environment, public=True)

@@ -91,9 +91,9 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
-def write_sidecar(path: Path, file_sha256: str) -> Path:
+def write_sidecar(path: Path, file_sha256: str, mode: int | None = None) -> Path:
     """Write ``<file>.sha256`` in the ``sha256sum`` format (``HEX  name``), atomically."""
-    return atomic_write_text(sidecar_path(path), f"{file_sha256}  {path.name}\n")
+    return atomic_write_text(sidecar_path(path), f"{file_sha256}  {path.name}\n", mode)
 
 
 def read_sidecar(sidecar: Path) -> str:
@@ -144,6 +144,21 @@ class VerificationResult(BaseModel):
             else tr("NON CONFORME : {path}", "NOT OK: {path}", path=self.path)
         )
         lines = [head]
+        lines.append(
+            tr(
+                "  Empreinte SHA-256 du fichier : {h}",
+                "  SHA-256 of the file: {h}",
+                h=self.file_sha256,
+            )
+        )
+        if self.recorded_file_sha256 is not None:
+            lines.append(
+                tr(
+                    "  Empreinte attendue (à comparer) : {h}",
+                    "  Expected SHA-256 (compare): {h}",
+                    h=self.recorded_file_sha256,
+                )
+            )
         lines += [f"  ✓ {item}" for item in self.passed]
         lines += [f"  ✗ {item}" for item in self.failed]
         lines += [f"  · {item}" for item in self.notes]
@@ -156,6 +171,9 @@ def _embedded_pdf_hash(path: Path) -> str | None:
     except ImportError:  # pragma: no cover - depends on the installation
         found = _PDF_KEYWORD.search(path.read_bytes())
         return found.group(1).decode("ascii") if found else None
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damage is reported below, in French
     try:
         metadata = PdfReader(str(path)).metadata
     except Exception:  # pypdf raises many types on damaged files

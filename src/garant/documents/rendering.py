@@ -75,6 +75,10 @@ def render_bytes(
     return data
 
 
+PUBLIC_MODE = 0o644
+"""Permissions of documents meant for the public (readable by a web server)."""
+
+
 def render(
     document: Document,
     format: DocumentFormat | str,
@@ -82,8 +86,12 @@ def render(
     *,
     template_dirs: Sequence[Path] = (),
     environment: Environment | None = None,
+    public: bool = False,
 ) -> RenderedDocument:
     """Render ``document`` to ``out_path`` in ``format`` and write ``<out_path>.sha256`` beside it.
+
+    ``public=True`` (charters, the public register) writes the files world-readable (0644) so
+    that a web server can serve them; other documents keep the process's private default.
 
     Every file is written atomically (temporary file, then rename). A Markdown output also gets
     its figures in ``figures/`` beside it. ``template_dirs`` (or a ready ``environment``) lets a
@@ -112,11 +120,11 @@ def render(
     if chosen == "md":
         for figure in prepared.figures.values():
             target = out_path.parent / FIGURES_DIR / figure.image.name
-            atomic_write_bytes(target, figure.data)
+            atomic_write_bytes(target, figure.data, PUBLIC_MODE if public else None)
             assets.append(target)
-    atomic_write_bytes(out_path, data)
+    atomic_write_bytes(out_path, data, PUBLIC_MODE if public else None)
     file_hash = sha256_bytes(data)
-    sidecar = write_sidecar(out_path, file_hash)
+    sidecar = write_sidecar(out_path, file_hash, PUBLIC_MODE if public else None)
     return RenderedDocument(
         path=out_path,
         format=chosen,

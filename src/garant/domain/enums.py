@@ -103,6 +103,8 @@ class ArbitrationStatus(StrEnum):
 
 
 _LABELS: dict[str, tuple[str, str]] = {
+    "deployer": ("déployeur", "deployer"),
+    "provider": ("fournisseur", "provider"),
     "collectivite": ("collectivité", "local authority"),
     "agence": ("agence de participation", "participation agency"),
     "enquete": ("enquête publique", "public inquiry"),

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
+
 from sqlmodel import Session, col, select
 
 from garant.domain.enums import ArbitrationStatus
-from garant.domain.models import ArbitrationRequest, utc_now
+from garant.domain.models import AITool, AIUse, ArbitrationRequest, Person, utc_now
 from garant.errors import ConflictError, InputError, NotFoundError, PolicyRefusal
 from garant.governance.authority import DecisionRules, require_role
 from garant.governance.lookup import find_person, find_tool, find_use, stamp_created, stamp_updated
 from garant.i18n import tr
 
-__all__ = ["decide_arbitration", "get_arbitration", "list_arbitrations", "open_arbitration"]
+__all__ = [
+    "ArbitrationView",
+    "arbitration_view",
+    "decide_arbitration",
+    "get_arbitration",
+    "list_arbitrations",
+    "open_arbitration",
+    "search_decisions",
+]
 
 
 def open_arbitration(
@@ -125,3 +137,67 @@ def list_arbitrations(
     if status is not None:
         statement = statement.where(ArbitrationRequest.status == status.value)
     return list(session.exec(statement))
+
+
+@dataclass(frozen=True)
+class ArbitrationView:
+    """A request with the people and registry entries it names: who asked, who decided, why."""
+
+    request: ArbitrationRequest
+    asked_by: str
+    decided_by: str
+    assigned_to: str
+    use: str
+    tool: str
+
+
+def _name(session: Session, person_id: int | None) -> str:
+    person = session.get(Person, person_id) if person_id else None
+    return f"{person.full_name} ({person.key})" if person else ""
+
+
+def _view(session: Session, request: ArbitrationRequest) -> ArbitrationView:
+    use = session.get(AIUse, request.use_id) if request.use_id else None
+    tool = session.get(AITool, request.tool_id) if request.tool_id else None
+    return ArbitrationView(
+        request=request,
+        asked_by=_name(session, request.asked_by_id),
+        decided_by=_name(session, request.decided_by_id),
+        assigned_to=_name(session, request.assigned_to_id),
+        use=use.key if use else "",
+        tool=tool.key if tool else "",
+    )
+
+
+def arbitration_view(session: Session, request_id: int) -> ArbitrationView:
+    return _view(session, get_arbitration(session, request_id))
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words without accents (« Courriels » and « courriel » share « courriel »)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return [w for w in re.findall(r"[a-z0-9]+", plain) if len(w) > 2]
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith(("s", "x")) and len(word) > 4 else word
+
+
+def search_decisions(session: Session, query: str, limit: int = 10) -> list[ArbitrationView]:
+    """Decided requests whose question, decision or rationale share words with ``query``,
+    best matches first (accents, case and plurals ignored) — the next agent with the same
+    question finds the answer already given."""
+    wanted = {_stem(w) for w in _words(query)}
+    if not wanted:
+        raise InputError(
+            tr("La recherche est vide.", "The search is empty."),
+            tr("Donnez quelques mots de la question.", "Give a few words of the question."),
+        )
+    scored: list[tuple[int, ArbitrationRequest]] = []
+    for request in list_arbitrations(session, ArbitrationStatus.DECIDED):
+        text = f"{request.question} {request.decision} {request.rationale}"
+        found = wanted & {_stem(w) for w in _words(text)}
+        if found:
+            scored.append((len(found), request))
+    scored.sort(key=lambda pair: (-pair[0], -(pair[1].id or 0)))
+    return [_view(session, request) for _, request in scored[:limit]]

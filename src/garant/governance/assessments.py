@@ -46,8 +46,11 @@ __all__ = [
     "approval_blockers",
     "assess_use",
     "check_profile_answers",
+    "load_partial_profile",
     "load_profile_answers",
+    "numbered_choices",
     "parse_profile_reply",
+    "save_partial_profile",
     "start_checklist",
     "stored_answers",
     "use_hosting",
@@ -104,16 +107,54 @@ def parse_profile_reply(question: ProfileQuestion, raw: str) -> Any:
     if question.kind == "choice":
         if lowered in _NONE_WORDS and "none" not in question.choices:
             return None
-        if lowered not in question.choices:
-            raise _bad_reply(question, raw, " | ".join(question.choices))
-        return lowered
+        chosen = _choice_of(question, text)
+        if chosen is None:
+            raise _bad_reply(question, raw, numbered_choices(question))
+        return chosen
     parts = [p for p in lowered.replace(";", ",").replace(" ", ",").split(",") if p]
     if not parts or (len(parts) == 1 and parts[0] in _NONE_WORDS):
         return []
-    unknown = [p for p in parts if p not in question.choices]
-    if unknown:
-        raise _bad_reply(question, raw, ", ".join(question.choices))
-    return sorted(set(parts))
+    chosen_many = [_choice_of(question, p) for p in parts]
+    if any(c is None for c in chosen_many):
+        raise _bad_reply(question, raw, numbered_choices(question))
+    return sorted({c for c in chosen_many if c is not None})
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().strip()
+
+
+def numbered_choices(question: ProfileQuestion) -> str:
+    """« 1 = déployeur (deployer), 2 = fournisseur (provider) » — what a reply may be."""
+    from garant.domain.enums import label
+
+    if not _numbered(question):
+        return ", ".join(question.choices)
+    return ", ".join(
+        f"{n} = {label(choice)} ({choice})" if label(choice) != choice else f"{n} = {choice}"
+        for n, choice in enumerate(question.choices, start=1)
+    )
+
+
+def _choice_of(question: ProfileQuestion, reply: str) -> str | None:
+    """The choice a reply names: its number (1, 2…), its id, or its French label, accents and
+    case ignored (« déployeur », « Deployeur », « 1 » and « deployer » all name ``deployer``)."""
+    from garant.domain.enums import label
+
+    wanted = _plain(reply)
+    for choice in question.choices:
+        if wanted in (_plain(choice), _plain(label(choice))):
+            return choice
+    if _numbered(question) and wanted.isdigit() and 1 <= int(wanted) <= len(question.choices):
+        return question.choices[int(wanted) - 1]
+    return None
+
+
+def _numbered(question: ProfileQuestion) -> bool:
+    """Choices are offered by number unless they are themselves numbers (Annex III areas)."""
+    return not any(choice[:1].isdigit() for choice in question.choices)
 
 
 def _bad_reply(question: ProfileQuestion, raw: str, expected: str) -> InputError:
@@ -467,3 +508,18 @@ def approval_blockers(session: Session, use: AIUse, today: date | None = None) -
             )
         )
     return blockers
+
+
+def save_partial_profile(path: Path, answers: Mapping[str, Any]) -> None:
+    """Keep the replies given so far (after every reply), so that an interrupted checklist
+    resumes where it stopped; the file has the ``--answers`` format."""
+    import yaml
+
+    from garant.util.files import atomic_write_text
+
+    atomic_write_text(path, yaml.safe_dump(dict(answers), allow_unicode=True, sort_keys=False))
+
+
+def load_partial_profile(path: Path) -> dict[str, Any]:
+    """The replies an interrupted checklist kept (empty when there are none)."""
+    return load_profile_answers(path) if path.is_file() else {}

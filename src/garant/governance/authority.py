@@ -38,6 +38,7 @@ __all__ = [
     "Action",
     "DecisionRules",
     "decision_rules",
+    "governing_policy",
     "record_refusal",
     "registry_action",
     "require_role",
@@ -191,6 +192,8 @@ class Acting:
     person: Person | None
     rules: DecisionRules
     fallback_actor: str
+    policy: Policy | None = None
+    """The governing policy (``None`` when the workspace has adopted none)."""
 
     @property
     def actor(self) -> str:
@@ -229,17 +232,19 @@ def registry_action(
     """One registry change by a named person under the policy's rules (see the module doc)."""
     from garant.store.engine import unit_of_work
 
-    rules = decision_rules(_governing_policy(workspace))
+    policy = governing_policy(workspace)
+    rules = decision_rules(policy)
     try:
         with unit_of_work(workspace.engine) as session:
             person = resolve_author(session, by, workspace.settings.actor, rules)
-            yield Acting(session, person, rules, workspace.actor)
+            yield Acting(session, person, rules, workspace.actor, policy)
     except PolicyRefusal as refusal:
         record_refusal(workspace, action, target, by, refusal)
         raise
 
 
-def _governing_policy(workspace: Workspace) -> Policy | None:
+def governing_policy(workspace: Workspace) -> Policy | None:
+    """The policy in force, or ``None`` when the workspace has adopted none."""
     from garant.audit.policy_bridge import workspace_policy, workspace_policy_path
 
     if not workspace_policy_path(workspace).is_file():

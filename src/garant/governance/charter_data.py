@@ -33,8 +33,9 @@ from garant.documents import (
 )
 from garant.documents import DataRule as CharterDataRule
 from garant.documents import ForbiddenUse as CharterForbiddenUse
+from garant.documents.charter_context import DecidedQuestion
 from garant.documents.environment import in_language
-from garant.domain.enums import DataCategory, RoleName, ToolStatus, UseStatus, label
+from garant.domain.enums import DataCategory, RoleName, UseStatus, label
 from garant.domain.models import AITool, Person
 from garant.errors import InputError
 from garant.governance.organisations import main_organisation
@@ -43,7 +44,6 @@ from garant.governance.policy import (
     Hosting,
     Policy,
     Pseudonymisation,
-    ToolRule,
     classify_hosting,
     hosting_label,
 )
@@ -73,24 +73,13 @@ def tool_hosting(tool: AITool) -> Hosting:
     )
 
 
-def _matches(rule: ToolRule, tool: AITool) -> bool:
-    if rule.key is not None:
-        return rule.key == tool.key
-    return rule.access_mode is not None and rule.access_mode.value == tool.access_mode
-
-
 def charter_tool_status(policy: Policy, tool: AITool) -> tuple[str, str]:
-    """The status a charter shows for a tool, and the policy's reason: forbidden when the
-    registry or the policy forbids it, approved when both allow it, otherwise under review."""
-    forbidden = next((r for r in policy.tools.forbidden if _matches(r, tool)), None)
-    if tool.status == ToolStatus.FORBIDDEN or forbidden is not None:
-        return "forbidden", forbidden.reason if forbidden else tool.notes
-    allowed = next((r for r in policy.tools.allowed if _matches(r, tool)), None)
-    if tool.status == ToolStatus.APPROVED and (
-        allowed is not None or policy.tools.unlisted == "allow"
-    ):
-        return "approved", allowed.reason if allowed else ""
-    return "under_review", tool.notes
+    """The status a charter shows for a tool, and the reason: the tool's standing (registry
+    status read with the policy, see :mod:`garant.governance.standing`)."""
+    from garant.governance.standing import tool_standing
+
+    standing = tool_standing(policy, tool)
+    return standing.status, standing.reason
 
 
 def _data_allowed(policy: Policy, hosting: Hosting) -> str:
@@ -250,17 +239,20 @@ def _trainings(session: Session) -> tuple[TrainingOffer, ...]:
     offers: list[TrainingOffer] = []
     for module in sorted(by_module):
         hours = max(by_module[module])
-        shown = f"{hours:g} h"
+        shown = tr("{h} h", "{h} h", h=f"{hours:g}".replace(".", tr(",", ".")))
+        provider = providers[module]
         offers.append(
             TrainingOffer(
                 title=module,
                 audience=tr(
-                    "{n} personne(s) formée(s) à ce jour",
-                    "{n} person(s) trained so far",
+                    "{n} personne(s) formée(s) à ce jour{by}",
+                    "{n} person(s) trained so far{by}",
                     n=len(by_module[module]),
+                    by=tr(" (organisme : {p})", " (provider: {p})", p=provider) if provider else "",
                 ),
                 duration=shown,
-                schedule=providers[module],
+                # When the next session takes place is not recorded; the provider is no date.
+                schedule="",
             )
         )
     return tuple(offers)
@@ -409,6 +401,7 @@ def _build(session: Session, policy: Policy, today: date) -> CharterContext:
             contact_email=contact_email,
         ),
         policy_version=f"v{policy.version}",
+        decided_questions=_decided_questions(session),
         review_date=review,
         referent=referent,
         question_channel=question_channel,
@@ -504,3 +497,21 @@ def render_workspace_charter(
         )
     write_head(workspace.engine, ledger_anchor(workspace))
     return rendered
+
+
+def _decided_questions(session: Session, limit: int = 30) -> tuple[DecidedQuestion, ...]:
+    """The latest decided arbitrations, for the internal guide."""
+    from garant.domain.enums import ArbitrationStatus
+    from garant.governance.arbitration import list_arbitrations
+
+    decided = list_arbitrations(session, ArbitrationStatus.DECIDED)[:limit]
+    return tuple(
+        DecidedQuestion(
+            number=r.id or 0,
+            question=r.question,
+            decision=r.decision,
+            rationale=r.rationale,
+            decided_on=r.decided_at.date() if r.decided_at else None,
+        )
+        for r in decided
+    )

@@ -32,6 +32,7 @@ from garant.governance.policy import (
     Policy,
     PolicyStatus,
     check_transition,
+    contact_missing,
     load_policy,
     parse_policy,
     policy_warnings,
@@ -39,6 +40,7 @@ from garant.governance.policy import (
     set_policy_fields,
     starter_pack_path,
 )
+from garant.governance.policy.model import CONTACT_PLACEHOLDER
 from garant.governance.policy.yamlsource import parse_yaml_document
 from garant.i18n import format_date, tr
 from garant.util.files import atomic_write_text, sha256_bytes
@@ -145,11 +147,29 @@ def _set_organisation(text: str, source: str, kind: OrganisationKind, name: str)
     return "\n".join(lines) + "\n"
 
 
+def _set_contact(text: str, contact: str) -> str:
+    """The pack's text with the placeholder public contact replaced by ``contact``."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith("contact:") and CONTACT_PLACEHOLDER in stripped:
+            indent = line[: len(line) - len(stripped)]
+            lines[index] = f"{indent}contact: {json.dumps(contact.strip(), ensure_ascii=False)}"
+            return "\n".join(lines) + "\n"
+    return text
+
+
 def adopt_starter_pack(
-    target: Path, kind: OrganisationKind | str, organisation_name: str, *, force: bool = False
+    target: Path,
+    kind: OrganisationKind | str,
+    organisation_name: str,
+    *,
+    force: bool = False,
+    contact: str | None = None,
 ) -> PolicyFile:
-    """Copy the starter pack of ``kind`` to ``target`` with the organisation filled in, as a
-    draft (status draft, version 1, no approval). Refuses to overwrite unless ``force``."""
+    """Copy the starter pack of ``kind`` to ``target`` with the organisation (and the public
+    ``contact``, when given) filled in, as a draft (status draft, version 1, no approval).
+    Refuses to overwrite unless ``force``."""
     source_path = starter_pack_path(kind)
     if target.exists() and not force:
         raise ConflictError(
@@ -165,6 +185,8 @@ def adopt_starter_pack(
         )
     text = source_path.read_text(encoding="utf-8")
     text = _set_organisation(text, str(source_path), OrganisationKind(kind), organisation_name)
+    if contact and contact.strip():
+        text = _set_contact(text, contact)
     text, policy = set_policy_fields(
         text, str(target), status=PolicyStatus.DRAFT, version=1, clear_approval=True
     )
@@ -173,15 +195,21 @@ def adopt_starter_pack(
 
 
 def adopt_policy(
-    workspace: Workspace, kind: OrganisationKind | str | None = None, *, force: bool = False
+    workspace: Workspace,
+    kind: OrganisationKind | str | None = None,
+    *,
+    force: bool = False,
+    contact: str | None = None,
 ) -> PolicyFile:
-    """Adopt the starter pack of ``kind`` (default: the workspace's kind) as the draft policy."""
+    """Adopt the starter pack of ``kind`` (default: the workspace's kind) as the draft policy,
+    with the public ``contact`` when given (else the pack's « À COMPLÉTER » placeholder)."""
     chosen = kind or workspace.settings.organisation_kind
     return adopt_starter_pack(
         workspace_policy_file(workspace),
         chosen,
         workspace.settings.organisation_name,
         force=force,
+        contact=contact,
     )
 
 
@@ -417,6 +445,22 @@ def approve_policy(workspace: Workspace, by: str, on: date | None = None) -> Lif
             # A file claiming approval with none recorded is a draft (see garant.governance
             # .in_force); an approved version edited afterwards needs a new version.
             check_transition(current.policy.status, PolicyStatus.APPROVED)
+        if contact_missing(current.policy):
+            raise InputError(
+                tr(
+                    "{path} : le contact public (disclosure.contact) est encore à compléter ; "
+                    "la politique ne peut pas être approuvée ainsi.",
+                    "{path}: the public contact (disclosure.contact) is still to be filled "
+                    "in; the policy cannot be approved like this.",
+                    path=current.path,
+                ),
+                tr(
+                    "Indiquez l'adresse ou la page où le public écrit à votre organisation, "
+                    "puis relancez l'approbation.",
+                    "Give the address or page where the public writes to your organisation, "
+                    "then approve again.",
+                ),
+            )
         person = find_person(session, by, "--by")
         role = _approver_role(session, current.policy, person, day)
         approval = Approval(approved_by=person.full_name, role=role, approved_on=day)

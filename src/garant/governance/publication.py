@@ -271,8 +271,8 @@ def write_public_register(register: PublicRegister, folder: Path) -> PublishedFi
     """Write ``index.html`` and ``registre-ia.json`` atomically; return their SHA-256."""
     html = render_public_html(register)
     data = json.dumps(register.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    html_path = atomic_write_text(folder / HTML_FILE, html)
-    json_path = atomic_write_text(folder / JSON_FILE, data)
+    html_path = atomic_write_text(folder / HTML_FILE, html, 0o644)  # served by a web server
+    json_path = atomic_write_text(folder / JSON_FILE, data, 0o644)
     return PublishedFiles(
         html_path,
         json_path,

@@ -26,9 +26,11 @@ def init_workspace(
     kind: OrganisationKind,
     language: str = "fr",
     database_url: str | None = None,
+    contact: str | None = None,
 ) -> Workspace:
     """Create a workspace: folders, garant.toml, migrated store, the organisation row and the
-    starter policy of its kind (``policies/politique.yaml``, status draft)."""
+    starter policy of its kind (``policies/politique.yaml``, status draft, with the public
+    ``contact`` when given)."""
     root = root.expanduser().resolve()
     config = root / CONFIG_FILE
     if config.exists():
@@ -65,7 +67,7 @@ def init_workspace(
         ensure_organisation(session, name=name, kind=kind, actor=workspace.actor)
     from garant.governance.lifecycle import adopt_policy
 
-    adopt_policy(workspace)  # the starter pack of the workspace's kind, as a draft to edit
+    adopt_policy(workspace, contact=contact)  # the kind's starter pack, as a draft to edit
     return workspace
 
 

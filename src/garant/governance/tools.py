@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from garant.domain.enums import ToolStatus
+from garant.domain.enums import ToolStatus, label
 from garant.domain.inputs import ToolInput
 from garant.domain.models import AITool, Person
-from garant.errors import ConflictError
+from garant.errors import ConflictError, PolicyRefusal
 from garant.governance.authority import DecisionRules, require_role
 from garant.governance.lookup import (
     find_tool,
@@ -16,10 +16,12 @@ from garant.governance.lookup import (
     stamp_created,
     stamp_updated,
 )
+from garant.governance.policy.model import Policy
 from garant.i18n import tr
 
 __all__ = [
     "add_tool",
+    "check_standing",
     "data_leaves_eu",
     "get_tool",
     "hosting_known",
@@ -129,3 +131,42 @@ def leaves_eu_label(tool: AITool) -> str:
         False: tr("non", "no"),
         None: tr("inconnu (traité comme hors UE)", "unknown (treated as outside the EU)"),
     }[data_leaves_eu(tool)]
+
+
+def check_standing(policy: Policy | None, tool: AITool) -> str:
+    """Refuse approving a tool the policy forbids; a warning (or "") for other contradictions."""
+    from garant.governance.standing import tool_standing
+
+    if policy is None:
+        return ""
+    standing = tool_standing(policy, tool)
+    if not standing.contradicts_policy:
+        return ""
+    if standing.registry_status == ToolStatus.APPROVED and standing.status == ToolStatus.FORBIDDEN:
+        raise PolicyRefusal(
+            tr(
+                "Règle {rule} : la politique interdit l'outil « {tool} »{reason} ; il ne peut "
+                "pas être approuvé au registre.",
+                "Rule {rule}: the policy forbids tool '{tool}'{reason}; it cannot be approved "
+                "in the registry.",
+                rule=standing.rule,
+                tool=tool.name,
+                reason=f" ({standing.reason})" if standing.reason else "",
+            ),
+            tr(
+                "Changez d'abord la politique (nouvelle version approuvée), ou laissez l'outil "
+                "à l'examen.",
+                "Change the policy first (a new approved version), or leave the tool under review.",
+            ),
+            rule=standing.rule,
+        )
+    return tr(
+        "Attention : statut « {registry} » au registre, mais « {status} » selon la politique "
+        "({rule}){reason}. C'est ce dernier statut qui s'applique et qui est affiché partout.",
+        "Warning: status '{registry}' in the registry but '{status}' under the policy "
+        "({rule}){reason}. The latter applies and is shown everywhere.",
+        registry=label(standing.registry_status),
+        status=label(standing.status),
+        rule=standing.rule,
+        reason=f" : {standing.reason.rstrip('.')}" if standing.reason else "",
+    )

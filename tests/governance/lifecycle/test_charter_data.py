@@ -140,3 +140,48 @@ def test_charter_from_a_draft_policy_carries_a_visible_projet_mark(populated: Wo
     path.write_text(path.read_text(encoding="utf-8") + "\n# modifié\n", encoding="utf-8")
     edited = render_workspace_charter(populated, "internal", "md")
     assert edited.path.read_text(encoding="utf-8").startswith("# PROJET — ")
+
+
+def test_public_outputs_are_world_readable_for_a_web_server(populated: Workspace) -> None:
+    """Issue 12.5: the transparency page and the charters were written 0600."""
+    import os
+    import stat
+
+    from garant.governance.charter_data import render_workspace_charter
+
+    old = os.umask(0o077)  # a strict umask must not make public files private
+    try:
+        approve_policy(populated, "claire-martin", DAY)
+        files = publish_register(populated, today=DAY)
+        charter = render_workspace_charter(populated, "external", "html")
+    finally:
+        os.umask(old)
+    for path in (files.html, files.json, charter.path, charter.sidecar):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_guide_training_table_uses_french_decimals_and_no_provider_as_schedule(
+    populated: Workspace,
+) -> None:
+    """Issue 12.6: « 3.5 h » and « CNFPT » under « Calendrier » in the internal guide."""
+    from garant.domain.inputs import TrainingInput
+    from garant.governance.training import log_training
+
+    with unit_of_work(populated.engine) as session:
+        log_training(
+            session,
+            TrainingInput(
+                person="claire-martin",
+                module="Pseudonymisation",
+                completed_on="2026-10-02",
+                hours=3.5,
+                provider="CNFPT",
+            ),
+            "t",
+        )
+        context = build_charter_context(
+            session, load_policy(workspace_policy_file(populated)), today=DAY
+        )
+    [offer] = [t for t in context.trainings if t.title == "Pseudonymisation"]
+    assert offer.duration == "3,5 h" and offer.schedule == ""
+    assert "(organisme : CNFPT)" in offer.audience

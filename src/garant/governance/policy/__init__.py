@@ -26,6 +26,7 @@ from garant.governance.policy.gate import (
 )
 from garant.governance.policy.loading import (
     STARTER_PACKS,
+    contact_missing,
     load_policy,
     parse_policy,
     policy_warnings,
@@ -84,6 +85,7 @@ __all__ = [
     "UsePurpose",
     "check_transition",
     "classify_hosting",
+    "contact_missing",
     "diff_policies",
     "evaluate_review",
     "evaluate_run_request",

@@ -6,7 +6,13 @@ from pathlib import Path
 
 from garant.domain.enums import DataCategory, OrganisationKind
 from garant.errors import InputError, NotFoundError
-from garant.governance.policy.model import Hosting, Policy, PolicyStatus, Pseudonymisation
+from garant.governance.policy.model import (
+    CONTACT_PLACEHOLDER,
+    Hosting,
+    Policy,
+    PolicyStatus,
+    Pseudonymisation,
+)
 from garant.governance.policy.yamlsource import (
     load_yaml_document,
     parse_yaml_document,
@@ -16,6 +22,7 @@ from garant.i18n import tr
 
 __all__ = [
     "STARTER_PACKS",
+    "contact_missing",
     "load_policy",
     "parse_policy",
     "policy_warnings",
@@ -97,9 +104,24 @@ def starter_pack_path(kind: OrganisationKind | str) -> Path:
     return starter_packs_dir() / STARTER_PACKS[organisation_kind]
 
 
+def contact_missing(policy: Policy) -> bool:
+    """The public contact is empty or still the starter pack's placeholder."""
+    contact = policy.disclosure.contact.strip()
+    return not contact or contact.startswith(CONTACT_PLACEHOLDER)
+
+
 def policy_warnings(policy: Policy) -> list[str]:
     """Allowances that are legal but risky, to show when validating or approving a policy."""
     warnings: list[str] = []
+    if contact_missing(policy):
+        warnings.append(
+            tr(
+                "Le contact public (disclosure.contact) est à compléter : la charte enverrait "
+                "les habitants nulle part.",
+                "The public contact (disclosure.contact) is still to be filled in: the charter "
+                "would send the public nowhere.",
+            )
+        )
     special = policy.data_rule(DataCategory.SPECIAL)
     hosted_special = [h for h in special.hosting if h.is_hosted]
     if hosted_special:

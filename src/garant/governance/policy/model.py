@@ -301,6 +301,10 @@ class HumanReview(_Strict):
     """The reviewer must not be the person who ran the analysis (four-eyes principle)."""
 
 
+CONTACT_PLACEHOLDER = "À COMPLÉTER"
+"""How the starter packs mark the public contact to fill in (never a real-looking address)."""
+
+
 class Disclosure(_Strict):
     label_ai_outputs: bool = True
     """Every AI output carries a disclosure label (what the AI did, model, date, review)."""
