@@ -272,3 +272,18 @@ def test_run_takes_the_id_column_and_prints_json(sortition_root: Path, tmp_path:
     lottery = json.loads((Path(data["folder"]) / "lottery.json").read_text(encoding="utf-8"))
     ids = {p for panel in lottery["panels"] for p in panel}
     assert ids and all(p.startswith("D-") for p in ids)
+
+
+def test_a_zip_file_is_refused_as_a_pool_with_exit_2(workspace_root: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "vivier.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("vivier.csv", "id,sexe\nV1,Femme\n")
+    outcome = runner.invoke(
+        app, ["-w", str(workspace_root), "sortition", "pools", "add", "vivier", str(archive)]
+    )
+    assert outcome.exit_code == 2
+    assert "archive zip" in outcome.stderr and "0 personnes" not in outcome.stdout
+    listed = runner.invoke(app, ["-w", str(workspace_root), "sortition", "pools", "list", "--json"])
+    assert json.loads(listed.stdout) == []

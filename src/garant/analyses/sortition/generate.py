@@ -17,7 +17,14 @@ import numpy as np
 
 from .lottery import write_atomic
 
-__all__ = ["CRITERIA", "generate_pool", "generate_quotas", "write_demo"]
+__all__ = [
+    "ALL_CRITERIA",
+    "CRITERIA",
+    "EXTRA_CRITERIA",
+    "generate_pool",
+    "generate_quotas",
+    "write_demo",
+]
 
 # criterion -> (value, population share, volunteering bias)
 CRITERIA: Mapping[str, tuple[tuple[str, float, float], ...]] = {
@@ -56,6 +63,17 @@ CRITERIA: Mapping[str, tuple[tuple[str, float, float], ...]] = {
     ),
 }
 
+# Further criteria a benchmark or a user may add (not in the default demo).
+EXTRA_CRITERIA: Mapping[str, tuple[tuple[str, float, float], ...]] = {
+    "logement": (
+        ("Propriétaire", 0.58, 1.4),
+        ("Locataire du parc privé", 0.25, 0.8),
+        ("Locataire HLM", 0.15, 0.5),
+        ("Logé gratuitement", 0.02, 0.6),
+    ),
+}
+ALL_CRITERIA: Mapping[str, tuple[tuple[str, float, float], ...]] = {**CRITERIA, **EXTRA_CRITERIA}
+
 _STREETS = (
     "rue de la République",
     "avenue Jean-Jaurès",
@@ -84,7 +102,7 @@ def generate_pool(
     for i in range(n):
         row = {"id": f"V{i + 1:05d}"}
         for criterion in criteria:
-            values = CRITERIA[criterion]
+            values = ALL_CRITERIA[criterion]
             weights = np.array([share * bias for _, share, bias in values])
             row[criterion] = values[int(rng.choice(len(values), p=weights / weights.sum()))][0]
         if rows and rng.random() < household_share:
@@ -105,7 +123,7 @@ def generate_quotas(
     """Quotas ``feature,value,min,max`` around the population shares for a panel of ``k``."""
     quotas: list[dict[str, str | int]] = []
     for criterion in criteria:
-        for value, share, _ in CRITERIA[criterion]:
+        for value, share, _ in ALL_CRITERIA[criterion]:
             target = share * k
             slack = max(1.0, tolerance * target)
             quotas.append(
