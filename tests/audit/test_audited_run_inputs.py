@@ -22,15 +22,16 @@ def _registry(root: Path) -> None:
     run_cli(
         root,
         'people add "Claire Martin"',
-        "roles assign claire-martin referent_ia --from 01/01/2025",
+        "roles assign claire-martin referent_ia --from 01/01/2025 --by claire-martin",
         'tools add "garant hors ligne" --access local --region local --status approved '
-        "--alias hors-ligne",
+        "--alias hors-ligne --by claire-martin",
         'tools add "Whisper local" --key whisper-local --access local --region local '
-        "--status approved",
+        "--status approved --by claire-martin",
         'uses add Essai --purpose "Tester un modèle" --stage preparation --tool garant-hors-ligne '
-        "--data none --status approved",
+        "--data none --status approved --by claire-martin --override Essai",
         'uses add Reunions --purpose "Transcrire" --stage animation --tool whisper-local '
-        "--data personal --legal-basis public_task --status approved",
+        "--data personal --legal-basis public_task --status approved --by claire-martin "
+        "--override Essai",
     )
 
 

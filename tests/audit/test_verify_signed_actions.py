@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
+from workspace_support import record_policy_approval
 
 from garant.audit.run import audited_run
 from garant.audit.verify import verify_workspace
@@ -30,6 +31,7 @@ def keyed(audit_workspace: Workspace) -> Iterator[tuple[Workspace, str]]:
         "  reidentify: [referent_ia, dpo]\n  require_personal_key_for: [review, reidentify]\n",
     )
     path.write_text(text, encoding="utf-8")
+    record_policy_approval(audit_workspace)  # the edited policy, approved again
     with audited_run(
         audit_workspace,
         use="affiches",

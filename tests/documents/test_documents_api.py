@@ -22,6 +22,8 @@ def test_all_lists_exactly_the_public_names() -> None:
         "text_formats",
         "pdf",
         "docx",
+        "annex_pdf",
+        "annex_signing",
     }
     assert set(documents.__all__) == public - modules
     assert len(documents.__all__) == len(set(documents.__all__))

@@ -24,7 +24,7 @@ def inquiry(_template_workspace: Path, tmp_path_factory: pytest.TempPathFactory)
     shutil.copytree(_template_workspace, root)
     _relocate_mlflow_artifacts(root)
     previous = {k: os.environ.get(k) for k in ("GARANT_ACTOR", "GARANT_TEST_KEY")}
-    os.environ["GARANT_ACTOR"] = "test-runner"
+    os.environ["GARANT_ACTOR"] = "jeanne-morel"
     os.environ["GARANT_TEST_KEY"] = PASSPHRASE
     try:
         build_inquiry(root, base)

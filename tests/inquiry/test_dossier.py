@@ -54,6 +54,7 @@ def test_numbers_never_change_when_observations_are_added(tmp_path: Path) -> Non
         events = [
             (e.event, json.loads(e.payload))
             for e in session.exec(select(LedgerEntry).order_by(LedgerEntry.seq))  # type: ignore[arg-type]
+            if not e.event.startswith("row_")  # the store's own record of each row change
         ]
         session.commit()
     assert [name for name, _ in events] == [

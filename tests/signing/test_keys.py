@@ -206,7 +206,9 @@ def test_keys_create_cli_prompts_twice_and_imports_pkcs12(workspace_root: Path) 
         input=f"{PASS}\n{PASS}\n",
     )
     assert typed.exit_code == 0, typed.stderr
-    runner.invoke(app, ["-w", str(workspace_root), "people", "add", "Agent Public"])
+    runner.invoke(
+        app, ["-w", str(workspace_root), "people", "add", "Agent Public", "--by", "claire-martin"]
+    )
     source = workspace_root / "rgs.p12"
     _rgs_like_pkcs12(source, PASS)
     imported = runner.invoke(

@@ -70,12 +70,13 @@ def build_inquiry(root: Path, data: Path) -> None:
     run_cli(
         root,
         'people add "Jeanne Morel" --email j.morel@example.fr',
-        "roles assign jeanne-morel personne_ressource --from 01/01/2026",
+        "roles assign jeanne-morel personne_ressource --from 01/01/2026 --by jeanne-morel",
         'tools add "garant hors ligne" --key hors-ligne --access local --region local '
         "--status approved --alias hors-ligne",
         'uses add "Regroupement des observations" --key regroupement '
         '--purpose "Regrouper les observations par thème" --stage analysis --tool hors-ligne '
-        "--data public_contributions --data personal --status approved",
+        "--data public_contributions --data personal --status approved "
+        '--override "Enquête de test : liste de contrôle non remplie"',
         'dossier create "PLU de Belleval" --ref "Arrêté 2026-117" --authority "Métropole de Belleval" '
         "--from 02/11/2026 --to 03/12/2026 --commissaire jeanne-morel --key plu",
         add_command(

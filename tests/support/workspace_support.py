@@ -46,8 +46,11 @@ def adopt_test_policy(root: Path) -> None:
 
 def record_policy_approval(workspace: Workspace) -> None:
     """Record the workspace's policy file as approved, as ``garant policy approve`` would have
-    (the test policy ships already approved, so there is no draft to approve)."""
+    (the test policy ships already approved, so there is no draft to approve). Called again after
+    a test edits the file, the recorded version takes the edited text."""
     from datetime import date
+
+    from sqlmodel import select
 
     from garant.domain.policy_models import PolicyVersion
     from garant.governance.policy import load_policy
@@ -58,6 +61,16 @@ def record_policy_approval(workspace: Workspace) -> None:
     text = path.read_text(encoding="utf-8")
     policy = load_policy(path)
     with unit_of_work(workspace.engine) as session:
+        recorded = session.exec(
+            select(PolicyVersion).where(
+                PolicyVersion.policy_id == policy.id, PolicyVersion.version == policy.version
+            )
+        ).first()
+        if recorded is not None:
+            recorded.text = text
+            recorded.sha256 = sha256_bytes(text.encode("utf-8"))
+            session.add(recorded)
+            return
         session.add(
             PolicyVersion(
                 policy_id=policy.id,

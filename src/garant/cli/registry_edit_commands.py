@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from garant.cli.registry import ByOption
 from garant.cli.output import say
 from garant.cli.state import state_of
 from garant.errors import InputError
@@ -63,13 +64,16 @@ def tools_edit(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Clé, id ou nom de l'outil.")],
     assignments: SetOption,
+    by: ByOption = None,
 ) -> None:
     """Modifie les champs d'un outil (auteur et date enregistrés, événement au registre de preuve)."""
     from garant.governance.registry_edits import edit_tool
 
+    from garant.governance.authority import registry_action
+
     state = state_of(ctx)
-    with state.transaction() as session:
-        edit = edit_tool(session, ref, parse_assignments(assignments), state.actor)
+    with registry_action(state.workspace(), by, "tools.edit", ref) as act:
+        edit = edit_tool(act.session, ref, parse_assignments(assignments), act.actor)
     _report(edit.key, edit.changes)
 
 
@@ -77,13 +81,16 @@ def uses_edit(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Clé ou id de l'usage.")],
     assignments: SetOption,
+    by: ByOption = None,
 ) -> None:
     """Modifie les champs d'un usage (outils et personnes par clé)."""
     from garant.governance.registry_edits import edit_use
 
+    from garant.governance.authority import registry_action
+
     state = state_of(ctx)
-    with state.transaction() as session:
-        edit = edit_use(session, ref, parse_assignments(assignments), state.actor)
+    with registry_action(state.workspace(), by, "uses.edit", ref) as act:
+        edit = edit_use(act.session, ref, parse_assignments(assignments), act.actor)
     _report(edit.key, edit.changes)
 
 
@@ -91,13 +98,16 @@ def people_edit(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Personne (clé, id, e-mail ou nom).")],
     assignments: SetOption,
+    by: ByOption = None,
 ) -> None:
     """Modifie le nom, l'e-mail ou la fonction d'une personne."""
     from garant.governance.registry_edits import edit_person
 
+    from garant.governance.authority import registry_action
+
     state = state_of(ctx)
-    with state.transaction() as session:
-        edit = edit_person(session, ref, parse_assignments(assignments), state.actor)
+    with registry_action(state.workspace(), by, "people.edit", ref) as act:
+        edit = edit_person(act.session, ref, parse_assignments(assignments), act.actor)
     _report(edit.key, edit.changes)
 
 
@@ -108,11 +118,14 @@ def roles_end(
     on: Annotated[
         str, typer.Option("--on", help="Date de fin (défaut : aujourd'hui, JJ/MM/AAAA).")
     ] = "",
+    by: ByOption = None,
 ) -> None:
     """Met fin à un rôle (l'attribution reste dans l'historique)."""
     from garant.domain.enums import RoleName
     from garant.domain.inputs import RoleInput, parse_choice, validated
     from garant.governance.registry_edits import active_assignment, end_role
+
+    from garant.governance.authority import registry_action
 
     state = state_of(ctx)
     wanted = parse_choice(RoleName, role, "role")
@@ -121,9 +134,9 @@ def roles_end(
         if on
         else None
     )
-    with state.transaction() as session:
-        assignment = active_assignment(session, person, wanted)
-        ended = end_role(session, assignment.id or 0, state.actor, day)
+    with registry_action(state.workspace(), by, "roles.end", person) as act:
+        assignment = active_assignment(act.session, person, wanted)
+        ended = end_role(act.session, assignment.id or 0, act.actor, day)
     say(tr("Rôle {r} terminé le {d}.", "Role {r} ended on {d}.", r=role, d=ended.end_date))
 
 
@@ -131,13 +144,16 @@ def tools_retire(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Clé, id ou nom de l'outil.")],
     reason: ReasonOption = "",
+    by: ByOption = None,
 ) -> None:
     """Retire un outil du service (statut « retiré », jamais supprimé)."""
     from garant.governance.registry_edits import retire_tool
 
+    from garant.governance.authority import registry_action
+
     state = state_of(ctx)
-    with state.transaction() as session:
-        edit = retire_tool(session, ref, reason, state.actor)
+    with registry_action(state.workspace(), by, "tools.retire", ref) as act:
+        edit = retire_tool(act.session, ref, reason, act.actor)
     say(tr("Outil {k} retiré.", "Tool {k} retired.", k=edit.key))
 
 
@@ -145,11 +161,14 @@ def uses_retire(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="Clé ou id de l'usage.")],
     reason: ReasonOption = "",
+    by: ByOption = None,
 ) -> None:
     """Arrête un usage (statut « retiré », jamais supprimé)."""
     from garant.governance.registry_edits import retire_use
 
+    from garant.governance.authority import registry_action
+
     state = state_of(ctx)
-    with state.transaction() as session:
-        edit = retire_use(session, ref, reason, state.actor)
+    with registry_action(state.workspace(), by, "uses.retire", ref) as act:
+        edit = retire_use(act.session, ref, reason, act.actor)
     say(tr("Usage {k} retiré.", "Use {k} retired.", k=edit.key))
