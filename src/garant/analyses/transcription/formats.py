@@ -39,6 +39,7 @@ TranscriptFormat = Literal["webvtt", "srt", "text"]
 
 _TIME = r"(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+(.*))?$")
+_TIMING_ATTEMPT = re.compile(r"^\s*\d+:\d")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?(?:\s+([^>]*))?>", re.IGNORECASE)
 _VTT_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>")
 _SRT_TAG = re.compile(r"</?(?:b|i|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
@@ -49,8 +50,11 @@ _SPEAKER_PREFIX = re.compile(
 )
 _CLOCK = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TEXT_TIMESTAMP = re.compile(
-    rf"^\[?(?P<time>{_CLOCK})(?:\s*(?:-->|-|–)\s*(?P<end>{_CLOCK}))?\]?\s+(?P<rest>.*)$"
+    rf"^(?P<open>\[)?(?P<time>{_CLOCK})(?:\s*(?:-->|-|–)\s*(?P<end>{_CLOCK}))?(?(open)\])"
+    r"\s+(?!-->|[-–]\s*\d)(?P<rest>.*)$"
 )
+"""``[00:01:02] texte`` or ``00:01:02 --> 00:01:09 texte``: a bracket opened is closed, and a
+half-read range (``[00:01:02 --> 00:0``) is no time at all (then refused by ``_LOOKS_TIMED``)."""
 
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -281,6 +285,11 @@ def _cues(path: Path, text: str, *, webvtt: bool) -> list[_Cue]:
             continue
         timing_at = 0 if "-->" in lines[0] else 1
         if timing_at >= len(lines) or "-->" not in lines[timing_at]:
+            attempt = next(
+                (i for i, line in enumerate(lines[:2]) if _TIMING_ATTEMPT.match(line)), None
+            )
+            if attempt is not None:  # a timing line cut short: name it, not the block
+                _parse_timing(path, start_line + attempt, lines[attempt])
             if not webvtt and timing_at < len(lines) and head.isdigit():
                 problem = tr(
                     "ligne de temps attendue après le numéro « {head} »",
