@@ -92,6 +92,8 @@ def run_transcription(
     """Transcribe (or import) ``audio`` inside an audited run of ``use``."""
     check_input_file(audio)  # before the run: a missing file leaves no failed run behind
     alias = model if backend == "api" else None
+    # a transcript to import is read before the run opens: a malformed file leaves no failed run
+    imported = import_transcript(audio, language=language or "fr") if backend == "import" else None
     with audited_run(
         workspace,
         use=use,
@@ -104,7 +106,9 @@ def run_transcription(
         parameters={"backend": backend, "model": model or "", "language": language or ""},
     ) as run:
         run.add_input(audio.name, audio, log_copy=False)  # recordings and transcripts: hash only
-        transcript = _transcribe(workspace, run, audio, backend, model, language, on_progress)
+        transcript = imported or _transcribe(
+            workspace, run, audio, backend, model, language, on_progress
+        )
         summary = transcript.trace_summary()
         run.log_params(**_flat(summary))
         if backend == "local":

@@ -39,6 +39,7 @@ TranscriptFormat = Literal["webvtt", "srt", "text"]
 
 _TIME = r"(?:(\d+):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+(.*))?$")
+_TIMING_ATTEMPT = re.compile(r"^\s*\d+:\d")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?(?:\s+([^>]*))?>", re.IGNORECASE)
 _VTT_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d[\d:.]*>")
 _SRT_TAG = re.compile(r"</?(?:b|i|u|s|font)(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
@@ -49,17 +50,108 @@ _SPEAKER_PREFIX = re.compile(
 )
 _CLOCK = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TEXT_TIMESTAMP = re.compile(
-    rf"^\[?(?P<time>{_CLOCK})(?:\s*(?:-->|-|–)\s*(?P<end>{_CLOCK}))?\]?\s+(?P<rest>.*)$"
+    rf"^(?P<open>\[)?(?P<time>{_CLOCK})(?:\s*(?:-->|-|–)\s*(?P<end>{_CLOCK}))?(?(open)\])"
+    r"\s+(?!-->|[-–]\s*\d)(?P<rest>.*)$"
 )
+"""``[00:01:02] texte`` or ``00:01:02 --> 00:01:09 texte``: a bracket opened is closed, and a
+half-read range (``[00:01:02 --> 00:0``) is no time at all (then refused by ``_LOOKS_TIMED``)."""
+
+
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "archive zip"),
+    (b"PK\x05\x06", "archive zip"),
+    (b"\x1f\x8b", "archive gzip"),
+    (b"%PDF", "document PDF"),
+    (b"\xd0\xcf\x11\xe0", "document Office"),
+    (b"\x7fELF", "programme"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters never found in a transcript: their presence means a binary or a
+wrongly-encoded file (UTF-16 without byte-order mark), which would otherwise be read as noise."""
+
+
+def _line_of(data: bytes | str, offset: int) -> int:
+    newline: bytes | str = b"\n" if isinstance(data, bytes) else "\n"
+    return data.count(newline, 0, offset) + 1  # type: ignore[arg-type]
+
+
+def _not_text(path: Path, line: int, problem: str) -> InputError:
+    return InputError(
+        tr(
+            "{path}, ligne {line} : {problem}",
+            "{path}, line {line}: {problem}",
+            path=path,
+            line=line,
+            problem=problem,
+        ),
+        tr(
+            "Donnez le fichier de transcription lui-même (VTT, SRT ou texte), enregistré en "
+            "UTF-8 : exportez-le à nouveau depuis l'outil d'origine.",
+            "Give the transcript file itself (VTT, SRT or text), saved as UTF-8: export it "
+            "again from the original tool.",
+        ),
+    )
+
+
+def _decode(path: Path, data: bytes) -> str:
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise _not_text(
+                path,
+                1,
+                tr(
+                    "ce n'est pas une transcription mais un fichier binaire ({kind})",
+                    "this is not a transcript but a binary file ({kind})",
+                    kind=kind,
+                ),
+            )
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise _not_text(
+                path,
+                _line_of(data, error.start),
+                tr("texte UTF-16 illisible", "unreadable UTF-16 text"),
+            ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            # neither UTF-8 nor Windows-1252: name where UTF-8 first failed, the likelier intent
+            line = _line_of(data, min(utf8_error.start, error.start))
+            raise _not_text(
+                path,
+                line,
+                tr(
+                    "octets illisibles : ni UTF-8 ni Windows-1252 (fichier binaire ?)",
+                    "unreadable bytes: neither UTF-8 nor Windows-1252 (binary file?)",
+                ),
+            ) from None
 
 
 def read_text_file(path: Path) -> str:
-    """Read a text file as UTF-8 (with or without BOM), else Windows-1252; refuse empty files."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    """Read a text file as UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Refused, naming the line: empty files, archives and other binaries, bytes valid in neither
+    encoding, and control characters (NUL…) — nothing is replaced or dropped silently.
+    """
+    text = _decode(path, path.read_bytes()).lstrip("\ufeff")
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise _not_text(
+            path,
+            _line_of(text, control.start()),
+            tr(
+                "caractère de contrôle U+{code:04X} (fichier binaire, tronqué ou en UTF-16 "
+                "sans BOM ?)",
+                "control character U+{code:04X} (binary or truncated file, or UTF-16 without BOM?)",
+                code=ord(control.group()),
+            ),
+        )
     if not text.strip():
         raise InputError(
             tr("Fichier vide : {path}", "Empty file: {path}", path=path),
@@ -193,6 +285,11 @@ def _cues(path: Path, text: str, *, webvtt: bool) -> list[_Cue]:
             continue
         timing_at = 0 if "-->" in lines[0] else 1
         if timing_at >= len(lines) or "-->" not in lines[timing_at]:
+            attempt = next(
+                (i for i, line in enumerate(lines[:2]) if _TIMING_ATTEMPT.match(line)), None
+            )
+            if attempt is not None:  # a timing line cut short: name it, not the block
+                _parse_timing(path, start_line + attempt, lines[attempt])
             if not webvtt and timing_at < len(lines) and head.isdigit():
                 problem = tr(
                     "ligne de temps attendue après le numéro « {head} »",
@@ -211,12 +308,56 @@ def _cues(path: Path, text: str, *, webvtt: bool) -> list[_Cue]:
             )
         number = start_line + timing_at
         start, end = _parse_timing(path, number, lines[timing_at])
-        cues.append(_Cue(number, start, end, lines[timing_at + 1 :]))
+        payload = lines[timing_at + 1 :]
+        _check_payload(path, number, payload, webvtt=webvtt)
+        cues.append(_Cue(number, start, end, payload))
     if not cues:
         raise _line_error(
             path, 1, tr("aucun segment trouvé dans le fichier", "no cue found in the file")
         )
     return cues
+
+
+_UNCLOSED_TAG = re.compile(r"<(?=[a-zA-Z/\d])[^>]*$")
+
+
+def _check_payload(path: Path, timing_line: int, payload: list[str], *, webvtt: bool) -> None:
+    """A cue must have text, hold no other timing line (a missing blank line between two cues
+    would merge them) and, in WebVTT, close every tag it opens on a line (``<v Nom>``)."""
+    if not payload:
+        raise _line_error(
+            path,
+            timing_line,
+            tr(
+                "segment sans texte après sa ligne de temps (fichier tronqué ?)",
+                "cue without text after its timing line (truncated file?)",
+            ),
+        )
+    for offset, line in enumerate(payload, start=1):
+        if "-->" in line:
+            raise _line_error(
+                path,
+                timing_line + offset,
+                tr(
+                    "ligne de temps à l'intérieur d'un segment « {line} » : il manque une "
+                    "ligne vide avant elle",
+                    "timing line inside a cue '{line}': a blank line is missing before it",
+                    line=line.strip(),
+                ),
+            )
+        if webvtt:
+            unclosed = _UNCLOSED_TAG.search(line)
+            if unclosed is not None:
+                raise _line_error(
+                    path,
+                    timing_line + offset,
+                    tr(
+                        "balise non fermée « {tag} » (il manque « > » ; un « < » du texte "
+                        "s'écrit &lt;)",
+                        "unclosed tag '{tag}' (missing '>'; a '<' in the text is written &lt;)",
+                        tag=unclosed.group(),
+                    ),
+                )
 
 
 def _clean(text: str, tags: re.Pattern[str] = _VTT_TAG, *, unescape: bool = True) -> str:
@@ -227,10 +368,26 @@ def _clean(text: str, tags: re.Pattern[str] = _VTT_TAG, *, unescape: bool = True
 _PARTICLES = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "van", "von", "da", "di"})
 
 
+_ROLES = frozenset(
+    {
+        "adjoint", "adjointe", "animateur", "animatrice", "commissaire", "directeur",
+        "directrice", "garant", "garante", "intervenant", "intervenante", "maire",
+        "modérateur", "modératrice", "participant", "participante", "porteur", "porteuse",
+        "président", "présidente", "rapporteur", "rapporteure", "représentant",
+        "représentante", "secrétaire", "vice-président", "vice-présidente",
+    }
+)  # fmt: skip
+"""First words of role labels used as speakers in public inquiries and consultations
+(« Porteur de projet », « Commissaire enquêtrice », « Présidente de la commission »)."""
+
+
 def _looks_like_name(name: str) -> bool:
     """Every word capitalised except name particles: "Jean-Pierre de La Tour", "Mme Diallo",
-    not "Premier point" nor "Il a dit" (French puts a space before ':' in ordinary prose)."""
+    not "Premier point" nor "Il a dit" (French puts a space before ':' in ordinary prose);
+    or a role label kept as written: "Porteur de projet", "Commissaire enquêtrice"."""
     words = name.split()
+    if words[0].casefold() in _ROLES:
+        return True
     capitalised = [w[0].isupper() or w.casefold() in _PARTICLES for w in words]
     return all(capitalised) and words[-1][0].isupper()
 
@@ -293,6 +450,10 @@ def parse_srt(path: Path, text: str, *, detect_speakers: bool = True) -> list[Se
     return _non_empty(path, segments)
 
 
+_LOOKS_TIMED = re.compile(r"^\[?\d{1,2}:\d")
+"""A line that starts like a time (``[00:0…``) but that ``_TEXT_TIMESTAMP`` does not read."""
+
+
 def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[Segment]:
     """Parse plain text: one segment per paragraph (or per line when lines carry a speaker or a
     time); optional leading ``[00:01:02]`` or ``[00:01:02 --> 00:01:09]`` time; optional
@@ -300,6 +461,7 @@ def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[S
 
     A single time is the start of the segment; its end is then the next segment's start.
     Without times, segments have none (exports needing them then refuse the transcript).
+    Every line ends up in a segment; a time that cannot be read is an error naming its line.
     """
     lines = text.split("\n")
     per_line = any(
@@ -308,42 +470,50 @@ def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[S
         for line in lines
         if line.strip()
     )
-    chunks: list[str] = []
+    chunks: list[tuple[int, str]] = []  # (1-based first line, text)
     if per_line:
-        for line in lines:
-            if not line.strip():
-                continue
+        for number, line in enumerate(lines, start=1):
             stripped = line.strip()
+            if not stripped:
+                continue
             starts_new = _TEXT_TIMESTAMP.match(stripped) or (
                 detect_speakers and _starts_with_speaker(stripped)
             )
             if starts_new or not chunks:
-                chunks.append(stripped)
+                chunks.append((number, stripped))
             else:
-                chunks[-1] += " " + stripped
+                chunks[-1] = (chunks[-1][0], chunks[-1][1] + " " + stripped)
+            if not _TEXT_TIMESTAMP.match(stripped) and _LOOKS_TIMED.match(stripped):
+                raise _line_error(path, number, _unreadable_time(stripped))
     else:
-        chunks = [" ".join(block) for _, block in _blocks(text)]
-    raw: list[tuple[float | None, float | None, str | None, str]] = []
-    for chunk in chunks:
+        chunks = [(first, " ".join(block)) for first, block in _blocks(text)]
+        for first, block in _blocks(text):
+            for offset, line in enumerate(block):
+                if _LOOKS_TIMED.match(line.strip()):
+                    raise _line_error(path, first + offset, _unreadable_time(line.strip()))
+    raw: list[tuple[int, float | None, float | None, str | None, str]] = []
+    for number, chunk in chunks:
         start: float | None = None
         given_end: float | None = None
         match = _TEXT_TIMESTAMP.match(chunk)
         if match is not None:
-            start = _seconds(_time_groups(match.group("time")))
+            start = _clock_seconds(path, number, match.group("time"))
             if match.group("end"):
-                given_end = _seconds(_time_groups(match.group("end")))
+                given_end = _clock_seconds(path, number, match.group("end"))
             chunk = match.group("rest")
         speaker, content = _split_speaker(" ".join(chunk.split()), detect_speakers)
         if content:
-            raw.append((start, given_end, speaker, content))
-    timed = [item[0] is not None for item in raw]
+            raw.append((number, start, given_end, speaker, content))
+    timed = [item[1] is not None for item in raw]
     if any(timed) and not all(timed):
         untimed = next(i for i, flag in enumerate(timed) if not flag)
         raise InputError(
             tr(
-                "{path} : le paragraphe {n} n'a pas d'horodatage alors que d'autres en ont",
-                "{path}: paragraph {n} has no timestamp while others do",
+                "{path}, ligne {line} : le paragraphe {n} n'a pas d'horodatage alors que "
+                "d'autres en ont",
+                "{path}, line {line}: paragraph {n} has no timestamp while others do",
                 path=path,
+                line=raw[untimed][0],
                 n=untimed + 1,
             ),
             tr(
@@ -352,17 +522,19 @@ def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[S
             ),
         )
     segments: list[Segment] = []
-    for i, (start, given_end, speaker, content) in enumerate(raw):
-        following = raw[i + 1][0] if i + 1 < len(raw) else None
+    for i, (number, start, given_end, speaker, content) in enumerate(raw):
+        following = raw[i + 1][1] if i + 1 < len(raw) else None
         if start is not None and (
             (following is not None and following < start)
             or (given_end is not None and given_end < start)
         ):
             raise InputError(
                 tr(
-                    "{path} : les horodatages ne sont pas dans l'ordre (paragraphe {n})",
-                    "{path}: timestamps are out of order (paragraph {n})",
+                    "{path}, ligne {line} : les horodatages ne sont pas dans l'ordre "
+                    "(paragraphe {n})",
+                    "{path}, line {line}: timestamps are out of order (paragraph {n})",
                     path=path,
+                    line=number,
                     n=i + 1,
                 ),
                 tr("Remettez les interventions dans l'ordre.", "Put the turns in order."),
@@ -370,6 +542,30 @@ def parse_text(path: Path, text: str, *, detect_speakers: bool = True) -> list[S
         end = given_end if given_end is not None else following if following is not None else start
         segments.append(Segment(start_s=start, end_s=end, text=content, speaker=speaker))
     return _non_empty(path, segments)
+
+
+def _unreadable_time(line: str) -> str:
+    return tr(
+        "horodatage illisible « {line} » (attendu : [00:01:02] ou [00:01:02 --> 00:01:09])",
+        "unreadable timestamp '{line}' (expected: [00:01:02] or [00:01:02 --> 00:01:09])",
+        line=line[:60],
+    )
+
+
+def _clock_seconds(path: Path, number: int, value: str) -> float:
+    groups = _time_groups(value)
+    minutes, seconds = int(groups[1] or 0), int(groups[2] or 0)
+    if seconds >= 60 or (groups[0] is not None and minutes >= 60):
+        raise _line_error(
+            path,
+            number,
+            tr(
+                "heure impossible « {value} » (minutes et secondes vont de 00 à 59)",
+                "impossible time '{value}' (minutes and seconds run from 00 to 59)",
+                value=value,
+            ),
+        )
+    return _seconds(groups)
 
 
 def _time_groups(value: str) -> tuple[str | None, str | None, str | None, str | None]:
