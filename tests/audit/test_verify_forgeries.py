@@ -325,3 +325,22 @@ def test_anchor_is_written_by_every_registry_commit(six_runs: tuple[Workspace, l
         last = session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq).desc())).first()
     assert head is not None and last is not None and head.seq == last.seq
     assert last.event == "row_update"
+
+
+def test_a_run_in_progress_is_not_taken_for_a_forgery(audit_workspace: Workspace) -> None:
+    """A run's own events are anchored when it ends; until then they are not a finding."""
+    with audited_run(
+        audit_workspace,
+        use="affiches",
+        kind="ask",
+        operator="claire-martin",
+        model_alias="hors-ligne",
+    ) as run:
+        run.add_output("sortie.md", "contenu")
+        during = verify_workspace(audit_workspace, check_mlflow=False)
+        assert during.ok, [p.message for p in during.chain]
+        head = read_head(ledger_anchor(audit_workspace))
+        with unit_of_work(audit_workspace.engine) as session:
+            last = session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq).desc())).first()
+        assert head is not None and last is not None and last.seq > head.seq  # not yet anchored
+    assert verify_workspace(audit_workspace, check_mlflow=False).ok

@@ -89,16 +89,25 @@ def _last_entry(session: Session) -> LedgerEntry | None:
 
 
 def append_event(
-    session: Session, event: LedgerEvent, payload: dict[str, Any], run_id: str = ""
+    session: Session,
+    event: LedgerEvent,
+    payload: dict[str, Any],
+    run_id: str = "",
+    *,
+    anchor: bool | None = None,
 ) -> LedgerEntry:
     """Add an entry to the ledger inside the caller's transaction.
 
     Pending row changes are flushed first, so their own events (written by the store's hook)
-    come before this one; the anchor moves to this entry when the transaction commits.
+    come before this one; the anchor moves to this entry when the transaction commits, except
+    for a run's own events, which the run anchors when it starts and ends (``anchor=True``
+    forces the move, for an event about a run written outside it).
     """
     session.flush()
     entry = append_entry(session.connection(), event, payload, run_id)
-    note_appended(session, entry.seq, entry.entry_hash)
+    note_appended(
+        session, entry.seq, entry.entry_hash, anchor=not run_id if anchor is None else anchor
+    )
     return entry
 
 

@@ -39,6 +39,7 @@ def record_refusal(
             "reidentification_refused" if action == "reidentify" else "action_refused",
             {"action": action, "by": by, "rule": rule, "target": target},
             run_id,
+            anchor=True,
         )
 
 

@@ -97,6 +97,11 @@ def verify_workspace(
         untrusted = {problem.seq for problem in report.chain if problem.kind == "modified"}
         state = replay_rows(entries, untrusted)
         report.rows, report.rows_checked = check_rows(session.connection(), state)
+    report.chain = [
+        problem
+        for problem in report.chain
+        if not (problem.kind == "appended" and _run_in_progress(entries, problem.seq, state))
+    ]
     report.adopted_at_migration = {
         where for where, origin in state.origin.items() if origin == "baseline"
     }
@@ -211,6 +216,21 @@ def _check_mlflow(
     name = str(payload["name"])
     message = mirrored_output_problem(workspace, run.mlflow_run_id, name, str(payload["sha256"]))
     return OutputProblem(run.id, name, message) if message else None
+
+
+def _run_in_progress(entries: list[LedgerEntry], first: int, state: ReplayedState) -> bool:
+    """Entries after the anchor are a run's own events while it runs (or if it was killed):
+    every one names a run still « started » in the ledger and none changes a row."""
+    from garant.audit.ledger import ROW_EVENTS
+
+    trailing = [entry for entry in entries if entry.seq >= first]
+    for entry in trailing:
+        if not entry.run_id or entry.event in ROW_EVENTS:
+            return False
+        values = state.values("audit_run", f"id={entry.run_id}")
+        if values is None or values.get("status") != "started":
+            return False
+    return bool(trailing)
 
 
 def _check_manifests(

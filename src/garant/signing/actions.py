@@ -108,4 +108,4 @@ def signed_action_valid(signed: SignedAction) -> bool:
 def record_signed_action(session: Session, signed: SignedAction | None, run_id: str = "") -> None:
     """Append the signed statement (``action_signed``) in the action's own transaction."""
     if signed is not None:
-        append_event(session, "action_signed", signed, run_id)
+        append_event(session, "action_signed", signed, run_id, anchor=True)

@@ -54,6 +54,7 @@ __all__ = [
 
 ACTOR_KEY = "garant_actor"
 LAST_KEY = "garant_ledger_last"
+ANCHOR_KEY = "garant_anchor_needed"
 PROTECTED_TABLES: frozenset[str] = frozenset(
     {
         "organisation",
@@ -303,6 +304,7 @@ def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
             tail = _append(connection, "row_delete", table, key, None, by, None, tail)
     if tail is not None:
         session.info[LAST_KEY] = tail
+        session.info[ANCHOR_KEY] = True
 
 
 def _canonical_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -335,7 +337,8 @@ def _changed_fields(obj: Any) -> list[str]:
 
 def _after_commit(session: OrmSession) -> None:
     last = session.info.pop(LAST_KEY, None)
-    if last is None or session.bind is None:
+    needed = session.info.pop(ANCHOR_KEY, False)
+    if last is None or not needed or session.bind is None:
         return
     bind = session.get_bind()
     if isinstance(bind, Engine):
@@ -356,11 +359,16 @@ def anchor_moved(engine: Engine, last: tuple[int, str]) -> None:
 
 def _forget(session: OrmSession, *_args: Any) -> None:
     session.info.pop(LAST_KEY, None)
+    session.info.pop(ANCHOR_KEY, None)
 
 
-def note_appended(session: OrmSession, seq: int, entry_hash: str) -> None:
-    """Remember the last entry this transaction appended (the anchor moves to it on commit)."""
+def note_appended(session: OrmSession, seq: int, entry_hash: str, *, anchor: bool = True) -> None:
+    """Remember the last entry this transaction appended; the anchor moves to it on commit
+    unless every entry was a run's intermediate event (``anchor=False``): an audited run moves
+    the anchor itself when it starts and ends, which spares a file write per model call."""
     session.info[LAST_KEY] = (seq, entry_hash)
+    if anchor:
+        session.info[ANCHOR_KEY] = True
 
 
 def install() -> None:
