@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from garant.cli.registry import ByOption
 from garant.cli.output import say
+from garant.cli.registry import ByOption
 from garant.cli.state import state_of
 from garant.errors import InputError
 from garant.i18n import tr
@@ -67,9 +67,8 @@ def tools_edit(
     by: ByOption = None,
 ) -> None:
     """Modifie les champs d'un outil (auteur et date enregistrés, événement au registre de preuve)."""
-    from garant.governance.registry_edits import edit_tool
-
     from garant.governance.authority import registry_action
+    from garant.governance.registry_edits import edit_tool
 
     state = state_of(ctx)
     with registry_action(state.workspace(), by, "tools.edit", ref) as act:
@@ -84,9 +83,8 @@ def uses_edit(
     by: ByOption = None,
 ) -> None:
     """Modifie les champs d'un usage (outils et personnes par clé)."""
-    from garant.governance.registry_edits import edit_use
-
     from garant.governance.authority import registry_action
+    from garant.governance.registry_edits import edit_use
 
     state = state_of(ctx)
     with registry_action(state.workspace(), by, "uses.edit", ref) as act:
@@ -101,9 +99,8 @@ def people_edit(
     by: ByOption = None,
 ) -> None:
     """Modifie le nom, l'e-mail ou la fonction d'une personne."""
-    from garant.governance.registry_edits import edit_person
-
     from garant.governance.authority import registry_action
+    from garant.governance.registry_edits import edit_person
 
     state = state_of(ctx)
     with registry_action(state.workspace(), by, "people.edit", ref) as act:
@@ -123,9 +120,8 @@ def roles_end(
     """Met fin à un rôle (l'attribution reste dans l'historique)."""
     from garant.domain.enums import RoleName
     from garant.domain.inputs import RoleInput, parse_choice, validated
-    from garant.governance.registry_edits import active_assignment, end_role
-
     from garant.governance.authority import registry_action
+    from garant.governance.registry_edits import active_assignment, end_role
 
     state = state_of(ctx)
     wanted = parse_choice(RoleName, role, "role")
@@ -147,9 +143,8 @@ def tools_retire(
     by: ByOption = None,
 ) -> None:
     """Retire un outil du service (statut « retiré », jamais supprimé)."""
-    from garant.governance.registry_edits import retire_tool
-
     from garant.governance.authority import registry_action
+    from garant.governance.registry_edits import retire_tool
 
     state = state_of(ctx)
     with registry_action(state.workspace(), by, "tools.retire", ref) as act:
@@ -164,9 +159,8 @@ def uses_retire(
     by: ByOption = None,
 ) -> None:
     """Arrête un usage (statut « retiré », jamais supprimé)."""
-    from garant.governance.registry_edits import retire_use
-
     from garant.governance.authority import registry_action
+    from garant.governance.registry_edits import retire_use
 
     state = state_of(ctx)
     with registry_action(state.workspace(), by, "uses.retire", ref) as act:
