@@ -160,7 +160,8 @@ if [ -d "$SHARED/consultations/decidim_gdn_lille_nancy" ]; then
   "$G" uses add "Regroupement des observations d'enquête publique" --key regroupement-enquete \
     --purpose "Regrouper par thème les observations du public, chacune lue par la commissaire" \
     --stage analysis --tool hors-ligne --data public_contributions --data personal \
-    --legal-basis public_task --responsible jeanne-morel --status approved
+    --legal-basis public_task --responsible jeanne-morel --status approved \
+    --override "Démonstration : la liste de contrôle de cet usage n'est pas remplie ici"
   "$G" dossier create "Plan de mobilité de Belleval" --ref "Arrêté 2026-117" \
     --authority "Métropole de Belleval" --from 02/11/2026 --to 03/12/2026 \
     --commissaire jeanne-morel --key mobilite-belleval
