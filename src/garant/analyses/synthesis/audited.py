@@ -7,6 +7,7 @@ text; with a model, every call goes through the audited run (policy, trace, ledg
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,18 +97,24 @@ def ingest(
     column (table) or field (JSON lines) holding them.
     """
     folder = corpus_dir(workspace, name)
-    if not (folder / "manifest.json").is_file():
+    created = not (folder / "manifest.json").is_file()
+    if created:
         folder.parent.mkdir(parents=True, exist_ok=True)
         create_corpus(folder)
-    pseudonymise, mapping = _pseudonymiser(folder, pseudonymisation)
-    label = f"presidio-fr ({pseudonymisation})"
     try:
-        records = _ingest(
-            workspace, folder, source, fmt, columns or {}, transcript_run, pseudonymise, label
-        )
-    finally:
-        # Tags already written to the corpus must keep their meaning for the next ingest.
-        mapping.save(folder / "pseudonymes.json")
+        pseudonymise, mapping = _pseudonymiser(folder, pseudonymisation)
+        label = f"presidio-fr ({pseudonymisation})"
+        try:
+            records = _ingest(
+                workspace, folder, source, fmt, columns or {}, transcript_run, pseudonymise, label
+            )
+        finally:
+            # Tags already written to the corpus must keep their meaning for the next ingest.
+            mapping.save(folder / "pseudonymes.json")
+    except BaseException:
+        if created:  # a refused first source leaves no empty corpus behind
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     return IngestOutcome(
         added=sum(record.count for record in records),
         warnings=[warning for record in records for warning in record.warnings],

@@ -37,6 +37,7 @@ __all__ = [
     "read_jsonl",
     "read_table",
     "read_transcript",
+    "refuse_binary",
 ]
 
 _ENCODINGS = ("utf-8-sig", "cp1252")
@@ -52,16 +53,20 @@ def _listed(rows: Sequence[int | str]) -> str:
 def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> tuple[str, str]:
     """Decode ``data``: the given encoding, else UTF-8 (with or without BOM), else cp1252."""
     candidates = (encoding,) if encoding else _ENCODINGS
+    first_bad = 0
     for candidate in candidates:
         try:
             return data.decode(candidate), candidate
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError as error:
+            first_bad = first_bad or error.start
+        except LookupError:
             continue
     raise InputError(
         tr(
-            "Impossible de décoder {file} ({encodings}).",
-            "Cannot decode {file} ({encodings}).",
+            "Impossible de décoder {file}, ligne {line} ({encodings}).",
+            "Cannot decode {file}, line {line} ({encodings}).",
             file=file,
+            line=data.count(b"\n", 0, first_bad) + 1,
             encodings=", ".join(candidates),
         ),
         tr(
@@ -69,6 +74,55 @@ def decode_bytes(data: bytes, file: str, encoding: str | None = None) -> tuple[s
             "Save the file as UTF-8, or give its encoding.",
         ),
     )
+
+
+_SIGNATURES = (
+    (b"PK\x03\x04", "zip (.zip, .xlsx, .docx, .odt…)"),
+    (b"%PDF", "PDF"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\xd0\xcf\x11\xe0", "Office 97 (.xls, .doc)"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def refuse_binary(data: bytes, file: str) -> None:
+    """Raise ``InputError`` naming the line when ``data`` is not a text file.
+
+    A known binary signature (zip, PDF, UTF-16…) is refused at line 1; a NUL byte, which no
+    text export holds and which would silently cut a field, is refused at its line.
+    """
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise InputError(
+                tr(
+                    "{file}, ligne 1 : ce n'est pas un fichier texte mais un fichier {kind}.",
+                    "{file}, line 1: not a text file but a {kind} file.",
+                    file=file,
+                    kind=kind,
+                ),
+                tr(
+                    "Donnez le fichier CSV ou JSONL lui-même (un classeur : en .xlsx), "
+                    "enregistré en UTF-8.",
+                    "Give the CSV or JSONL file itself (a workbook: as .xlsx), saved as UTF-8.",
+                ),
+            )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            tr(
+                "{file}, ligne {line} : octet nul (fichier binaire ou corrompu).",
+                "{file}, line {line}: NUL byte (binary or corrupted file).",
+                file=file,
+                line=data.count(b"\n", 0, nul) + 1,
+            ),
+            tr(
+                "Supprimez les caractères nuls de cette ligne ou réexportez le fichier en UTF-8.",
+                "Remove the NUL characters from that line or export the file again as UTF-8.",
+            ),
+        )
 
 
 _STANCES: dict[str, Stance] = {
@@ -162,11 +216,77 @@ def _sniff_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
+def _unreadable_csv(file: str, start: int, end: int, error: str) -> InputError:
+    if "end of data" in error:
+        return InputError(
+            tr(
+                "{file}, ligne {line} : guillemet ouvert jamais refermé (le champ avale le reste "
+                "du fichier, jusqu'à la ligne {end}).",
+                "{file}, line {line}: quote never closed (the field swallows the rest of the "
+                "file, up to line {end}).",
+                file=file,
+                line=start,
+                end=end,
+            ),
+            tr(
+                "Refermez le guillemet de la ligne {line} (un guillemet dans un texte s'écrit "
+                '« "" »), puis recommencez.',
+                'Close the quote on line {line} (a quote inside a text is written ""), '
+                "then try again.",
+                line=start,
+            ),
+        )
+    return InputError(
+        tr(
+            "{file}, ligne {line} : CSV illisible ({error}) dans l'enregistrement commencé "
+            "ligne {start}.",
+            "{file}, line {line}: unreadable CSV ({error}) in the record started on line {start}.",
+            file=file,
+            line=end,
+            start=start,
+            error=error,
+        ),
+        tr(
+            "Vérifiez les guillemets des lignes {start} à {line} (un guillemet dans un texte "
+            's\'écrit « "" »), ou le séparateur.',
+            'Check the quotes on lines {start} to {line} (a quote inside a text is written ""), '
+            "or the separator.",
+            start=start,
+            line=end,
+        ),
+    )
+
+
+def _swallowed(file: str, start: int, end: int, cells: int, width: int) -> InputError:
+    return InputError(
+        tr(
+            "{file}, lignes {start} à {end} : un seul enregistrement de {cells} cellules au lieu "
+            "de {width} — un guillemet ouvert ligne {start} a sans doute avalé les lignes "
+            "suivantes.",
+            "{file}, lines {start} to {end}: one record of {cells} cells instead of {width} — "
+            "a quote opened on line {start} probably swallowed the following lines.",
+            file=file,
+            start=start,
+            end=end,
+            cells=cells,
+            width=width,
+        ),
+        tr(
+            "Refermez le guillemet de la ligne {start} (un guillemet dans un texte s'écrit "
+            '« "" »), puis recommencez.',
+            'Close the quote on line {start} (a quote inside a text is written ""), '
+            "then try again.",
+            start=start,
+        ),
+    )
+
+
 def _csv_rows(
     path: Path, encoding: str | None, delimiter: str | None, warnings: list[str]
 ) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     """Header and (line number, cells) of a CSV file; line numbers start at 1 (header)."""
     data = path.read_bytes()
+    refuse_binary(data, path.name)
     text, used = decode_bytes(data, path.name, encoding)
     if used == "cp1252":
         warnings.append(
@@ -177,7 +297,8 @@ def _csv_rows(
             )
         )
     separator = delimiter or _sniff_delimiter(text[:65536])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    # strict: a quote left open is an error, not a field that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     start = 1
@@ -185,23 +306,13 @@ def _csv_rows(
         for cells in reader:
             if header is None:
                 header = [cell.strip() for cell in cells]
+            elif reader.line_num > start and len(cells) != len(header):
+                raise _swallowed(path.name, start, reader.line_num, len(cells), len(header))
             else:
                 rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise InputError(
-            tr(
-                "{file}, ligne {line} : CSV illisible ({error}).",
-                "{file}, line {line}: unreadable CSV ({error}).",
-                file=path.name,
-                line=reader.line_num,
-                error=error,
-            ),
-            tr(
-                "Vérifiez les guillemets de cette ligne, ou le séparateur.",
-                "Check the quotes on that line, or the separator.",
-            ),
-        ) from error
+        raise _unreadable_csv(path.name, start, reader.line_num, str(error)) from error
     if header is None:
         raise InputError(
             tr("{file} est vide.", "{file} is empty.", file=path.name),
@@ -691,12 +802,15 @@ def read_jsonl(
             tr("Fichier introuvable : {path}.", "File not found: {path}.", path=path),
             tr("Vérifiez le chemin.", "Check the path."),
         )
-    text, used = decode_bytes(path.read_bytes(), path.name)
+    data = path.read_bytes()
+    refuse_binary(data, path.name)
+    text, used = decode_bytes(data, path.name)
     invalid: list[int] = []
     missing: list[int] = []
     result: list[RawContribution] = []
     seen: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a JSON line (str.splitlines also splits on U+2028, \f…).
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -830,6 +944,7 @@ def read_folder(path: Path) -> SourceBatch:
                 text, author, when = _email_text(data)
                 kind_author, kind_date = author, when
             else:
+                refuse_binary(data, relative)
                 text = decode_bytes(data, relative)[0].strip()
                 kind_author, kind_date = None, None
         except (InputError, ValueError, LookupError):
