@@ -31,11 +31,11 @@ def _registry(root: Path) -> None:
     run_cli(
         root,
         'people add "Claire Martin"',
-        "roles assign claire-martin referent_ia --from 01/01/2025",
+        "roles assign claire-martin referent_ia --from 01/01/2025 --by claire-martin",
         'tools add "garant hors ligne" --access local --region local --status approved '
-        "--alias hors-ligne",
+        "--alias hors-ligne --by claire-martin",
         'uses add Essai --purpose "Tester un modèle" --stage preparation --tool garant-hors-ligne '
-        "--data none --status approved",
+        "--data none --status approved --by claire-martin --override Essai",
     )
 
 

@@ -72,11 +72,11 @@ def test_two_processes_log_to_the_server_and_everything_reads_back_over_http(
     run_cli(
         workspace_root,
         'people add "Claire Martin"',
-        "roles assign claire-martin referent_ia --from 01/01/2025",
+        "roles assign claire-martin referent_ia --from 01/01/2025 --by claire-martin",
         'tools add "garant hors ligne" --access local --region local --status approved '
-        "--alias hors-ligne",
+        "--alias hors-ligne --by claire-martin",
         'uses add Essai --purpose "Tester" --stage preparation --tool garant-hors-ligne '
-        "--data none --status approved",
+        "--data none --status approved --by claire-martin --override Essai",
     )
     experiment = f"garant-test-{uuid.uuid4().hex[:8]}"
     environment = {
