@@ -72,7 +72,7 @@ def upgrade() -> None:
         sa.Column("dossier_id", sa.Integer(), nullable=False),
         sa.Column("run_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column("attached_at", sa.DateTime(), nullable=False),
+        sa.Column("attached_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["dossier_id"], ["inquiry_dossier.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("dossier_id", "run_id"),
