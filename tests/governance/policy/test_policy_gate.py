@@ -80,7 +80,12 @@ def test_use_not_approved_is_refused_naming_its_status(collectivite: Policy) -> 
 
 
 @pytest.mark.parametrize(
-    ("status", "rule"), [("forbidden", "tool.forbidden"), ("under_review", "tool.under_review")]
+    ("status", "rule"),
+    [
+        ("forbidden", "tool.forbidden"),
+        ("under_review", "tool.under_review"),
+        ("retired", "tool.retired"),
+    ],
 )
 def test_tool_forbidden_or_under_review_in_registry_is_refused(
     collectivite: Policy, status: str, rule: str

@@ -242,6 +242,16 @@ def _tool_refusals(policy: Policy, request: RunRequest) -> list[Refusal]:
                 tool=request.tool_key,
             )
         )
+    elif status == ToolStatus.RETIRED:
+        refusals.append(
+            _refusal(
+                "tool.retired",
+                "Règle tool.retired : l'outil « {tool} » est retiré du service, il ne peut plus "
+                "servir.",
+                "Rule tool.retired: tool '{tool}' is retired and can no longer be used.",
+                tool=request.tool_key,
+            )
+        )
     elif status != ToolStatus.APPROVED:
         refusals.append(
             _refusal(
