@@ -35,7 +35,7 @@ from garant.documents import DataRule as CharterDataRule
 from garant.documents import ForbiddenUse as CharterForbiddenUse
 from garant.documents.charter_context import DecidedQuestion
 from garant.documents.environment import in_language
-from garant.domain.enums import DataCategory, RoleName, UseStatus, label
+from garant.domain.enums import DataCategory, RoleName, ToolStatus, UseStatus, label
 from garant.domain.models import AITool, Person
 from garant.errors import InputError
 from garant.governance.organisations import main_organisation
@@ -310,6 +310,8 @@ def _build(session: Session, policy: Policy, today: date) -> CharterContext:
     names: dict[int, str] = {}
     for tool in list_tools(session):
         status, reason = charter_tool_status(policy, tool)
+        if status == ToolStatus.RETIRED:
+            continue  # out of service: a charter lists the tools agents meet today
         hosting = tool_hosting(tool)
         names[tool.id or 0] = tool.name
         tools.append(

@@ -21,6 +21,7 @@ from garant.governance.publication import (
     publish_register,
     render_public_html,
 )
+from garant.governance.registry_edits import retire_tool
 from garant.store.engine import create_store_engine, migrate, unit_of_work
 from garant.workspace import Workspace
 
@@ -54,6 +55,15 @@ def test_tool_status_follows_both_registry_and_policy(filled_engine: Engine) -> 
     assert "données personnelles (pseudonymisées)" in tools["Albert"].data_allowed
     assert tools["ChatGPT grand public"].status == "forbidden"
     assert tools["OpenAI API"].status == "under_review"
+
+
+def test_a_retired_tool_is_left_out_of_the_charter(filled_engine: Engine) -> None:
+    policy = load_policy(starter_pack_path("collectivite"))
+    with unit_of_work(filled_engine) as session:
+        retire_tool(session, "openai-api", "fin du marché", "claire-martin")
+    with unit_of_work(filled_engine) as session:
+        names = [t.name for t in build_charter_context(session, policy, today=DAY).tools]
+    assert "OpenAI API" not in names and "Albert" in names
 
 
 def test_a_charter_without_referent_is_refused(tmp_path: Path) -> None:
