@@ -199,10 +199,12 @@ def test_tampered_ledger_row_turns_the_verdict_to_tampered(
         f"n° {seq}" in problem and "modifiée" in problem for problem in report.integrity.problems
     )
     markdown = _markdown(audit_workspace, report, tmp_path)
-    assert "**Verdict : ALTÉRATION DÉTECTÉE.**" in markdown and f"Entrée n° {seq}" in markdown
+    assert "**⚠ Verdict : ALTÉRATION DÉTECTÉE.**" in markdown and f"Entrée n° {seq}" in markdown
 
 
-def test_period_filter_excludes_runs_started_outside_it(audit_workspace: Workspace) -> None:
+def test_period_filter_reads_the_ledger_start_so_a_forged_date_moves_no_run(
+    audit_workspace: Workspace,
+) -> None:
     runs = _make_runs(audit_workspace)
     with unit_of_work(audit_workspace.engine) as session:
         session.connection().execute(
@@ -210,10 +212,11 @@ def test_period_filter_excludes_runs_started_outside_it(audit_workspace: Workspa
             {"t": "2025-03-10 09:30:00.000000", "id": runs.reviewed},
         )
     current = _report(audit_workspace)
-    assert runs.reviewed not in current.run_ids
-    assert {runs.unreviewed, runs.refused} <= set(current.run_ids)
+    assert {runs.reviewed, runs.unreviewed, runs.refused} <= set(current.run_ids)
+    assert not current.integrity.ok
+    assert any("started_at" in problem for problem in current.integrity.problems)
     march = _report(audit_workspace, date(2025, 3, 10), date(2025, 3, 10))
-    assert march.run_ids == (runs.reviewed,) and not march.refusals and not march.unreviewed
+    assert march.run_ids == () and not march.refusals and not march.unreviewed
     assert _report(audit_workspace, date(2025, 3, 11), date(2025, 3, 31)).run_ids == ()
 
 

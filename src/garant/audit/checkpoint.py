@@ -35,11 +35,13 @@ __all__ = [
     "CHECKPOINT_FORMAT",
     "Checkpoint",
     "CheckpointCheck",
+    "RecordedCheckpoint",
     "check_checkpoint",
     "checkpoints_dir",
     "create_checkpoint",
     "latest_checkpoint",
     "read_checkpoint",
+    "recorded_checkpoint",
 ]
 
 CHECKPOINT_FORMAT = "garant-checkpoint/1"
@@ -240,6 +242,66 @@ def latest_checkpoint(workspace: Workspace) -> Checkpoint | None:
             return read_checkpoint(path)
         except InputError:
             continue
+    return None
+
+
+@dataclass(frozen=True)
+class RecordedCheckpoint:
+    """The latest checkpoint the ledger records (``checkpoint`` event), as reports carry it."""
+
+    seq: int
+    """The sequence number of the signed head."""
+    entry_hash: str
+    person: str
+    signed_at: datetime
+    file: str
+    holds: bool
+    """The ledger still has that hash at that sequence number (the chain extends it)."""
+    file_valid: bool | None
+    """The checkpoint file in ``exports/checkpoints`` has a valid signature over that head
+    (None when the file is not in the workspace: it was published elsewhere)."""
+
+    @property
+    def hash_prefix(self) -> str:
+        return self.entry_hash[:16]
+
+
+def recorded_checkpoint(
+    workspace: Workspace, entries: Sequence[LedgerEntry], untrusted: set[int] | None = None
+) -> RecordedCheckpoint | None:
+    """The latest ``checkpoint`` event of ``entries`` (entries in ``untrusted`` skipped), checked
+    against the chain and against its file when the workspace still holds it."""
+    by_seq = {entry.seq: entry for entry in entries}
+    for entry in reversed(entries):
+        if entry.event != "checkpoint" or (untrusted and entry.seq in untrusted):
+            continue
+        try:
+            payload = json.loads(entry.payload)
+            seq, entry_hash = int(payload["seq"]), str(payload["entry_hash"])
+            signed_at = datetime.fromisoformat(str(payload["signed_at"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+        file = str(payload.get("file", ""))
+        file_valid: bool | None = None
+        path = checkpoints_dir(workspace) / file
+        if file and path.is_file():
+            try:
+                point = read_checkpoint(path)
+                file_valid = (
+                    point.seq == seq and point.entry_hash == entry_hash and point.signature_valid()
+                )
+            except InputError:
+                file_valid = False
+        at = by_seq.get(seq)
+        return RecordedCheckpoint(
+            seq=seq,
+            entry_hash=entry_hash,
+            person=str(payload.get("person", "")),
+            signed_at=signed_at,
+            file=file,
+            holds=at is not None and at.entry_hash == entry_hash,
+            file_valid=file_valid,
+        )
     return None
 
 

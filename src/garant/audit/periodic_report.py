@@ -24,14 +24,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
+from garant.audit.attestation import Attestation
 from garant.errors import GarantError, InputError
 from garant.i18n import Language, current_language, format_date, set_language, tr
 from garant.workspace import Workspace
+
+if TYPE_CHECKING:
+    from garant.audit.ledger_view import LedgerView, VerifiedRow
+    from garant.audit.verify import VerificationReport
 
 __all__ = [
     "REPORT_FORMATS",
@@ -52,6 +57,7 @@ __all__ = [
     "UnreviewedOutput",
     "UnreviewedRun",
     "UseActivity",
+    "UseChange",
     "build_period_report",
     "check_report_format",
     "default_output_path",
@@ -64,7 +70,7 @@ __all__ = [
 TEMPLATE_NAME = "rapport-periodique.md.j2"
 """The report's Markdown template; ``<workspace>/audit/<TEMPLATE_NAME>`` overrides it."""
 
-REPORT_FORMATS = ("md", "html", "pdf")
+REPORT_FORMATS = ("md", "html", "pdf", "docx")
 
 TEMPLATE_PACKAGE = "garant.audit"
 
@@ -105,6 +111,8 @@ class UseActivity(_Frozen):
     operator: str
     pseudonymised: bool
     runs: int
+    flags: tuple[str, ...] = ()
+    """Findings about these runs' rows (shown in red): the facts above are the ledger's."""
 
 
 class Refusal(_Frozen):
@@ -119,6 +127,7 @@ class Refusal(_Frozen):
     operator_key: str
     rule: str
     reason: str
+    flags: tuple[str, ...] = ()
 
 
 class UnreviewedOutput(_Frozen):
@@ -138,6 +147,14 @@ class UnreviewedRun(_Frozen):
     review_state: str
     reviewer: str
     outputs: tuple[UnreviewedOutput, ...]
+    flags: tuple[str, ...] = ()
+    """Findings about the run's row, e.g. a review written in the database and not in the
+    ledger: the report shows the ledger's state and marks the discrepancy in red."""
+
+    def output_summary(self) -> tuple[tuple[str, int], ...]:
+        """``(art50_case, number of files)``: one line per run, not one per file."""
+        counts = Counter(output.art50_case for output in self.outputs)
+        return tuple(sorted(counts.items()))
 
 
 class ReviewRecord(_Frozen):
@@ -146,6 +163,9 @@ class ReviewRecord(_Frozen):
     reviewed_at: datetime
     decision: str
     comment: str
+    flags: tuple[str, ...] = ()
+    adopted: bool = False
+    """Adopted at the migration baseline: no recorded action behind it."""
 
 
 class ToolChange(_Frozen):
@@ -157,6 +177,23 @@ class ToolChange(_Frozen):
     changed_at: datetime
     changed_by: str
     created: bool
+    flags: tuple[str, ...] = ()
+    adopted: bool = False
+
+
+class UseChange(_Frozen):
+    """A use of the registry added and/or approved in the period, as the ledger recorded it."""
+
+    key: str
+    title: str
+    status: str
+    """The status the ledger records now."""
+    added_at: datetime | None = None
+    added_by: str = ""
+    approved_at: datetime | None = None
+    approved_by: str = ""
+    adopted: bool = False
+    """The use entered the ledger with the migration baseline (« état adopté à la migration »)."""
 
 
 class ArbitrationDecision(_Frozen):
@@ -166,6 +203,13 @@ class ArbitrationDecision(_Frozen):
     rationale: str
     decided_by: str
     decided_at: datetime
+    asked_by: str = ""
+    self_decided: bool = False
+    """The person who decided is the one who asked."""
+    policy_note: str = ""
+    """What the policy said about deciding one's own question, when it was the case."""
+    flags: tuple[str, ...] = ()
+    adopted: bool = False
 
 
 class PolicyEvent(_Frozen):
@@ -179,6 +223,8 @@ class PolicyEvent(_Frozen):
     approved_by: str
     approved_role: str
     published_on: date | None
+    flags: tuple[str, ...] = ()
+    adopted: bool = False
 
 
 class TrainingEntry(_Frozen):
@@ -246,17 +292,38 @@ class PeriodReport(_Frozen):
     unreviewed: tuple[UnreviewedRun, ...]
     reviews: tuple[ReviewRecord, ...]
     tool_changes: tuple[ToolChange, ...]
+    use_changes: tuple[UseChange, ...]
     arbitrations: tuple[ArbitrationDecision, ...]
     policy_events: tuple[PolicyEvent, ...]
     training: tuple[TrainingEntry, ...]
     acknowledgements: AcknowledgementStatus
     totals: ResourceTotals
     integrity: IntegrityVerdict
+    verification: Attestation
+    """The verification (as ``audit verify``) this report was built on, and the latest
+    checkpoint."""
     run_ids: tuple[str, ...]
 
     @property
     def total_runs(self) -> int:
         return sum(counts.total for counts in self.run_counts)
+
+    def alert(self) -> str:
+        """The red banner of page 1 when the ledger does not verify (empty otherwise)."""
+        if self.integrity.ok:
+            return ""
+        shown = list(self.integrity.problems[:3])
+        more = len(self.integrity.problems) - len(shown)
+        return self._in_language(
+            lambda: tr(
+                "ALTÉRATION DÉTECTÉE — le registre d'audit ne se vérifie pas : {p}{m}. Les faits "
+                "montrés sont ceux du registre ; voir « Intégrité du registre d'audit ».",
+                "TAMPERING DETECTED — the audit ledger does not verify: {p}{m}. The facts shown "
+                "are the ledger's; see 'Audit ledger integrity'.",
+                p=" ; ".join(shown),
+                m=tr(" (et {n} autre(s))", " (and {n} more)", n=more) if more else "",
+            )
+        )
 
     def period_label(self) -> str:
         return self._in_language(
@@ -411,51 +478,55 @@ def build_period_report(
     *,
     check_mlflow: bool = True,
     generated_at: datetime | None = None,
+    verification: VerificationReport | None = None,
 ) -> PeriodReport:
     """Gather the facts of the period ``[start, end]`` (inclusive days, UTC) into a report.
 
-    The integrity verdict covers the whole ledger; ``check_mlflow=False`` skips comparing
-    outputs with their MLflow artifacts (as ``garant audit verify --skip-mlflow``).
+    The report is built on one verification of the whole ledger (as ``garant audit verify``;
+    pass ``verification`` to reuse one already run): every row it shows is read through the
+    ledger's replay, so a field changed behind garant's back shows the ledger's value with the
+    finding in red, and a row the ledger never recorded is left out and named among the
+    findings. ``check_mlflow=False`` skips comparing outputs with their MLflow artifacts.
     """
+    from garant.audit.attestation import attest
+    from garant.audit.ledger_view import LedgerView
     from garant.audit.verify import verify_workspace
-    from garant.domain.models import AuditRun
     from garant.store.engine import unit_of_work
 
     _check_period(start, end)
     window = _Window.of(start, end)
+    if verification is None:
+        verification = verify_workspace(workspace, check_mlflow=check_mlflow)
+    view = LedgerView(verification)
     with unit_of_work(workspace.engine) as session:
-        runs = list(
-            session.exec(
-                select(AuditRun)
-                .where(col(AuditRun.started_at) >= window.low)
-                .where(col(AuditRun.started_at) < window.high)
-                .order_by(col(AuditRun.started_at), col(AuditRun.id))
-            )
-        )
+        runs = _period_runs(session, view, window)
+        started = [run for run in runs if window.holds(run.value.started_at)]
         names = _person_names(session)
         report_parts = {
-            "run_counts": _run_counts(runs),
-            "uses": _uses(session, runs, names),
-            "refusals": tuple(_refusal(run, names) for run in runs if run.status == "refused"),
-            "unreviewed": _unreviewed(session, runs, names),
-            "reviews": _reviews(session, runs, window, names),
-            "tool_changes": _tool_changes(session, window),
-            "arbitrations": _arbitrations(session, window, names),
-            "policy_events": _policy_events(session, window),
+            "run_counts": _run_counts([run.value for run in started]),
+            "uses": _uses(session, started, names),
+            "refusals": tuple(
+                _refusal(run.value, names, run.flags)
+                for run in started
+                if run.value.status == "refused"
+            ),
+            "unreviewed": _unreviewed(session, started, names),
+            "reviews": _reviews(runs, window, names),
+            "tool_changes": _tool_changes(session, view, window),
+            "use_changes": _use_changes(session, verification, window, names),
+            "arbitrations": _arbitrations(session, view, window, names, workspace),
+            "policy_events": _policy_events(session, view, window),
             "training": _training(session, window),
             "acknowledgements": _acknowledgements(session, workspace),
-            "totals": _totals(runs),
+            "totals": _totals([run.value for run in started]),
         }
-    verification = verify_workspace(workspace, check_mlflow=check_mlflow)
+    attestation = attest(verification)
     integrity = IntegrityVerdict(
-        ok=verification.ok,
+        ok=attestation.ok,
         entries=verification.entries,
         outputs_checked=verification.outputs_checked,
         mlflow_checked=verification.mlflow_checked,
-        problems=tuple(
-            [problem.message for problem in verification.chain]
-            + [f"{p.run_id} / {p.output} : {p.message}" for p in verification.outputs]
-        ),
+        problems=attestation.failures,
     )
     return PeriodReport(
         organisation=workspace.settings.organisation_name,
@@ -465,9 +536,40 @@ def build_period_report(
         language=current_language(),
         policy=_policy_label(workspace),
         integrity=integrity,
-        run_ids=tuple(run.id for run in runs),
+        verification=attestation,
+        run_ids=tuple(run.value.id for run in started),
         **report_parts,
     )
+
+
+def _period_runs(session: Session, view: LedgerView, window: _Window) -> list[VerifiedRow[Any]]:
+    """Runs started or reviewed in the period according to the ledger, in start order: the
+    database's window, widened to every run whose row the verification flagged (a forged date
+    cannot move a run out of its period, nor a forged review into it)."""
+    from garant.domain.models import AuditRun
+
+    def within(column: Any) -> Any:
+        return (col(column) >= window.low) & (col(column) < window.high)
+
+    found = {
+        run.id: run
+        for run in session.exec(
+            select(AuditRun).where(within(AuditRun.started_at) | within(AuditRun.reviewed_at))
+        )
+    }
+    flagged = [key.removeprefix("id=") for key in view.flagged_keys("audit_run")]
+    missing = [run_id for run_id in flagged if run_id not in found]
+    if missing:
+        found.update(
+            (run.id, run)
+            for run in session.exec(select(AuditRun).where(col(AuditRun.id).in_(missing)))
+        )
+    verified = [
+        run
+        for run in view.rows(list(found.values()))
+        if window.holds(run.value.started_at) or window.holds(run.value.reviewed_at)
+    ]
+    return sorted(verified, key=lambda run: (_aware(run.value.started_at), run.value.id))
 
 
 def _person_names(session: Session) -> dict[str, str]:
@@ -510,14 +612,20 @@ def _hosting(tool: Any) -> str:
     return ", ".join(parts)
 
 
-def _uses(session: Session, runs: Sequence[Any], names: dict[str, str]) -> tuple[UseActivity, ...]:
+def _uses(
+    session: Session, runs: Sequence[VerifiedRow[Any]], names: dict[str, str]
+) -> tuple[UseActivity, ...]:
     from garant.domain.enums import label
     from garant.domain.models import AITool, AIUse
 
     uses = {use.key: use for use in session.exec(select(AIUse))}
     tools = {tool.key: tool for tool in session.exec(select(AITool))}
-    groups: Counter[tuple[str, str, str, str, bool, str, bool]] = Counter(
-        (
+    groups: dict[tuple[str, str, str, str, bool, str, bool], list[VerifiedRow[Any]]] = {}
+    for verified in runs:
+        run = verified.value
+        if run.status == "refused":
+            continue
+        group = (
             run.use_key,
             run.tool_key,
             run.model or run.model_alias,
@@ -526,11 +634,9 @@ def _uses(session: Session, runs: Sequence[Any], names: dict[str, str]) -> tuple
             run.operator_key,
             run.pseudonymised,
         )
-        for run in runs
-        if run.status != "refused"
-    )
+        groups.setdefault(group, []).append(verified)
     activity = []
-    for (use_key, tool_key, model, provider, offline, operator, pseudonymised), n in sorted(
+    for (use_key, tool_key, model, provider, offline, operator, pseudonymised), members in sorted(
         groups.items()
     ):
         use, tool = uses.get(use_key), tools.get(tool_key)
@@ -546,13 +652,14 @@ def _uses(session: Session, runs: Sequence[Any], names: dict[str, str]) -> tuple
                 offline=offline,
                 operator=_who(names, operator),
                 pseudonymised=pseudonymised,
-                runs=n,
+                runs=len(members),
+                flags=tuple(flag for member in members for flag in member.flags),
             )
         )
     return tuple(activity)
 
 
-def _refusal(run: Any, names: dict[str, str]) -> Refusal:
+def _refusal(run: Any, names: dict[str, str], flags: tuple[str, ...] = ()) -> Refusal:
     return Refusal(
         run_id=run.id,
         at=_aware(run.started_at),
@@ -563,16 +670,18 @@ def _refusal(run: Any, names: dict[str, str]) -> Refusal:
         operator_key=run.operator_key,
         rule=run.refusal_rule,
         reason=run.refusal_reason,
+        flags=flags,
     )
 
 
 def _unreviewed(
-    session: Session, runs: Sequence[Any], names: dict[str, str]
+    session: Session, runs: Sequence[VerifiedRow[Any]], names: dict[str, str]
 ) -> tuple[UnreviewedRun, ...]:
     from garant.audit.runs import disclosure_labels
 
     flagged = []
-    for run in runs:
+    for verified in runs:
+        run = verified.value
         if run.status != "finished" or run.review_state not in ("pending", "rejected"):
             continue
         labels = disclosure_labels(session, run)
@@ -589,97 +698,207 @@ def _unreviewed(
                     UnreviewedOutput(name=name, art50_case=label.art50_case)
                     for name, label in labels.items()
                 ),
+                flags=verified.flags,
             )
         )
     return tuple(flagged)
 
 
 def _reviews(
-    session: Session, runs: Sequence[Any], window: _Window, names: dict[str, str]
+    runs: Sequence[VerifiedRow[Any]], window: _Window, names: dict[str, str]
 ) -> tuple[ReviewRecord, ...]:
-    """Reviews of the period's runs and reviews recorded in the period (of earlier runs too)."""
-    from garant.domain.models import AuditRun
-
-    reviewed = {run.id: run for run in runs if run.reviewed_at is not None}
-    later = session.exec(
-        select(AuditRun)
-        .where(col(AuditRun.reviewed_at) >= window.low)
-        .where(col(AuditRun.reviewed_at) < window.high)
-    )
-    reviewed.update({run.id: run for run in later})
+    """Reviews of the period's runs and reviews recorded in the period (of earlier runs too),
+    as the ledger recorded them."""
+    reviewed = [run for run in runs if run.value.reviewed_at is not None]
     return tuple(
         ReviewRecord(
-            run_id=run.id,
-            reviewer=_who(names, run.reviewed_by),
-            reviewed_at=_aware(run.reviewed_at),
-            decision=run.review_state,
-            comment=run.review_comment,
+            run_id=run.value.id,
+            reviewer=_who(names, run.value.reviewed_by),
+            reviewed_at=_aware(run.value.reviewed_at),
+            decision=run.value.review_state,
+            comment=run.value.review_comment,
+            flags=run.flags,
+            adopted=run.adopted,
         )
-        for run in sorted(reviewed.values(), key=lambda r: (_aware(r.reviewed_at), r.id))
+        for run in sorted(reviewed, key=lambda r: (_aware(r.value.reviewed_at), r.value.id))
     )
 
 
-def _tool_changes(session: Session, window: _Window) -> tuple[ToolChange, ...]:
+def _tool_changes(session: Session, view: LedgerView, window: _Window) -> tuple[ToolChange, ...]:
     from garant.domain.models import AITool
 
-    changed = [tool for tool in session.exec(select(AITool)) if window.holds(tool.updated_at)]
+    changed = [
+        tool
+        for tool in view.rows(list(session.exec(select(AITool))))
+        if window.holds(tool.value.updated_at)
+    ]
     return tuple(
         ToolChange(
-            key=tool.key,
-            name=tool.name,
-            status=tool.status,
-            changed_at=_aware(tool.updated_at),
-            changed_by=tool.updated_by or tool.created_by or "—",
-            created=window.holds(tool.created_at),
+            key=tool.value.key,
+            name=tool.value.name,
+            status=tool.value.status,
+            changed_at=_aware(tool.value.updated_at),
+            changed_by=tool.value.updated_by or tool.value.created_by or "—",
+            created=window.holds(tool.value.created_at) and not tool.adopted,
+            flags=tool.flags,
+            adopted=tool.adopted,
         )
-        for tool in sorted(changed, key=lambda t: (_aware(t.updated_at), t.key))
+        for tool in sorted(changed, key=lambda t: (_aware(t.value.updated_at), t.value.key))
+    )
+
+
+def _use_changes(
+    session: Session, verification: VerificationReport, window: _Window, names: dict[str, str]
+) -> tuple[UseChange, ...]:
+    """Uses added or approved in the period, read from the ledger's row events on ``aiuse``
+    (who, when), not from the row's timestamps."""
+    import json
+
+    from garant.audit.ledger import ROW_EVENTS
+    from garant.domain.models import LedgerEntry
+
+    untrusted = {problem.seq for problem in verification.chain if problem.kind == "modified"}
+    table = LedgerEntry.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        table.select()
+        .where(table.c.event.in_(sorted(ROW_EVENTS)))
+        .where(table.c.payload.contains('"aiuse"'))
+        .order_by(table.c.seq)
+    )
+    changes: dict[str, dict[str, Any]] = {}
+    for entry in rows:
+        if entry.seq in untrusted:
+            continue
+        try:
+            payload = json.loads(entry.payload)
+            at = _aware(datetime.fromisoformat(entry.recorded_at))
+        except ValueError:
+            continue
+        if not isinstance(payload, dict) or payload.get("table") != "aiuse":
+            continue
+        values = payload.get("values") or {}
+        key = str(values.get("key", ""))
+        if not key:
+            continue
+        change = changes.setdefault(key, {"key": key})
+        change.update(title=str(values.get("title", key)), status=str(values.get("status", "")))
+        by = _who(names, str(payload.get("by", "")))
+        if entry.event == "baseline":
+            change["adopted"] = True
+        elif entry.event == "row_insert" and window.holds(at):
+            change.update(added_at=at, added_by=by)
+        if (
+            entry.event in ("row_insert", "row_update")
+            and values.get("status") == "approved"
+            and (entry.event == "row_insert" or "status" in (payload.get("changed") or []))
+            and window.holds(at)
+        ):
+            change.update(approved_at=at, approved_by=by)
+    return tuple(
+        UseChange(**change)
+        for change in sorted(changes.values(), key=lambda c: c["key"])
+        if change.get("added_at") or change.get("approved_at")
     )
 
 
 def _arbitrations(
-    session: Session, window: _Window, names: dict[str, str]
+    session: Session,
+    view: LedgerView,
+    window: _Window,
+    names: dict[str, str],
+    workspace: Workspace,
 ) -> tuple[ArbitrationDecision, ...]:
     from garant.domain.models import ArbitrationRequest, Person
 
     by_id = {person.id: person.key for person in session.exec(select(Person))}
     decided = sorted(
         (
-            (_aware(request.decided_at), request.id or 0, request)
-            for request in session.exec(select(ArbitrationRequest))
-            if request.decided_at is not None and window.holds(request.decided_at)
+            request
+            for request in view.rows(list(session.exec(select(ArbitrationRequest))))
+            if request.value.decided_at is not None and window.holds(request.value.decided_at)
         ),
-        key=lambda item: item[:2],
+        key=lambda item: (_aware(item.value.decided_at or window.low), item.value.id or 0),
     )
-    return tuple(
-        ArbitrationDecision(
-            id=number,
-            question=request.question,
-            decision=request.decision,
-            rationale=request.rationale,
-            decided_by=_who(names, by_id.get(request.decided_by_id, "")),
-            decided_at=_aware(decided_at),
+    own_allowed = _own_arbitration_allowed(workspace)
+    decisions = []
+    for verified in decided:
+        request = verified.value
+        asker = by_id.get(request.asked_by_id, "")
+        decider = by_id.get(request.decided_by_id, "")
+        self_decided = bool(asker) and asker == decider
+        decisions.append(
+            ArbitrationDecision(
+                id=request.id or 0,
+                question=request.question,
+                decision=request.decision,
+                rationale=request.rationale,
+                decided_by=_who(names, decider),
+                decided_at=_aware(request.decided_at or window.low),
+                asked_by=_who(names, asker),
+                self_decided=self_decided,
+                policy_note=_own_decision_note(own_allowed) if self_decided else "",
+                flags=verified.flags,
+                adopted=verified.adopted,
+            )
         )
-        for decided_at, number, request in decided
+    return tuple(decisions)
+
+
+def _own_arbitration_allowed(workspace: Workspace) -> bool | None:
+    """``roles.decide_own_arbitration`` of the policy in force (None: no policy adopted)."""
+    from garant.audit.policy_bridge import workspace_policy
+
+    try:
+        return bool(workspace_policy(workspace).roles.decide_own_arbitration)
+    except GarantError:
+        return None
+
+
+def _own_decision_note(allowed: bool | None) -> str:
+    if allowed is None:
+        return tr(
+            "décidé par la personne qui avait posé la question ; aucune politique adoptée ne "
+            "l'encadre",
+            "decided by the person who asked; no adopted policy governs it",
+        )
+    if allowed:
+        return tr(
+            "décidé par la personne qui avait posé la question, ce que la politique autorise "
+            "(roles.decide_own_arbitration : oui)",
+            "decided by the person who asked, which the policy allows "
+            "(roles.decide_own_arbitration: yes)",
+        )
+    return tr(
+        "décidé par la personne qui avait posé la question, ce que la politique interdit "
+        "(roles.decide_own_arbitration : non) : à examiner",
+        "decided by the person who asked, which the policy forbids "
+        "(roles.decide_own_arbitration: no): to be examined",
     )
 
 
-def _policy_events(session: Session, window: _Window) -> tuple[PolicyEvent, ...]:
+def _policy_events(session: Session, view: LedgerView, window: _Window) -> tuple[PolicyEvent, ...]:
     from garant.governance.lifecycle import list_versions
 
-    return tuple(
-        PolicyEvent(
-            policy_id=version.policy_id,
-            version=version.version,
-            title=version.title,
-            status=version.status,
-            approved_on=version.approved_on,
-            approved_by=version.approved_by_name or "—",
-            approved_role=version.approved_role,
-            published_on=version.published_on,
+    events = []
+    for verified in view.rows(list_versions(session)):
+        version = verified.value
+        if not (window.holds(version.approved_on) or window.holds(version.published_on)):
+            continue
+        events.append(
+            PolicyEvent(
+                policy_id=version.policy_id,
+                version=version.version,
+                title=version.title,
+                status=version.status,
+                approved_on=version.approved_on,
+                approved_by=version.approved_by_name or "—",
+                approved_role=version.approved_role,
+                published_on=version.published_on,
+                flags=verified.flags,
+                adopted=verified.adopted,
+            )
         )
-        for version in list_versions(session)
-        if window.holds(version.approved_on) or window.holds(version.published_on)
-    )
+    return tuple(events)
 
 
 def _training(session: Session, window: _Window) -> tuple[TrainingEntry, ...]:
@@ -787,7 +1006,7 @@ def default_output_path(workspace: Workspace, report: PeriodReport, format: str)
 
 
 def check_report_format(value: str) -> str:
-    """Validate ``md``, ``html`` or ``pdf`` given by a user."""
+    """Validate ``md``, ``html``, ``pdf`` or ``docx`` given by a user."""
     lowered = value.lower().lstrip(".")
     if lowered not in REPORT_FORMATS:
         raise InputError(
@@ -839,6 +1058,7 @@ def export_period_report(
         subtitle=report.period_label(),
         organisation=report.organisation,
         language=report.language,
+        alert=report.alert(),
         metadata=DocumentMetadata(
             generated_at=report.generated_at,
             policy_version=report.policy if report.policy != "—" else None,
@@ -849,6 +1069,14 @@ def export_period_report(
                     report.pick("intact", "intact")
                     if report.integrity.ok
                     else report.pick("ALTÉRATION DÉTECTÉE", "TAMPERING DETECTED"),
+                ),
+                (
+                    report.pick("Vérification", "Verification"),
+                    report._in_language(report.verification.statement),
+                ),
+                (
+                    report.pick("Point de contrôle", "Checkpoint"),
+                    report._in_language(report.verification.checkpoint_statement),
                 ),
             ),
         ),

@@ -20,7 +20,7 @@ from garant.util.files import sha256_file
 from garant.workspace import Workspace
 
 if TYPE_CHECKING:
-    from garant.audit.checkpoint import CheckpointCheck
+    from garant.audit.checkpoint import CheckpointCheck, RecordedCheckpoint
 
 __all__ = ["OutputProblem", "RowProblem", "VerificationReport", "verify_workspace"]
 
@@ -52,6 +52,10 @@ class VerificationReport:
     checkpoint: CheckpointCheck | None = None
     """The outcome of ``--checkpoint FILE`` when one was given."""
     verified_at: str = ""
+    replayed: ReplayedState | None = None
+    """What the ledger says every protected row holds: reports show these facts, not the rows."""
+    latest_checkpoint: RecordedCheckpoint | None = None
+    """The latest checkpoint recorded in the ledger (``garant audit checkpoint``), if any."""
 
     def adopted_at_migration_row(self, table: str, key: str) -> bool:
         """Whether the row ``key`` (e.g. ``id=5``) of ``table`` is a fact adopted at migration
@@ -102,6 +106,10 @@ def verify_workspace(
         for problem in report.chain
         if not (problem.kind == "appended" and _run_in_progress(entries, problem.seq, state))
     ]
+    report.replayed = state
+    from garant.audit.checkpoint import recorded_checkpoint
+
+    report.latest_checkpoint = recorded_checkpoint(workspace, entries, untrusted)
     report.adopted_at_migration = {
         where for where, origin in state.origin.items() if origin == "baseline"
     }

@@ -25,7 +25,7 @@ def audit_report(
             "--to", help="Fin de la période, incluse (JJ/MM/AAAA ; défaut : aujourd'hui)."
         ),
     ] = None,
-    format: Annotated[str, typer.Option("--format", help="md | html | pdf")] = "pdf",
+    format: Annotated[str, typer.Option("--format", help="md | html | pdf | docx")] = "pdf",
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Fichier produit (défaut : dans exports/)."),
@@ -34,7 +34,7 @@ def audit_report(
         bool, typer.Option("--skip-mlflow", help="Ne pas comparer les sorties à MLflow.")
     ] = False,
 ) -> None:
-    """Rapport d'audit de la période : exécutions, refus, relectures, registre, intégrité."""
+    """Rapport d'audit de la période : exécutions, refus, relectures, registre, intégrité ; code 1 si altéré."""
     from garant.audit.periodic_report import (
         build_period_report,
         check_report_format,
@@ -74,3 +74,6 @@ def audit_report(
         ),
         err=True,
     )
+    if not report.integrity.ok:
+        # the report is written (its red banner names the alteration); the exit code says so too
+        raise typer.Exit(1)

@@ -111,6 +111,7 @@ class _Writer:
         mono: bool = False,
     ) -> None:
         from docx.enum.text import WD_BREAK
+        from docx.shared import RGBColor
 
         for child in children:
             if isinstance(child, str):
@@ -138,6 +139,7 @@ class _Writer:
                 if href.startswith(("http://", "https://", "mailto:")) and href != child.text():
                     paragraph.add_run(f" ({href.removeprefix('mailto:')})")
             else:
+                before = len(paragraph.runs)
                 self.runs(
                     paragraph,
                     child.children,
@@ -145,6 +147,9 @@ class _Writer:
                     italic or tag in ("em", "i"),
                     mono or tag == "code",
                 )
+                if "garant-alert" in child.attrs.get("class", ""):
+                    for added in paragraph.runs[before:]:
+                        added.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
 
     # --- blocks ----------------------------------------------------------------------------
 
@@ -315,6 +320,10 @@ def _render(prepared: PreparedDocument) -> bytes:
     word.add_heading(document.title, level=0)
     if document.subtitle:
         word.add_paragraph(document.subtitle, style="Subtitle")
+    if document.alert:
+        alert = word.add_paragraph().add_run(f"⚠ {document.alert}")
+        alert.bold = True
+        alert.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
     if document.disclosure:
         notice = word.add_paragraph(style="Intense Quote")
         notice.add_run(tr("Mention : ", "Notice: ")).bold = True

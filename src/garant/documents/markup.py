@@ -57,6 +57,9 @@ class _SafeTreeprocessor(Treeprocessor):
                         parent.insert(index, replacement)
                 elif element.tag == "th":
                     element.set("scope", "col")
+                elif element.tag == "strong" and (element.text or "").startswith("⚠"):
+                    element.set("class", "garant-alert")  # shown in red (HTML, PDF, DOCX)
+                    element.set("style", "color: #b00020")
 
 
 class _SafeExtension(Extension):

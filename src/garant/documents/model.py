@@ -128,7 +128,12 @@ class Document(BaseModel):
     images: tuple[DocumentImage, ...] = ()
     """PNG figures referenced from the body by name."""
 
-    @field_validator("title", "organisation", "body", "subtitle", "disclosure", mode="before")
+    alert: str = ""
+    """A warning shown in red at the top of page 1 (e.g. the ledger does not verify)."""
+
+    @field_validator(
+        "title", "organisation", "body", "subtitle", "disclosure", "alert", mode="before"
+    )
     @classmethod
     def _clean_text(cls, value: object) -> object:
         return _without_controls(value)

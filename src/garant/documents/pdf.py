@@ -35,6 +35,8 @@ _ACCENT = "#1d3f8a"
 _MUTED = "#4a4a4a"
 _RULE = "#c9c9c9"
 _SOFT = "#f3f4f7"
+_ALERT = "#b00020"
+_ALERT_SOFT = "#fdecee"
 
 _DEJAVU_FILES = {
     "regular": "DejaVuSans.ttf",
@@ -288,7 +290,9 @@ class _Converter:
                 continue
             inner = self.inline(child.children)
             tag = child.tag
-            if tag in ("strong", "b"):
+            if tag in ("strong", "b") and "garant-alert" in child.attrs.get("class", ""):
+                parts.append(f'<font color="{_ALERT}"><b>{inner}</b></font>')
+            elif tag in ("strong", "b"):
                 parts.append(f"<b>{inner}</b>")
             elif tag in ("em", "i"):
                 parts.append(f"<i>{inner}</i>")
@@ -794,6 +798,12 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
     if document.subtitle:
         story.append(Paragraph(converter.escape(document.subtitle), subtitle_style))
     story.append(Spacer(1, 10 * mm))
+    if document.alert:
+        alert = Paragraph(
+            f'<font color="{_ALERT}"><b>⚠ {converter.escape(document.alert)}</b></font>', base
+        )
+        story.append(converter._boxed([alert], _ALERT_SOFT, _ALERT))
+        story.append(Spacer(1, 6 * mm))
     if document.disclosure:
         notice = Paragraph(
             f"<b>{converter.escape(tr('Mention :', 'Notice:'))}</b> "

@@ -146,6 +146,7 @@ def prepare(document: Document, environment: Environment) -> PreparedDocument:
             "title": document.title,
             "subtitle": document.subtitle,
             "disclosure": document.disclosure,
+            "alert": document.alert,
             "meta_rows": rows,
             "body": body,
         },

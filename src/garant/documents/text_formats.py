@@ -79,6 +79,7 @@ def render_html_bytes(prepared: PreparedDocument, environment: Environment) -> b
             "subtitle": document.subtitle,
             "organisation": document.organisation,
             "disclosure": document.disclosure,
+            "alert": document.alert,
             "meta_rows": prepared.meta_rows,
             "has_toc": len(body.headings) > 1,
             # python-markdown output with raw HTML escaped (see markup.py): safe to insert
