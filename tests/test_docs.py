@@ -34,4 +34,4 @@ def test_command_is_documented_and_has_help(path: tuple[str, ...]) -> None:
     assert f"garant {' '.join(path)}" in README
     result = CliRunner().invoke(app, [*path, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Usage" in result.output
+    assert "Utilisation" in result.output

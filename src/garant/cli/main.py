@@ -6,6 +6,8 @@ stderr and exit with code 2, without a traceback.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +23,39 @@ __all__ = ["app", "run"]
 
 
 class GarantGroup(TyperGroup):
-    """The root command group: turns GarantError into a clean message and exit code 2."""
+    """The root command group: turns GarantError into a clean message and exit code 2, and
+    speaks the user's language in Typer's own words (help, usage errors, « Interrompu. »)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from garant.cli.cli_language import localise_tree, peek_language
+
+        arguments = list(sys.argv[1:] if args is None else args)
+        language = peek_language(arguments)
+        set_language(language)
+        localise_tree(self, language, arguments)
+        if not standalone_mode:
+            return super().main(arguments, prog_name, complete_var, False, **extra)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        from typer.exceptions import Abort
+
+        try:
+            outcome = super().main(arguments, prog_name, complete_var, False, **extra)
+        except NoArgsIsHelpError as error:  # the help was printed when the error was built
+            sys.exit(error.exit_code)
+        except ClickException as error:
+            _explain(error)
+            sys.exit(error.exit_code)
+        except Abort:
+            typer.echo(tr("Interrompu.", "Aborted."), err=True)
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -34,6 +68,17 @@ class GarantGroup(TyperGroup):
         finally:
             if isinstance(ctx.obj, CliState):
                 ctx.obj.close()
+
+
+def _explain(error: Any) -> None:
+    """A usage error in the user's language, shaped like garant's own errors."""
+    from garant.cli.cli_language import explain_usage_error
+
+    message, usage, hint = explain_usage_error(error)
+    if usage:
+        typer.echo(usage, err=True)
+    typer.echo(tr("Erreur : {m}", "Error: {m}", m=message), err=True)
+    typer.echo(tr("→ {h}", "→ {h}", h=hint), err=True)
 
 
 app = typer.Typer(

@@ -30,19 +30,55 @@ def print_json(value: Any) -> None:
     typer.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
 
 
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _widths(
+    columns: Sequence[str], cells: list[list[str]], minimums: list[int], total: int
+) -> list[int]:
+    """Column widths: each column's longest word, then the space left shared in proportion to
+    what each column would need to print its longest cell on one line."""
+    wanted = [
+        max(len(column), *(len(row[index]) for row in cells))
+        for index, column in enumerate(columns)
+    ]
+    spare = total - (sum(minimums) + 3 * len(columns) + 1)
+    extra = [want - minimum for want, minimum in zip(wanted, minimums, strict=True)]
+    if sum(extra) <= spare:
+        return wanted
+    return [
+        minimum + (spare * more // sum(extra))
+        for minimum, more in zip(minimums, extra, strict=True)
+    ]
+
+
 def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A table that never cuts a word: each column is at least as wide as its longest word;
+    when the terminal is too narrow for that (80 columns, many fields), each row is printed as
+    a short record instead."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    count = 0
-    for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
-        count += 1
-    Console().print(table)
-    if count == 0:
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    console = Console()
+    minimums = [
+        max(_longest_word(column), *(_longest_word(row[index]) for row in cells))
+        for index, column in enumerate(columns)
+    ]
+    if sum(minimums) + 3 * len(columns) + 1 > console.width:
+        typer.echo(title)
+        for row in cells:
+            print_record(f"• {row[0]}", list(zip(columns[1:], row[1:], strict=True)))
+    else:
+        table = Table(title=title, title_justify="left", show_lines=False)
+        widths = _widths(columns, cells, minimums, console.width)
+        for column, width in zip(columns, widths, strict=True):
+            table.add_column(column, overflow="fold", width=width)
+        for row in cells:
+            table.add_row(*row)
+        console.print(table)
+    if not cells:
         from garant.i18n import tr
 
         typer.echo(tr("(aucune entrée)", "(no entry)"))

@@ -46,7 +46,9 @@ def _offer_workspace(error: WorkspaceError) -> Workspace:
     from garant.workspace import open_workspace
 
     typer.echo(error.message, err=True)
-    if not typer.confirm(tr("Créer un espace de travail ici ?", "Create a workspace here?")):
+    from garant.cli.cli_language import confirm
+
+    if not confirm(tr("Créer un espace de travail ici ?", "Create a workspace here?")):
         raise error
     name = typer.prompt(tr("Nom de l'organisation", "Organisation name"))
     kind = typer.prompt(
