@@ -1,8 +1,9 @@
 """Time to first screen of the TUI, under a pseudo-terminal, on 1,000 runs and 200 uses.
 
 Baseline: ``garant --help`` (the lightest whole command: start Python, import the CLI, print).
-Measured: ``garant -w WS`` until the dashboard shows its data (the text « Sorties à relire »
-reaches the terminal), then Ctrl+Q. Whole commands, warm (file cache): one untimed run first,
+Measured: ``garant -w WS`` until the dashboard shows its data (« Sorties à relire (N) » with its
+count reaches the terminal), then Ctrl+Q. Both run the console script's target declared in
+pyproject.toml (``garant.cli.entry:run``) the way the installed script does. Whole commands, warm (file cache): one untimed run first,
 then the median of ``--repeat`` runs. Goal (issue 11): ≤ 1 s warm.
 
     .venv/bin/python benchmarks/tui_start.py [--repeat 5] [--workspace DIR]
@@ -15,12 +16,12 @@ import os
 import pty
 import re
 import select
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,12 +29,17 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
-READY = b"relire"
+READY = re.compile(rb"relire \(\d")
+"""The dashboard's review heading with its count: the first screen *with data* is on screen."""
 
 
 def _garant() -> list[str]:
-    found = shutil.which("garant", path=str(Path(sys.executable).parent))
-    return [found] if found else [sys.executable, "-m", "garant.cli.main"]
+    """The ``garant`` console script as pyproject.toml declares it (whether or not the installed
+    script was regenerated since): ``python -c 'from MODULE import FUNC; FUNC()'``."""
+    declared = tomllib.loads((SRC.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, function = declared["project"]["scripts"]["garant"].partition(":")
+    code = f"import sys; sys.argv[0] = 'garant'; from {module} import {function}; {function}()"
+    return [sys.executable, "-c", code]
 
 
 def build_workspace(root: Path, runs: int = 1000, uses: int = 200) -> Path:
@@ -78,7 +84,7 @@ def build_workspace(root: Path, runs: int = 1000, uses: int = 200) -> Path:
 
 
 def _under_pty(
-    command: list[str], ready: bytes | None, timeout: float = 60.0
+    command: list[str], ready: re.Pattern[bytes] | None, timeout: float = 60.0
 ) -> tuple[float, float]:
     """Seconds from spawn until ``ready`` is on screen (or the process exits when None), and
     the CPU seconds the whole process used (a figure that a loaded machine does not inflate)."""
@@ -100,7 +106,7 @@ def _under_pty(
                 except OSError:
                     chunk = b""
                 seen += ANSI.sub(b"", chunk)
-                if ready is not None and ready in seen:
+                if ready is not None and ready.search(seen):
                     elapsed = time.perf_counter() - began
                     os.write(controller, b"\x11")  # Ctrl+Q
                     break

@@ -114,6 +114,10 @@ class TuiSettings(BaseModel):
     keymap: dict[str, str] = Field(default_factory=dict)
     """Binding id → keys, e.g. ``open-registry = "ctrl+r"`` (ids are listed in the TUI's help)."""
 
+    plain: bool = False
+    """Plain mode for screen readers and simple terminals: the terminal's own colours, ASCII
+    borders, no animation (``garant tui --plain`` for one session)."""
+
 
 class GarantSettings(BaseSettings):
     """Settings of one garant workspace."""

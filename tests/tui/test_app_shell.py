@@ -24,28 +24,36 @@ from garant.tui.widgets.runs.paged_table import PAGE_SIZE, PagedRunsTable
 from garant.workspace import Workspace
 
 FIRST_SCREEN = """
-import asyncio, json, sys, time
-start = time.perf_counter()
-from garant.workspace import open_workspace
-from garant.tui.app import make_app
-app = make_app(open_workspace(__import__("pathlib").Path(sys.argv[1])))
-shown = {}
-async def main():
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        labels = [str(w.render()) for w in app.screen.query("Label")]
-        options = [str(o.prompt) for ol in app.screen.query("OptionList") for o in ol.options]
-        shown["text"] = " ".join(labels + options)
-        shown["seconds"] = time.perf_counter() - start
-asyncio.run(main())
-heavy = [m for m in ("mlflow", "litellm", "presidio_analyzer", "presidio_anonymizer", "spacy") if m in sys.modules]
-print(json.dumps({"heavy": heavy, **shown}))
+import asyncio, json, sys
+import garant.tui.app as tui_app
+
+NOT_FOR_THE_FIRST_SCREEN = (
+    "mlflow", "litellm", "presidio_analyzer", "presidio_anonymizer", "spacy",
+    "typer", "click", "garant.cli.main", "garant.domain.models", "garant.governance",
+)
+
+def run_in_a_test_terminal(app):
+    async def main():
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            shown = " ".join(str(o.prompt) for o in app.screen.query_one("OptionList").options)
+            loaded = [m for m in NOT_FOR_THE_FIRST_SCREEN if m in sys.modules]
+        print(json.dumps({"loaded": loaded, "text": shown}))
+    asyncio.run(main())
+
+tui_app.GarantApp.run = run_in_a_test_terminal
+sys.argv = ["garant", "-w", sys.argv[1]]
+from garant.cli.entry import run
+run()
 """
 
 
-def test_first_screen_shows_store_data_without_importing_heavy_stacks(
+def test_garant_alone_shows_store_data_without_the_cli_stack_or_heavy_libraries(
     workspace: Workspace,
 ) -> None:
+    """`garant -w WS` through the console script's entry: the dashboard with its data, and
+    neither Typer/Click, the table models, the governance services nor MLflow, litellm,
+    Presidio or spaCy loaded for it."""
     out = subprocess.run(
         [sys.executable, "-c", FIRST_SCREEN, str(workspace.root)],
         capture_output=True,
@@ -53,7 +61,7 @@ def test_first_screen_shows_store_data_without_importing_heavy_stacks(
         check=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["heavy"] == []
+    assert result["loaded"] == []
     assert "Sorties à relire (1)" in result["text"]
     assert "agathe-agent a utilisé l'IA sans formation enregistrée" in result["text"]
 
@@ -65,12 +73,10 @@ async def test_dashboard_item_opens_the_screen_that_resolves_it(workspace: Works
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
-        lists = list(app.screen.query(OptionList))
-        arbitration_list = next(
-            ol for ol in lists if "DeepL" in str(ol.get_option_at_index(0).prompt)
-        )
-        arbitration_list.focus()
-        arbitration_list.highlighted = 0
+        attention = app.screen.query_one(OptionList)
+        prompts = [str(option.prompt) for option in attention.options]
+        attention.focus()
+        attention.highlighted = next(i for i, p in enumerate(prompts) if "DeepL" in p)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ArbitrationsScreen)
@@ -114,7 +120,7 @@ async def test_english_setting_shows_english_titles_and_bindings(workspace: Work
     app = make_app(workspace, language="en")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        text = " ".join(str(w.render()) for w in app.screen.query("Label"))
+        text = " ".join(str(o.prompt) for o in app.screen.query_one(OptionList).options)
         assert "Outputs awaiting review (1)" in text
         await pilot.press("f2")
         descriptions = {b.description for _, b in app.screen._bindings}
@@ -144,3 +150,30 @@ async def test_ten_thousand_runs_are_paged_from_the_store(workspace: Workspace) 
         table.move_cursor(row=table.row_count - 1)  # the user reached the end of the page
         await pilot.pause()
         assert PAGE_SIZE < table.row_count <= 3 * PAGE_SIZE
+
+
+async def test_plain_setting_gives_words_ascii_borders_and_no_animation(
+    workspace_root: Path,
+) -> None:
+    from garant.workspace import open_workspace
+
+    config = workspace_root / "garant.toml"
+    text = config.read_text()
+    assert "plain = false" in text  # a new workspace lists the setting
+    config.write_text(text.replace("plain = false", "plain = true"))
+    workspace = open_workspace(workspace_root)
+    assert workspace.settings.tui.plain
+    from tui_support import seed
+
+    seed(workspace)
+    app = make_app(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.plain and app.animation_level == "none" and app.has_class("-plain")
+        prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert "  - run-0001-finished · synthesis · synthese · 01/11/2026 00:00" in prompts
+        assert "  OK : aucune demande ouverte" in prompts  # a word, not only a ✓ or a colour
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen.query_one(".detail").styles.border_left[0] == "ascii"
+    workspace.close()

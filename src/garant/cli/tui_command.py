@@ -23,12 +23,20 @@ def tui(
     actor: Annotated[
         str | None, typer.Option("--as", help="Personne qui agit (défaut : réglage actor).")
     ] = None,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Mode simple (lecteurs d'écran) : couleurs du terminal, bordures ASCII, "
+            "sans animation (réglage [tui] plain).",
+        ),
+    ] = False,
 ) -> None:
     """Ouvre l'interface plein écran (tableau de bord, registre, politique, exécutions…)."""
-    open_tui(ctx, actor)
+    open_tui(ctx, actor, plain=plain)
 
 
-def open_tui(ctx: typer.Context, actor: str | None = None) -> None:
+def open_tui(ctx: typer.Context, actor: str | None = None, *, plain: bool = False) -> None:
     state = state_of(ctx)
     try:
         workspace = state.workspace()
@@ -38,7 +46,7 @@ def open_tui(ctx: typer.Context, actor: str | None = None) -> None:
         workspace = _offer_workspace(error)
     from garant.tui.app import make_app
 
-    make_app(workspace, actor=actor, language=state.language_option).run()
+    make_app(workspace, actor=actor, language=state.language_option, plain=plain).run()
 
 
 def _offer_workspace(error: WorkspaceError) -> Workspace:

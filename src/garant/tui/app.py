@@ -49,6 +49,8 @@ class GarantApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {GarantCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    DEFAULT_MODE = "dashboard"
+    """The first screen is built straight into its mode (no blank default screen before it)."""
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()  # type: ignore[assignment]
 
     def __init__(
@@ -57,8 +59,13 @@ class GarantApp(App[None]):
         *,
         actor: str | None = None,
         keymap: dict[str, str] | None = None,
+        plain: bool = False,
     ) -> None:
         self.workspace = workspace
+        self.plain = plain
+        """Plain mode (screen readers, simple terminals): the terminal's own colours, ASCII
+        borders, no animation, progress told in words; states are always words, never only a
+        colour."""
         self.actor = actor or workspace.actor
         """Who acts: recorded as author of every change made here."""
         self.drafts: dict[str, dict[str, Any]] = {}
@@ -71,11 +78,14 @@ class GarantApp(App[None]):
         translate_bindings(self)
         self.title = f"garant — {workspace.settings.organisation_name}"
         self.sub_title = tr("agissant : {a}", "acting: {a}", a=self.actor)
+        if plain:
+            self.animation_level = "none"
+            self.theme = "ansi-dark"
+            self.add_class("-plain")
 
     def on_mount(self) -> None:
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
-        self.switch_mode("dashboard")
 
     async def action_open(self, mode: str) -> None:
         """Show the screen of ``mode`` (its state, drafts included, is kept)."""
@@ -111,11 +121,12 @@ def make_app(
     actor: str | None = None,
     language: str | None = None,
     keymap: dict[str, str] | None = None,
+    plain: bool | None = None,
 ) -> GarantApp:
     """Build the TUI on ``workspace`` — the one factory the CLI and the tests use.
 
     ``language`` defaults to the workspace setting; ``keymap`` (binding id → keys) to
-    ``[tui.keymap]`` of garant.toml.
+    ``[tui.keymap]`` of garant.toml; ``plain`` to ``[tui] plain``.
     """
     chosen = language or workspace.settings.language
     set_language("en" if chosen == "en" else "fr")
@@ -123,4 +134,5 @@ def make_app(
         workspace,
         actor=actor,
         keymap=keymap if keymap is not None else workspace.settings.tui.keymap,
+        plain=plain or workspace.settings.tui.plain,
     )

@@ -6,12 +6,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 
 from garant.i18n import format_date, format_datetime, tr
 from garant.overview import Overview, workspace_overview
 from garant.tui.screens.base import GarantScreen
-from garant.tui.widgets.dashboard import Section
+from garant.tui.widgets.dashboard import AttentionList, Block, Item
 
 __all__ = ["DashboardScreen"]
 
@@ -23,29 +22,25 @@ class DashboardScreen(GarantScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_frame()
-        yield VerticalScroll(id="dashboard")
+        yield AttentionList(id="dashboard", plain=self.garant.plain)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         self.title = tr("Tableau de bord", "Dashboard")
 
     def reload(self) -> None:
+        """Read the overview and show it at once (one list, filled before the next paint)."""
         overview = self.in_session(lambda s: workspace_overview(s, self.workspace))
         if overview is not None:
-            self.call_after_refresh(self._show, overview)
+            self.query_one(AttentionList).show(_blocks(overview))
 
     def action_refresh(self) -> None:
         self.reload()
 
-    async def _show(self, o: Overview) -> None:
-        body = self.query_one("#dashboard", VerticalScroll)
-        await body.remove_children()
-        await body.mount_all([section for section in _sections(o)])
 
-
-def _sections(o: Overview) -> list[Section]:
+def _blocks(o: Overview) -> list[Block]:
     obligations = [
-        (
+        Item(
             tr(
                 "{u} : liste de contrôle jamais remplie",
                 "{u}: checklist never filled",
@@ -64,7 +59,7 @@ def _sections(o: Overview) -> list[Section]:
         for ob in o.obligations
     ]
     reviews = [
-        (
+        Item(
             f"{r.id[:22]} · {r.kind} · {r.use_key or '—'} · {format_datetime(r.started_at)}",
             "runs",
             r.id,
@@ -72,7 +67,7 @@ def _sections(o: Overview) -> list[Section]:
         for r in o.awaiting_review
     ]
     recent = [
-        (
+        Item(
             f"{r.id[:22]} · {r.kind} · {r.status.upper()}"
             + (f" ({r.refusal_rule})" if r.refusal_rule else "")
             + f" · {format_datetime(r.started_at)}",
@@ -82,7 +77,7 @@ def _sections(o: Overview) -> list[Section]:
         for r in o.recent_runs
     ]
     training = [
-        (
+        Item(
             tr(
                 "{p} a utilisé l'IA sans formation enregistrée",
                 "{p} used AI with no training record",
@@ -94,12 +89,13 @@ def _sections(o: Overview) -> list[Section]:
         for key in o.untrained_operators
     ]
     arbitrations = [
-        (f"n° {a.id} · {a.question[:60]}", "arbitrations", str(a.id)) for a in o.open_arbitrations
+        Item(f"n° {a.id} · {a.question[:60]}", "arbitrations", str(a.id))
+        for a in o.open_arbitrations
     ]
-    policy: list[tuple[str, str, str]] = []
+    policy: list[Item] = []
     if o.policy is None:
         policy.append(
-            (
+            Item(
                 tr("Aucune version enregistrée : à approuver", "No version yet: to approve"),
                 "policy",
                 "",
@@ -107,7 +103,7 @@ def _sections(o: Overview) -> list[Section]:
         )
     else:
         policy.append(
-            (
+            Item(
                 tr(
                     "{id} v{v} : {s}",
                     "{id} v{v}: {s}",
@@ -121,7 +117,7 @@ def _sections(o: Overview) -> list[Section]:
         )
         if o.policy.people_without_acknowledgement:
             policy.append(
-                (
+                Item(
                     tr(
                         "{n} personne(s) n'ont pas confirmé la lecture",
                         "{n} people have not acknowledged it",
@@ -131,7 +127,7 @@ def _sections(o: Overview) -> list[Section]:
                     "",
                 )
             )
-    ledger: list[tuple[str, str, str]] = []
+    ledger: list[Item] = []
     if o.ledger is not None:
         state = (
             tr("ancre à jour", "anchor up to date")
@@ -139,7 +135,7 @@ def _sections(o: Overview) -> list[Section]:
             else tr("ANCRE EN RETARD : vérifier", "ANCHOR BEHIND: verify")
         )
         ledger.append(
-            (
+            Item(
                 tr(
                     "{n} événements · tête n° {s} {h}… · {state}",
                     "{n} events · head #{s} {h}… · {state}",
@@ -153,12 +149,12 @@ def _sections(o: Overview) -> list[Section]:
             )
         )
     return [
-        Section(
+        Block(
             tr("Obligations à traiter ({n})", "Obligations due ({n})", n=len(o.obligations)),
             obligations,
             tr("aucune obligation ouverte", "no open obligation"),
         ),
-        Section(
+        Block(
             tr(
                 "Sorties à relire ({n})",
                 "Outputs awaiting review ({n})",
@@ -167,7 +163,7 @@ def _sections(o: Overview) -> list[Section]:
             reviews,
             tr("rien à relire", "nothing to review"),
         ),
-        Section(
+        Block(
             tr(
                 "Exécutions récentes ({n} au total, {r} refusées)",
                 "Recent runs ({n} in all, {r} refused)",
@@ -177,12 +173,12 @@ def _sections(o: Overview) -> list[Section]:
             recent,
             tr("aucune exécution", "no run yet"),
         ),
-        Section(
+        Block(
             tr("Formation (AI Act art. 4)", "Training (AI Act Art. 4)"),
             training,
             tr("tous les utilisateurs sont formés", "every user has a training record"),
         ),
-        Section(
+        Block(
             tr(
                 "Arbitrages ouverts ({n})",
                 "Open arbitrations ({n})",
@@ -191,6 +187,6 @@ def _sections(o: Overview) -> list[Section]:
             arbitrations,
             tr("aucune demande ouverte", "no open request"),
         ),
-        Section(tr("Politique", "Policy"), policy, ""),
-        Section(tr("Registre de preuve", "Ledger"), ledger, ""),
+        Block(tr("Politique", "Policy"), policy),
+        Block(tr("Registre de preuve", "Ledger"), ledger),
     ]

@@ -1,5 +1,5 @@
 """Dashboard widgets."""
 
-from garant.tui.widgets.dashboard.section import Section
+from garant.tui.widgets.dashboard.attention_list import AttentionList, Block, Item
 
-__all__ = ["Section"]
+__all__ = ["AttentionList", "Block", "Item"]
