@@ -66,7 +66,9 @@ def _environment(workspace: Path) -> dict[str, str]:
         **os.environ,
         "PYTHONPATH": str(ROOT / "src"),
         "GARANT_WORKSPACE": str(workspace),
-        "GARANT_ACTOR": "banc",
+        # Registry changes must name their author (roles.named_author_required): the set-up
+        # acts as the référente IA, the first person added (an empty registry needs no author).
+        "GARANT_ACTOR": "claire-martin",
         "MLFLOW_DISABLE_TELEMETRY": "true",
         "COLUMNS": "120",
     }
@@ -124,7 +126,10 @@ def _drain(workspace: Path) -> float:
 
 def build(workspace: Path) -> dict[str, Path]:
     setup = [
-        ["init", str(workspace), "--name", "Métropole de Banc", "--kind", "collectivite"],
+        [
+            *("init", str(workspace), "--name", "Métropole de Banc", "--kind", "collectivite"),
+            *("--contact", "ia@banc.fr — Mission participation citoyenne"),
+        ],
         ["people", "add", "Claire Martin"],
         ["people", "add", "Hugo Petit"],
         ["people", "add", "Amina Benali"],
@@ -144,12 +149,13 @@ def build(workspace: Path) -> dict[str, Path]:
             *("--stage", "analysis", "--tool", "hors-ligne", "--data", "public_contributions"),
             *("--data", "personal", "--legal-basis", "public_task", "--responsible"),
             *("claire-martin", "--status", "approved"),
+            *("--override", "Banc d'essai : la liste de contrôle n'est pas remplie ici"),
         ],
         [
             *("uses", "add", "Tirage", "--key", "tirage", "--purpose", "Tirer au sort"),
             *("--stage", "design", "--tool", "tirage-garant", "--data", "personal"),
             *("--legal-basis", "public_task", "--responsible", "hugo-petit", "--status"),
-            "approved",
+            *("approved", "--override", "Banc d'essai : la liste de contrôle n'est pas remplie ici"),
         ],
         ["policy", "approve", "--by", "claire-martin"],
     ]

@@ -34,6 +34,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GARANT_ACTOR", "test-runner")
     monkeypatch.setenv("GARANT_MLFLOW_MIRROR", "deferred")  # tests flush MLflow when they read it
+    monkeypatch.setenv("GARANT_CACHE_DIR", str(tmp_path / "cache"))  # never the user's cache
     monkeypatch.chdir(tmp_path)
     set_language("fr")
     yield

@@ -6,7 +6,7 @@ after a physician (« Parkinson »), an English pronoun (« It's »). Masking th
 analysed and quoted without protecting anyone. A word is *ordinary* when:
 
 * its lower-case form, or the same without accents (« sante » for « santé »), is a form or a
-  lemma of the model's French lexicon (:func:`~garant.privacy.spacy_loader.model_lexicon`);
+  lemma of the model's French lexicon (:func:`~garant.privacy.lexicon.model_lexicon`);
 * it is an adverb in « -ment » built on such a word (« concrètement », « évidemment »);
 * it is in garant's list of common words missing from that lexicon (``data/mots_courants.txt``);
 * it is an acronym: 2 to 5 capitals, and the span holds nothing else.

