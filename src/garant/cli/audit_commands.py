@@ -234,12 +234,25 @@ def runs_show(
     as_json: JsonOption = False,
 ) -> None:
     """Affiche une exécution : porte, modèle, entrées, sorties, relecture, mention IA."""
+    from garant.audit.attestation import attest
+    from garant.audit.ledger_view import LedgerView
     from garant.audit.runs import disclosure_labels, get_run, run_events
+    from garant.audit.verify import verify_workspace
 
     state = state_of(ctx)
     _close_interrupted(state)
+    # the same verification as « audit verify »: the run is shown as the ledger recorded it
+    verification = verify_workspace(state.workspace(), check_mlflow=False)
+    attestation = attest(verification)
     with state.transaction() as session:
-        run = get_run(session, run_id)
+        stored = get_run(session, run_id)
+        verified = LedgerView(verification).row(stored)
+        run = verified.value if verified is not None else stored
+        flag_texts = (
+            list(verified.flags)
+            if verified is not None
+            else [p.message for p in verification.row_problems("audit_run", f"id={stored.id}")]
+        )
         events = run_events(session, run.id)
         labels = disclosure_labels(session, run)
     if as_json:
@@ -248,6 +261,13 @@ def runs_show(
                 "run": run,
                 "events": [e.model_dump(mode="json") for e in events],
                 "disclosures": {k: v.as_dict() for k, v in labels.items()},
+                "verification": {
+                    "ok": attestation.ok,
+                    "statement": attestation.statement(),
+                    "checkpoint": attestation.checkpoint_statement(),
+                    "run_findings": flag_texts,
+                    "recorded_in_ledger": verified is not None,
+                },
             }
         )
         return
@@ -289,6 +309,31 @@ def runs_show(
     for label in labels.values():
         typer.echo("")
         typer.echo(label.to_text())
+    typer.echo("")
+    typer.echo(("" if attestation.ok else "✗ ") + attestation.statement())
+    typer.echo("  " + attestation.checkpoint_statement())
+    if verified is None:
+        typer.secho(
+            tr(
+                "  ✗ Cette exécution n'a aucune origine au registre : rien de ce qui précède "
+                "n'est prouvé.",
+                "  ✗ This run has no origin in the ledger: nothing above is proven.",
+            ),
+            fg="red",
+            err=True,
+        )
+    elif flag_texts:
+        typer.secho(
+            tr(
+                "  ✗ La base ne dit pas ce que dit le registre ; les valeurs ci-dessus sont "
+                "celles du registre :",
+                "  ✗ The database does not say what the ledger says; the values above are the "
+                "ledger's:",
+            ),
+            fg="red",
+        )
+    for text in flag_texts:
+        typer.secho(f"    ✗ {text}", fg="red")
 
 
 @runs_app.command("review")

@@ -134,3 +134,5 @@ def registry_publish(
             json=files.json,
         )
     )
+    if files.verification:
+        say(files.verification)

@@ -282,9 +282,14 @@ def dossier_pv(
         raise InputError(
             tr("Format : docx, pdf ou md.", "Format: docx, pdf or md."), "--format docx"
         )
+    from garant.audit.verify import verify_workspace
+
     state = state_of(ctx)
+    verification = verify_workspace(state.workspace(), check_mlflow=False)
     with state.transaction() as session:
-        rendered = render_pv(session, state.workspace(), get_dossier(session, dossier), chosen, out)
+        rendered = render_pv(
+            session, state.workspace(), get_dossier(session, dossier), chosen, out, verification
+        )
     anchor_ledger(state.workspace())
     say(tr("Procès-verbal écrit : {p}", "Report written: {p}", p=rendered.path))
     typer.echo(str(rendered.path))

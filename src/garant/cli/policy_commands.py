@@ -21,6 +21,13 @@ policy_app = typer.Typer(
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON pour les scripts.")]
 ByOption = Annotated[str, typer.Option("--by", help="Personne qui agit (clé, id, e-mail ou nom).")]
+PassphraseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--passphrase-env",
+        help="Variable contenant la phrase secrète de votre clé, si la politique l'exige.",
+    ),
+]
 
 
 @policy_app.command("adopt")
@@ -106,11 +113,16 @@ def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @policy_app.command("approve")
-def approve(ctx: typer.Context, by: ByOption) -> None:
+def approve(ctx: typer.Context, by: ByOption, passphrase_env: PassphraseOption = None) -> None:
     """Approuve la version en brouillon (personne habilitée par roles.approve_policy)."""
+    from garant.cli.keys_commands import read_passphrase
     from garant.governance.lifecycle import approve_policy
 
-    result = approve_policy(state_of(ctx).workspace(), by)
+    result = approve_policy(
+        state_of(ctx).workspace(),
+        by,
+        passphrase=lambda: read_passphrase(by, passphrase_env, confirm=False),
+    )
     say(
         tr(
             "Politique {label} approuvée par {who} ; empreinte SHA-256 {sha}.",
@@ -125,11 +137,16 @@ def approve(ctx: typer.Context, by: ByOption) -> None:
 
 
 @policy_app.command("publish")
-def publish(ctx: typer.Context, by: ByOption) -> None:
+def publish(ctx: typer.Context, by: ByOption, passphrase_env: PassphraseOption = None) -> None:
     """Publie la version approuvée ; la version publiée précédente est remplacée."""
+    from garant.cli.keys_commands import read_passphrase
     from garant.governance.lifecycle import publish_policy
 
-    result = publish_policy(state_of(ctx).workspace(), by)
+    result = publish_policy(
+        state_of(ctx).workspace(),
+        by,
+        passphrase=lambda: read_passphrase(by, passphrase_env, confirm=False),
+    )
     message = tr(
         "Politique {label} publiée.", "Policy {label} published.", label=result.policy.label
     )

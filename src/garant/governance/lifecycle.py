@@ -11,19 +11,26 @@ the file is replaced atomically just before the commit and restored if the commi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlmodel import Session, col, select
 
 from garant.domain.enums import OrganisationKind, RoleName, label
 from garant.domain.models import Person
 from garant.domain.policy_models import PolicyAcknowledgement, PolicyVersion
-from garant.errors import ConflictError, InputError, NotFoundError, PolicyRefusal, WorkspaceError
+from garant.errors import (
+    ConflictError,
+    GarantError,
+    InputError,
+    NotFoundError,
+    PolicyRefusal,
+    WorkspaceError,
+)
 from garant.governance.in_force import recorded_hashes
 from garant.governance.lookup import find_person, stamp_created, stamp_updated
 from garant.governance.people import active_roles, list_people
@@ -45,6 +52,9 @@ from garant.governance.policy.yamlsource import parse_yaml_document
 from garant.i18n import format_date, tr
 from garant.util.files import atomic_write_text, sha256_bytes
 from garant.workspace import Workspace
+
+if TYPE_CHECKING:
+    from garant.signing.actions import SignedAction
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -435,10 +445,83 @@ class LifecycleResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-def approve_policy(workspace: Workspace, by: str, on: date | None = None) -> LifecycleResult:
-    """draft → approved by ``by``, who must hold a role of ``roles.approve_policy``."""
-    day = on or date.today()
+def _key_policy(workspace: Workspace, current: PolicyFile, action: str) -> Policy:
+    """The policy whose ``roles.require_personal_key_for`` governs approving or publishing
+    ``current``: the version in force if it requires the key, else the file itself (a draft
+    cannot lift the requirement of the version it replaces)."""
+    from garant.audit.policy_bridge import workspace_policy
+
+    try:
+        in_force = workspace_policy(workspace)
+    except GarantError:
+        return current.policy
+    return in_force if action in in_force.roles.require_personal_key_for else current.policy
+
+
+def _no_key() -> str:
+    raise InputError(
+        tr(
+            "La politique exige la clé personnelle de la personne qui approuve ou publie.",
+            "The policy requires the personal key of the person who approves or publishes.",
+        ),
+        tr(
+            "Approuvez depuis la ligne de commande avec « --passphrase-env » (ou la saisie).",
+            "Approve from the command line with '--passphrase-env' (or the prompt).",
+        ),
+    )
+
+
+def _signed_lifecycle(
+    workspace: Workspace,
+    current: PolicyFile,
+    action: Literal["approve", "publish"],
+    by: str,
+    passphrase: Callable[[], str] | None,
+) -> SignedAction | None:
+    """Open ``by``'s own key when the policy reserves ``action`` to personal keys."""
+    from garant.signing.actions import sign_action
+    from garant.store.engine import unit_of_work
+
+    with unit_of_work(workspace.engine) as session:
+        person = find_person(session, by, "--by").key
+    return sign_action(
+        workspace,
+        _key_policy(workspace, current, action),
+        action,
+        person,
+        target=current.policy.label,
+        passphrase=passphrase or _no_key,
+    )
+
+
+def approve_policy(
+    workspace: Workspace,
+    by: str,
+    on: date | None = None,
+    *,
+    passphrase: Callable[[], str] | None = None,
+) -> LifecycleResult:
+    """draft → approved by ``by``, who must hold a role of ``roles.approve_policy`` and, when
+    the policy lists ``approve`` in ``roles.require_personal_key_for``, open her own key
+    (``passphrase``). A refusal (role, key) is recorded in the ledger (``action_refused``)."""
+    from garant.audit.refusals import refusals_recorded
+
     current = _adopted(workspace)
+    with refusals_recorded(workspace, "approve", by, target=current.policy.label):
+        signed = _signed_lifecycle(workspace, current, "approve", by, passphrase)
+        return _approve(workspace, current, by, on, signed)
+
+
+def _approve(
+    workspace: Workspace,
+    current: PolicyFile,
+    by: str,
+    on: date | None,
+    signed: SignedAction | None,
+) -> LifecycleResult:
+    from garant.signing.actions import record_signed_action
+
+    day = on or date.today()
     with _file_transaction(workspace, current.path) as (session, pending):
         recorded = find_version(session, current.policy.id, current.policy.version)
         if recorded is not None or current.policy.status is PolicyStatus.DRAFT:
@@ -468,15 +551,40 @@ def approve_policy(workspace: Workspace, by: str, on: date | None = None) -> Lif
             current.text, str(current.path), status=PolicyStatus.APPROVED, approval=approval
         )
         row = record_approval(session, policy, text, person, role, day, workspace.actor)
+        record_signed_action(session, signed)
         pending.append(text)
     return LifecycleResult(policy, row, warnings=tuple(policy_warnings(policy)))
 
 
-def publish_policy(workspace: Workspace, by: str, on: date | None = None) -> LifecycleResult:
-    """approved → published; the previously published version becomes superseded."""
-    day = on or date.today()
+def publish_policy(
+    workspace: Workspace,
+    by: str,
+    on: date | None = None,
+    *,
+    passphrase: Callable[[], str] | None = None,
+) -> LifecycleResult:
+    """approved → published; the previously published version becomes superseded. Same role
+    and personal-key rules as :func:`approve_policy` (``publish`` in
+    ``roles.require_personal_key_for``); a refusal is recorded in the ledger."""
+    from garant.audit.refusals import refusals_recorded
+
     current = _adopted(workspace)
     check_transition(current.policy.status, PolicyStatus.PUBLISHED)
+    with refusals_recorded(workspace, "publish", by, target=current.policy.label):
+        signed = _signed_lifecycle(workspace, current, "publish", by, passphrase)
+        return _publish(workspace, current, by, on, signed)
+
+
+def _publish(
+    workspace: Workspace,
+    current: PolicyFile,
+    by: str,
+    on: date | None,
+    signed: SignedAction | None,
+) -> LifecycleResult:
+    from garant.signing.actions import record_signed_action
+
+    day = on or date.today()
     with _file_transaction(workspace, current.path) as (session, pending):
         recorded = find_version(session, current.policy.id, current.policy.version)
         if recorded is not None and current.sha256 not in recorded_hashes(recorded):
@@ -504,6 +612,7 @@ def publish_policy(workspace: Workspace, by: str, on: date | None = None) -> Lif
             current.text, str(current.path), status=PolicyStatus.PUBLISHED
         )
         row, superseded = record_publication(session, policy, text, person, day, workspace.actor)
+        record_signed_action(session, signed)
         pending.append(text)
     return LifecycleResult(policy, row, tuple(v.version for v in superseded))
 

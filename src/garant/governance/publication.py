@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -27,6 +27,10 @@ from garant.governance.uses import list_uses
 from garant.i18n import format_date, tr
 from garant.util.files import atomic_write_text, sha256_bytes
 from garant.workspace import Workspace
+
+if TYPE_CHECKING:
+    from garant.audit.ledger_view import LedgerView
+    from garant.audit.verify import VerificationReport
 
 __all__ = [
     "HTML_FILE",
@@ -73,6 +77,14 @@ class PublicRegister:
     published_on: date
     uses: tuple[PublicUse, ...]
     language: str = "fr"
+    verification: str = ""
+    """« Vérification du registre : intègre — N entrées, M lignes rejouées, le … » (the
+    verification the page was built on), or the alteration found."""
+    verified: bool = True
+    checkpoint: str = ""
+    """The latest signed checkpoint the ledger records."""
+    withheld: tuple[str, ...] = ()
+    """Approved uses left off the page because their registry rows do not verify."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -93,9 +105,17 @@ def _risk(value: str | None) -> str:
 
 
 def build_public_register(
-    session: Session, policy: Policy | None, *, today: date | None = None
+    session: Session,
+    policy: Policy | None,
+    *,
+    today: date | None = None,
+    verification: VerificationReport | None = None,
 ) -> PublicRegister:
-    """What the public page lists: approved uses only, with their tools and oversight."""
+    """What the public page lists: approved uses only, with their tools and oversight.
+
+    With ``verification`` (``audit verify``'s, run once by :func:`publish_register`), the page
+    states it and its latest checkpoint, and a use whose row — or one of its tools' rows — the
+    ledger does not explain is withheld rather than published."""
     organisation = main_organisation(session)
     contact = policy.disclosure.contact if policy is not None else ""
     if not contact and organisation is not None:
@@ -105,7 +125,12 @@ def build_public_register(
         contact = ", ".join(p.email or p.full_name for p in referents)
     reviewed = bool(policy and policy.human_review.required_before_publication)
     uses: list[PublicUse] = []
+    withheld: list[str] = []
+    ledger = _ledger_view(verification)
     for view in list_uses(session, UseStatus.APPROVED):
+        if ledger is not None and not _verifies(ledger, [view.use, *view.tools]):
+            withheld.append(view.use.key)
+            continue
         oversight_parts = []
         if view.oversight is not None:
             oversight_parts.append(
@@ -145,7 +170,38 @@ def build_public_register(
         published_on=today or date.today(),
         uses=tuple(uses),
         language=policy.language if policy else "fr",
+        **_verification_facts(verification),
+        withheld=tuple(withheld),
     )
+
+
+def _ledger_view(verification: VerificationReport | None) -> LedgerView | None:
+    if verification is None:
+        return None
+    from garant.audit.ledger_view import LedgerView
+
+    return LedgerView(verification)
+
+
+def _verifies(view: LedgerView, rows: list[Any]) -> bool:
+    for row in rows:
+        verified = view.row(row)
+        if verified is None or verified.flags:
+            return False
+    return True
+
+
+def _verification_facts(verification: VerificationReport | None) -> dict[str, Any]:
+    if verification is None:
+        return {}
+    from garant.audit.attestation import attest
+
+    attestation = attest(verification)
+    return {
+        "verification": attestation.statement(),
+        "verified": attestation.ok,
+        "checkpoint": attestation.checkpoint_statement(),
+    }
 
 
 _PAGE = """<!DOCTYPE html>
@@ -198,6 +254,10 @@ footer { margin-top: 2rem; border-top: 1px solid #ccc; padding-top: 1rem; font-s
 <h2>{{ t.contact_title }}</h2>
 <p>{{ t.contact }} {% if "@" in r.contact and " " not in r.contact %}<a href="mailto:{{ r.contact }}">{{ r.contact }}</a>{% elif r.contact.startswith("http") %}<a href="{{ r.contact }}">{{ r.contact }}</a>{% else %}{{ r.contact }}{% endif %}</p>
 <p>{{ t.legal }} <a href="{{ json_file }}">{{ json_file }}</a></p>
+{% if r.verification %}
+<p class="verification"{% if not r.verified %} role="alert" style="color: #b00020; font-weight: bold;"{% endif %}>{% if not r.verified %}⚠ {% endif %}{{ r.verification }}.{% if r.withheld %} {{ t.withheld }} {{ r.withheld | join(", ") }}.{% endif %}</p>
+<p class="checkpoint">{{ r.checkpoint }}</p>
+{% endif %}
 </footer>
 </body>
 </html>
@@ -227,6 +287,10 @@ def _labels() -> dict[str, str]:
         "oversight": tr("Contrôle humain", "Human oversight"),
         "risk": tr("Classement (règlement IA)", "Classification (AI Act)"),
         "none": tr("Aucun usage de l'IA n'est en service.", "No AI use is in service."),
+        "withheld": tr(
+            "Usages non publiés tant que leur inscription au registre ne se vérifie pas :",
+            "Uses not published while their registry record does not verify:",
+        ),
         "contact_title": tr("Poser une question", "Ask a question"),
         "contact": tr(
             "Pour toute question sur ces usages, demander une explication ou contester un "
@@ -265,6 +329,8 @@ class PublishedFiles:
     html: Path
     json: Path
     hashes: dict[str, str]
+    verification: str = ""
+    """The verification statement the page carries (and the uses withheld, if any)."""
 
 
 def write_public_register(register: PublicRegister, folder: Path) -> PublishedFiles:
@@ -293,6 +359,7 @@ def publish_register(
     """
     from garant.audit.ledger import append_event, write_head
     from garant.audit.run import ledger_anchor
+    from garant.audit.verify import verify_workspace
     from garant.governance.lifecycle import workspace_policy_file
     from garant.governance.policy import load_policy
     from garant.store.engine import unit_of_work
@@ -300,8 +367,9 @@ def publish_register(
     target = folder if folder is not None else workspace.exports_dir / "transparence"
     policy_path = workspace_policy_file(workspace)
     policy = load_policy(policy_path) if policy_path.is_file() else None
+    verification = verify_workspace(workspace, check_mlflow=False)
     with unit_of_work(workspace.engine) as session:
-        register = build_public_register(session, policy, today=today)
+        register = build_public_register(session, policy, today=today, verification=verification)
         files = write_public_register(register, target)
         append_event(
             session,
@@ -312,7 +380,18 @@ def publish_register(
                 "files": files.hashes,
                 "uses": [use.key for use in register.uses],
                 "policy": register.policy,
+                "verified": register.verified,
+                "withheld": list(register.withheld),
             },
         )
     write_head(workspace.engine, ledger_anchor(workspace))
-    return files
+    statement = register.verification + (
+        tr(
+            " — usages non publiés : {u}",
+            " — uses not published: {u}",
+            u=", ".join(register.withheld),
+        )
+        if register.withheld
+        else ""
+    )
+    return PublishedFiles(files.html, files.json, files.hashes, statement)

@@ -13,9 +13,10 @@ import csv
 import io
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
@@ -36,6 +37,9 @@ from garant.inquiry.models import CHANNELS, InquiryDossier, InquiryObservation
 from garant.inquiry.pv import build_pv
 from garant.util.files import atomic_write_bytes, sha256_file
 from garant.workspace import Workspace
+
+if TYPE_CHECKING:
+    from garant.audit.verify import VerificationReport
 
 __all__ = [
     "AnnexContext",
@@ -83,6 +87,8 @@ class AnnexUse:
     review_state: str
     disclosure: str
     started: str
+    flags: tuple[str, ...] = ()
+    """Findings of the verification about this run's row: the facts shown are the ledger's."""
 
 
 @dataclass
@@ -110,6 +116,11 @@ class AnnexContext:
     files: list[ManifestFile] = field(default_factory=list)
     ledger: list[ManifestLedgerEntry] = field(default_factory=list)
     generated_at: str = ""
+    verification: str = ""
+    """« Vérification du registre : intègre — N entrées, M lignes rejouées, le … »."""
+    verified: bool = True
+    checkpoint: str = ""
+    """The latest signed checkpoint the ledger records."""
 
 
 def dossier_folder(workspace: Workspace, dossier: InquiryDossier) -> Path:
@@ -290,8 +301,16 @@ def collect_annex(
     signer: ManifestSigner | None,
     *,
     now: datetime | None = None,
+    verification: VerificationReport | None = None,
 ) -> tuple[AnnexContext, Manifest]:
-    """Gather the annex context and its manifest; writes the public observation register."""
+    """Gather the annex context and its manifest; writes the public observation register.
+
+    With ``verification`` (``audit verify``'s, run once before), each run is shown as the
+    ledger recorded it, with the findings about its row; a run the ledger never recorded is
+    refused; the annex states the verification and the latest checkpoint."""
+    from garant.audit.ledger_view import LedgerView
+
+    view = LedgerView(verification) if verification is not None else None
     generated = (now or datetime.now(UTC)).astimezone(UTC)
     observations = observations_of(session, dossier)
     pv = build_pv(session, workspace, dossier)
@@ -310,7 +329,26 @@ def collect_annex(
         if link.role == "sortition":
             method = run.summary.get("method", run.kind) if isinstance(run.summary, dict) else ""
             sortition.append(f"{run.id} : {method}")
-        uses.append(_use_of(session, workspace, run, link.role, events))
+        flags: tuple[str, ...] = ()
+        if view is not None:
+            verified = view.row(run)
+            if verified is None:
+                raise IntegrityError(
+                    tr(
+                        "Annexe refusée : l'exécution {id} n'a aucune origine au registre "
+                        "(insérée hors de garant).",
+                        "Annex refused: run {id} has no origin in the ledger (inserted outside "
+                        "garant).",
+                        id=run.id,
+                    ),
+                    tr(
+                        "Lancez « garant audit verify » et faites analyser l'altération.",
+                        "Run 'garant audit verify' and have the tampering examined.",
+                    ),
+                )
+            run, flags = verified.value, verified.flags
+        use_facts = _use_of(session, workspace, run, link.role, events)
+        uses.append(replace(use_facts, flags=flags) if flags else use_facts)
         files.extend(_run_files(workspace, run))
     folder = dossier_folder(workspace, dossier)
     register = folder / "observations.csv"
@@ -381,4 +419,11 @@ def collect_annex(
         ledger=list(manifest.ledger),
         generated_at=generated.strftime("%d/%m/%Y %H:%M UTC"),
     )
+    if verification is not None:
+        from garant.audit.attestation import attest
+
+        attestation = attest(verification)
+        context.verification = attestation.statement()
+        context.verified = attestation.ok
+        context.checkpoint = attestation.checkpoint_statement()
     return context, manifest

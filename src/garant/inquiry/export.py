@@ -43,12 +43,19 @@ def annex_document(context: AnnexContext, generated_at: datetime) -> Document:
     if context.certificate_sha256:
         extra.append(("Empreinte SHA-256 du certificat", context.certificate_sha256))
     extra.append(("Vérification de l'annexe", "garant annex verify annexe.pdf"))
+    if context.verification:
+        extra.append(("Vérification du registre", context.verification))
+        extra.append(("Point de contrôle", context.checkpoint))
     return build_document(
         "annexe.md.j2",
         {"a": context},
         title="Annexe : usage de l'intelligence artificielle pendant l'enquête",
         subtitle=context.dossier.title,
         organisation=context.organisation,
+        alert=""
+        if context.verified
+        else "ALTÉRATION DÉTECTÉE — le registre d'audit ne se vérifie pas ; les faits montrés "
+        "sont ceux du registre, les écarts sont signalés (section 6).",
         metadata=DocumentMetadata(
             generated_at=generated_at,
             run_ids=tuple(use.run_id for use in context.uses),
@@ -98,10 +105,13 @@ def export_annex(
         if signer is not None
         else None
     )
+    from garant.audit.verify import verify_workspace
+
+    verification = verify_workspace(workspace, check_mlflow=False)
     with unit_of_work(workspace.engine) as session:
         dossier = get_dossier(session, dossier_key)
         context, manifest = collect_annex(
-            session, workspace, dossier, manifest_signer, now=generated
+            session, workspace, dossier, manifest_signer, now=generated, verification=verification
         )
     data = manifest_bytes(manifest)
     digest = sha256_bytes(data)

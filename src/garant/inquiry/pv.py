@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -24,6 +24,9 @@ from garant.i18n import format_date, tr
 from garant.inquiry.dossiers import attached_runs, observations_of
 from garant.inquiry.models import CHANNELS, InquiryDossier, InquiryObservation
 from garant.workspace import Workspace
+
+if TYPE_CHECKING:
+    from garant.audit.verify import VerificationReport
 
 __all__ = ["PvGroup", "PvSynthesis", "build_pv", "pv_document", "render_pv", "synthesis_of"]
 
@@ -185,7 +188,12 @@ def pv_disclosure(pv: PvSynthesis) -> str:
     )
 
 
-def pv_document(pv: PvSynthesis, organisation: str) -> Document:
+def pv_document(
+    pv: PvSynthesis, organisation: str, verification: VerificationReport | None = None
+) -> Document:
+    """The PV as a document; with ``verification`` (``audit verify``'s), it states the
+    verification it was built on and the latest checkpoint, in red when the ledger does not
+    verify."""
     dossier = pv.dossier
     context: dict[str, Any] = {
         "pv": pv,
@@ -199,6 +207,19 @@ def pv_document(pv: PvSynthesis, organisation: str) -> Document:
         ("Enquête", f"du {format_date(dossier.opens_on)} au {format_date(dossier.closes_on)}"),
         ("Observations", str(pv.total)),
     ]
+    alert = ""
+    if verification is not None:
+        from garant.audit.attestation import attest
+
+        attestation = attest(verification)
+        extra.append(("Vérification du registre", attestation.statement()))
+        extra.append(("Point de contrôle", attestation.checkpoint_statement()))
+        if not attestation.ok:
+            alert = tr(
+                "ALTÉRATION DÉTECTÉE — le registre d'audit ne se vérifie pas : {p}",
+                "TAMPERING DETECTED — the audit ledger does not verify: {p}",
+                p=" ; ".join(attestation.failures[:3]),
+            )
     return build_document(
         "proces-verbal.md.j2",
         context,
@@ -206,6 +227,7 @@ def pv_document(pv: PvSynthesis, organisation: str) -> Document:
         subtitle=dossier.title,
         organisation=organisation,
         disclosure=pv_disclosure(pv),
+        alert=alert,
         metadata=DocumentMetadata(
             generated_at=datetime.now(UTC),
             run_ids=(pv.run.id,) if pv.run else (),
@@ -221,9 +243,10 @@ def render_pv(
     dossier: InquiryDossier,
     fmt: str,
     out: Path | None = None,
+    verification: VerificationReport | None = None,
 ) -> RenderedDocument:
     pv = build_pv(session, workspace, dossier)
-    document = pv_document(pv, workspace.settings.organisation_name)
+    document = pv_document(pv, workspace.settings.organisation_name, verification)
     target = out or workspace.exports_dir / "enquetes" / dossier.key / f"proces-verbal.{fmt}"
     target.parent.mkdir(parents=True, exist_ok=True)
     rendered = render(document, fmt, target)
