@@ -11,14 +11,63 @@ The language is a context variable set once by the CLI/TUI (``--lang`` or the wo
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-__all__ = ["Language", "current_language", "format_date", "format_datetime", "set_language", "tr"]
+__all__ = [
+    "DEFAULT_TIME_ZONE",
+    "Language",
+    "current_language",
+    "current_time_zone",
+    "format_date",
+    "format_datetime",
+    "format_datetime_long",
+    "local_time",
+    "set_language",
+    "set_time_zone",
+    "tr",
+]
+
+DEFAULT_TIME_ZONE = "Europe/Paris"
+"""The organisation's time zone unless its workspace says otherwise (setting ``timezone``)."""
+
+_FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 Language = Literal["fr", "en"]
 
 _language: ContextVar[Language] = ContextVar("garant_language", default="fr")
+_time_zone: ContextVar[str] = ContextVar("garant_time_zone", default=DEFAULT_TIME_ZONE)
+
+
+def set_time_zone(name: str) -> None:
+    """Set the time zone dates and times are shown in (an IANA name, e.g. Europe/Paris)."""
+    ZoneInfo(name)  # an unknown name fails here, not when a document is written
+    _time_zone.set(name)
+
+
+def current_time_zone() -> str:
+    """The IANA name of the time zone dates and times are shown in."""
+    return _time_zone.get()
+
+
+def local_time(value: datetime) -> datetime:
+    """``value`` in the organisation's time zone (a naive value is UTC, as the store keeps it)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(_time_zone.get()))
 
 
 def set_language(language: Language) -> None:
@@ -45,9 +94,23 @@ def format_date(value: date | None) -> str:
 
 
 def format_datetime(value: datetime | None) -> str:
-    """Format a timestamp to the minute, in the current language's convention."""
+    """Format a timestamp to the minute in the organisation's time zone (04/12/2026 12:54)."""
     if value is None:
         return "—"
+    value = local_time(value)
     if _language.get() == "fr":
         return value.strftime("%d/%m/%Y %H:%M")
     return value.strftime("%Y-%m-%d %H:%M")
+
+
+def format_datetime_long(value: datetime | None) -> str:
+    """A timestamp as a sentence reads it, in the organisation's time zone:
+    « 4 décembre 2026 à 12 h 54 » (French), « 4 December 2026, 12:54 » (English)."""
+    if value is None:
+        return "—"
+    value = local_time(value)
+    if _language.get() == "fr":
+        day = "1er" if value.day == 1 else str(value.day)
+        month = _FRENCH_MONTHS[value.month - 1]
+        return f"{day} {month} {value.year} à {value.hour} h {value.minute:02d}"
+    return f"{value.day} {value.strftime('%B')} {value.year}, {value.strftime('%H:%M')}"

@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -136,6 +136,20 @@ class GarantSettings(BaseSettings):
 
     language: Literal["fr", "en"] = "fr"
     """Language of messages and documents: fr (default) or en."""
+
+    timezone: str = "Europe/Paris"
+    """Time zone of dates and times in documents and messages (IANA name, e.g. Europe/Paris)."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"fuseau horaire inconnu : {value!r} (ex. Europe/Paris)") from None
+        return value
 
     database_url: str = "sqlite:///garant.db"
     """SQLAlchemy URL of the store; SQLite by default, e.g. postgresql+psycopg://… for PostgreSQL."""

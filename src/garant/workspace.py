@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from garant.errors import WorkspaceError
-from garant.i18n import tr
+from garant.i18n import set_time_zone, tr
 from garant.settings import GarantSettings, load_settings
 
 if TYPE_CHECKING:
@@ -225,6 +225,7 @@ def _checked_root(path: Path, origin: str) -> Path:
 def open_workspace(root: Path, **overrides: Any) -> Workspace:
     """Open the workspace at ``root`` (settings from its garant.toml and the environment)."""
     settings = _read_settings(root, overrides)
+    set_time_zone(settings.timezone)  # dates in documents and messages: the organisation's zone
     return Workspace(root=root, settings=settings)
 
 

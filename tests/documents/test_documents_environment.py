@@ -100,12 +100,38 @@ def test_date_filters_follow_the_template_language(tmp_path: Path) -> None:
     (tmp_path / "d.md.j2").write_text("{{ d | date }} {{ t | datetime }}", encoding="utf-8")
     environment = make_environment([tmp_path])
     values = {"d": date(2026, 11, 23), "t": datetime(2026, 11, 23, 14, 5)}
+    # a naive timestamp is UTC (as stored); it is shown in Paris time (UTC+1 in November)
     assert render_template(environment, "d.md.j2", {**values, "lang": "fr"}) == (
-        "23/11/2026 23/11/2026 14:05"
+        "23/11/2026 23/11/2026 15:05"
     )
     assert render_template(environment, "d.md.j2", {**values, "lang": "en"}) == (
-        "2026-11-23 2026-11-23 14:05"
+        "2026-11-23 2026-11-23 15:05"
     )
+
+
+def test_times_in_documents_are_in_the_organisation_time_zone(tmp_path: Path) -> None:
+    """Issue 12.10: « 2026-12-04T11:54:38+00:00 » in a document becomes « 4 décembre 2026 à
+    12 h 54 » (Europe/Paris by default; summer time applied; another zone when set)."""
+    from datetime import UTC
+
+    from garant.i18n import set_time_zone
+
+    (tmp_path / "t.md.j2").write_text("{{ t | datetime_long }}", encoding="utf-8")
+    environment = make_environment([tmp_path])
+    winter = datetime(2026, 12, 4, 11, 54, 38, tzinfo=UTC)
+    summer = datetime(2026, 7, 1, 8, 5, tzinfo=UTC)
+    assert render_template(environment, "t.md.j2", {"t": winter}) == "4 décembre 2026 à 12 h 54"
+    assert render_template(environment, "t.md.j2", {"t": summer}) == "1er juillet 2026 à 10 h 05"
+    assert render_template(environment, "t.md.j2", {"t": winter, "lang": "en"}) == (
+        "4 December 2026, 12:54"
+    )
+    set_time_zone("America/Cayenne")
+    try:
+        assert render_template(environment, "t.md.j2", {"t": winter}) == (
+            "4 décembre 2026 à 8 h 54"
+        )
+    finally:
+        set_time_zone("Europe/Paris")
 
 
 def test_md_cell_keeps_a_table_row_on_one_line() -> None:

@@ -146,8 +146,10 @@ def test_verify_rejects_a_file_garant_did_not_write(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         verify_document(tmp_path / "absent.pdf")
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(InputError, match=r"notes\.txt"):
-        verify_document(tmp_path / "notes.txt")
+    assert not verify_document(tmp_path / "notes.txt").ok  # no .sha256, no record: nothing vouches
+    (tmp_path / "notes.odt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match=r"notes\.odt"):
+        verify_document(tmp_path / "notes.odt")
 
 
 def test_malformed_sidecar_is_an_input_error_naming_it(
@@ -195,3 +197,53 @@ def test_markdown_content_hash_is_the_sha256_of_the_text_above_the_marker(
             check=True,
         )
         assert shell.stdout.split()[0] == rendered.content_sha256
+
+
+def test_damaged_pdf_fails_on_its_own_seal_even_with_a_regenerated_sidecar(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    """Issue 12.10: outside any workspace (no ledger), a PDF whose bytes changed and whose
+    ``.sha256`` was regenerated is still NON CONFORME: the PDF carries a seal of its own bytes."""
+    import hashlib
+
+    rendered = render(sample_document, "pdf", tmp_path / "annexe.pdf")
+    intact = verify_document(rendered.path)
+    assert intact.ok and intact.sealed_sha256 is not None
+    data = bytearray(rendered.path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    rendered.path.write_bytes(bytes(data))
+    forged = hashlib.sha256(bytes(data)).hexdigest()
+    rendered.sidecar.write_text(f"{forged}  annexe.pdf\n", encoding="utf-8")
+    damaged = verify_document(rendered.path)
+    assert not damaged.ok
+    assert any("ne correspond plus au sceau" in item for item in damaged.failed)
+    assert f"Sceau inscrit dans le PDF (à comparer) : {intact.sealed_sha256}" in damaged.summary()
+
+
+def test_truncated_pdf_is_reported_in_french_without_a_pypdf_error(
+    tmp_path: Path, sample_document: Document
+) -> None:
+    import hashlib
+
+    rendered = render(sample_document, "pdf", tmp_path / "annexe.pdf")
+    truncated = rendered.path.read_bytes()[:3000]
+    rendered.path.write_bytes(truncated)
+    rendered.sidecar.write_text(
+        f"{hashlib.sha256(truncated).hexdigest()}  annexe.pdf\n", encoding="utf-8"
+    )
+    result = verify_document(rendered.path)
+    assert not result.ok
+    assert "le PDF est illisible (fichier abîmé ou tronqué)" in result.failed
+    assert "PdfReadError" not in result.summary()
+
+
+def test_csv_and_json_exports_are_verified_against_their_sidecar(tmp_path: Path) -> None:
+    from garant.documents.integrity import write_sidecar
+    from garant.util.files import sha256_file
+
+    export = tmp_path / "inventaire.csv"
+    export.write_text("clé;usage\nassistant;Répondre\n", encoding="utf-8")
+    write_sidecar(export, sha256_file(export))
+    assert verify_document(export).ok
+    export.write_text("clé;usage\nassistant;Autre\n", encoding="utf-8")
+    assert not verify_document(export).ok

@@ -49,7 +49,7 @@ def test_charter_pdf_has_title_page_contents_and_numbered_footers(tmp_path: Path
     assert len(pages) == total >= 4
     assert "Guide interne d'usage de" in pages[0]
     assert "MÉTROPOLE DE VAL-DE-LOIRE" in pages[0]
-    assert "23/11/2026 à 10:00 UTC" in pages[0]
+    assert "23 novembre 2026 à 11 h 00 (Europe/Paris)" in pages[0]
     # Table of contents on page 2, with the page each section starts on.
     assert "Sommaire" in pages[1]
     entries = dict(re.findall(r"^\s*(\d+\. .+?)\s*(?:\.\s*)+(\d+)\s*$", pages[1], re.M))
@@ -94,7 +94,7 @@ def test_english_charter_pdf_uses_english_labels(tmp_path: Path) -> None:
     render_charter("external", context, "pdf", out, generated_at=FIXED_AT)
     pages = _pages(out)
     assert "Contents" in pages[1]
-    assert "2026-11-23 10:00 UTC" in pages[0]
+    assert "23 November 2026, 11:00 (Europe/Paris)" in pages[0]
     assert "Policy v3" in pages[-1]
 
 

@@ -51,7 +51,8 @@ def render(
 
 def _ledger_hash(file: Path, workspace_option: Path | None) -> str | None:
     """The file hash the workspace's ledger recorded when garant wrote ``file`` (an ``export``
-    event), so that a regenerated ``.sha256`` beside a changed file cannot vouch for it."""
+    event, or a run's ``output`` event for a file in ``runs/<id>/``), so that a regenerated
+    ``.sha256`` beside a changed file cannot vouch for it."""
     import json
 
     from sqlmodel import Session, col, select
@@ -65,18 +66,34 @@ def _ledger_hash(file: Path, workspace_option: Path | None) -> str | None:
     except GarantError:
         return None
     try:
-        wanted = str(file.resolve())
+        resolved = file.resolve()
+        wanted = str(resolved)
+        run_id = (
+            resolved.parent.name if resolved.parent.parent == workspace.runs_dir.resolve() else None
+        )
         with Session(workspace.engine) as session:
-            entries = session.exec(
-                select(LedgerEntry)
-                .where(LedgerEntry.event == "export")
-                .order_by(col(LedgerEntry.seq).desc())
-            )
-            for entry in entries:
+            query = select(LedgerEntry).order_by(col(LedgerEntry.seq).desc())
+            if run_id is not None:
+                query = query.where(LedgerEntry.run_id == run_id, LedgerEntry.event == "output")
+            else:
+                query = query.where(LedgerEntry.event == "export")
+            for entry in session.exec(query):
                 payload = json.loads(entry.payload)
+                if run_id is not None:
+                    if payload.get("name") == resolved.name and payload.get("sha256"):
+                        return str(payload["sha256"])
+                    continue
                 path = payload.get("path")
                 if path and str(Path(path).resolve()) == wanted and payload.get("sha256"):
                     return str(payload["sha256"])
+                folder, files = payload.get("folder"), payload.get("files")
+                if (
+                    folder
+                    and isinstance(files, dict)
+                    and resolved.name in files
+                    and str((Path(folder) / resolved.name).resolve()) == wanted
+                ):
+                    return str(files[resolved.name])
     finally:
         workspace.close()
     return None

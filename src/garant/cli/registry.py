@@ -827,7 +827,6 @@ def registry_export(
     """Exporte le registre, le registre art. 30 RGPD ou l'inventaire public."""
     from garant.errors import InputError
     from garant.governance.registry_export import build_export, render_table
-    from garant.util.files import atomic_write_text
 
     if fmt not in ("csv", "json", "md"):
         raise InputError(
@@ -843,5 +842,16 @@ def registry_export(
     if output is None:
         typer.echo(text)
         return
-    atomic_write_text(output, text)
-    say(tr("Export écrit : {p}", "Export written: {p}", p=output))
+    from garant.documents.exports import write_export
+
+    written = write_export(
+        state_of(ctx).workspace(), output, text, kind=f"registry_{kind}", public=kind == "inventory"
+    )
+    say(
+        tr(
+            "Export écrit : {p}\n  SHA-256 : {h}\n  Vérifier : garant document verify {p}",
+            "Export written: {p}\n  SHA-256: {h}\n  Verify: garant document verify {p}",
+            p=output,
+            h=written.sha256,
+        )
+    )

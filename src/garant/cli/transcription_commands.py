@@ -120,8 +120,18 @@ def transcript_export(
     fmt: Annotated[str, typer.Option("--format", help="vtt | srt | txt | md | json")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Fichier à écrire.")],
 ) -> None:
-    """Exporte la transcription pseudonymisée (WebVTT, SRT, texte, compte rendu Markdown, JSON)."""
-    from garant.analyses.transcription.service import export
+    """Exporte la transcription pseudonymisée (WebVTT, SRT, texte, compte rendu Markdown, JSON),
+    avec son empreinte (fichier .sha256 et journal) : « garant document verify FICHIER »."""
+    from garant.analyses.transcription.service import render
+    from garant.documents.exports import write_export
 
-    path = export(_load(ctx, run_id), fmt, output)  # type: ignore[arg-type]
-    say(tr("Écrit : {p}", "Written: {p}", p=path))
+    text = render(_load(ctx, run_id), fmt)  # type: ignore[arg-type]
+    written = write_export(state_of(ctx).workspace(), output, text, kind=f"transcript_{run_id}")
+    say(
+        tr(
+            "Écrit : {p}\n  SHA-256 : {h}\n  Vérifier : garant document verify {p}",
+            "Written: {p}\n  SHA-256: {h}\n  Verify: garant document verify {p}",
+            p=written.path,
+            h=written.sha256,
+        )
+    )

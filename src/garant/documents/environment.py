@@ -29,7 +29,15 @@ from jinja2 import (
 from jinja2.runtime import Context
 
 from garant.errors import InputError, NotFoundError
-from garant.i18n import Language, current_language, format_date, format_datetime, set_language, tr
+from garant.i18n import (
+    Language,
+    current_language,
+    format_date,
+    format_datetime,
+    format_datetime_long,
+    set_language,
+    tr,
+)
 
 __all__ = [
     "BUILTIN_PACKAGE",
@@ -71,6 +79,12 @@ def _date_filter(context: Context, value: date | datetime | None) -> str:
 def _datetime_filter(context: Context, value: datetime | None) -> str:
     """``{{ t | datetime }}`` → 23/11/2026 14:05 in French."""
     return in_language(_language_of(context), lambda: format_datetime(value))
+
+
+@pass_context
+def _datetime_long_filter(context: Context, value: datetime | None) -> str:
+    """``{{ t | datetime_long }}`` → 4 décembre 2026 à 12 h 54 (organisation's time zone)."""
+    return in_language(_language_of(context), lambda: format_datetime_long(value))
 
 
 def md_cell(value: object) -> str:
@@ -119,6 +133,7 @@ def make_environment(
     )
     environment.filters["date"] = _date_filter
     environment.filters["datetime"] = _datetime_filter
+    environment.filters["datetime_long"] = _datetime_long_filter
     environment.filters["md_cell"] = md_cell
     return environment
 

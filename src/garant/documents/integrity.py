@@ -11,7 +11,11 @@ Two hashes, both SHA-256 (see docs/adr-0008-documents.md):
   ``sha256sum`` format, so ``sha256sum -c rapport.pdf.sha256`` checks it without garant.
 
 A file cannot contain its own hash, so the PDF shows the content hash, and the file hash lives
-beside it (and in the audit ledger where the caller records it). A hash is not a signature: it
+beside it (and in the audit ledger where the caller records it). A PDF also carries a **seal**:
+the SHA-256 of its own bytes computed with the seal's 64 digits set to zero
+(``garant-file-sha256=`` in its Keywords), so a damaged or edited PDF fails verification even
+when someone regenerated the ``.sha256`` beside it and no ledger is at hand. Formats that cannot
+carry a hash (CSV, JSON, WebVTT, SRT, text) are checked against their ``.sha256`` and the ledger. A hash is not a signature: it
 proves a copy is the one whose hash was recorded elsewhere (ledger, published register), not who
 wrote it.
 """
@@ -35,7 +39,10 @@ __all__ = [
     "VerificationResult",
     "canonical_text",
     "content_sha256",
+    "pdf_seal",
     "read_sidecar",
+    "seal_markdown",
+    "seal_pdf",
     "sidecar_path",
     "split_markdown",
     "verify_document",
@@ -50,12 +57,17 @@ VERIFY_COMMAND = "garant document verify"
 
 PDF_KEYWORD = "garant-content-sha256="
 HTML_META = "garant-content-sha256"
+PDF_SEAL_KEYWORD = "garant-file-sha256=" + "0" * 64
+"""Written in a PDF's Keywords; :func:`seal_pdf` replaces the zeros by the file's own hash."""
+SIDECAR_ONLY_SUFFIXES = frozenset({".csv", ".json", ".vtt", ".srt", ".txt"})
+"""Formats verified against their ``.sha256`` and the ledger only (no room for a hash inside)."""
 
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _SIDECAR_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *]?(.+)$")
 _MARKER_LINE = re.compile(r"^<!-- garant:integrity content-sha256=([0-9a-f]{64}) -->$", re.M)
 _HTML_META = re.compile(r'<meta\s+name="garant-content-sha256"\s+content="([0-9a-f]{64})"')
 _PDF_KEYWORD = re.compile(rb"garant-content-sha256=([0-9a-f]{64})")
+_PDF_SEAL = re.compile(rb"garant-file-sha256=([0-9a-f]{64})")
 _FIGURE = re.compile(r'!\[[^\]]*\]\((figures/[A-Za-z0-9._-]+\.png) "sha256:([0-9a-f]{64})"\)')
 
 
@@ -75,6 +87,35 @@ def canonical_text(text: str) -> str:
 def content_sha256(canonical_markdown: str) -> str:
     """SHA-256 (hex) of the canonical Markdown source (canonicalised again, idempotently)."""
     return hashlib.sha256(canonical_text(canonical_markdown).encode("utf-8")).hexdigest()
+
+
+def seal_markdown(text: str, footer: str = "") -> str:
+    """``text`` (canonicalised) followed by the integrity marker line and an optional footer,
+    the shape :func:`verify_document` checks (the same as a rendered Markdown document)."""
+    canonical = canonical_text(text)
+    sealed = f"{canonical}{INTEGRITY_MARKER}{content_sha256(canonical)} -->\n"
+    return f"{sealed}\n---\n\n*{footer}*\n" if footer else sealed
+
+
+def seal_pdf(data: bytes) -> bytes:
+    """Write the PDF's own SHA-256 over the zeros of its seal (same length: offsets unchanged).
+    A PDF without the seal keyword is returned as is."""
+    found = _PDF_SEAL.search(data)
+    if found is None:
+        return data
+    unsealed = data[: found.start(1)] + b"0" * 64 + data[found.end(1) :]
+    digest = hashlib.sha256(unsealed).hexdigest().encode("ascii")
+    return unsealed[: found.start(1)] + digest + unsealed[found.end(1) :]
+
+
+def pdf_seal(data: bytes) -> tuple[str, bool] | None:
+    """(the hash the PDF's seal records, whether the bytes still match it), or None if unsealed."""
+    found = _PDF_SEAL.search(data)
+    if found is None or found.group(1) == b"0" * 64:
+        return None
+    unsealed = data[: found.start(1)] + b"0" * 64 + data[found.end(1) :]
+    recorded = found.group(1).decode("ascii")
+    return recorded, hashlib.sha256(unsealed).hexdigest() == recorded
 
 
 def split_markdown(text: str) -> tuple[str, str] | None:
@@ -135,6 +176,8 @@ class VerificationResult(BaseModel):
     """Checks that failed, in words."""
     notes: tuple[str, ...] = ()
     """What could not be checked."""
+    sealed_sha256: str | None = None
+    """The hash a PDF's seal records (its bytes with the seal zeroed)."""
 
     def summary(self) -> str:
         """A few lines for a terminal: verdict, then each check."""
@@ -159,6 +202,22 @@ class VerificationResult(BaseModel):
                     h=self.recorded_file_sha256,
                 )
             )
+        if self.sealed_sha256 is not None:
+            lines.append(
+                tr(
+                    "  Sceau inscrit dans le PDF (à comparer) : {h}",
+                    "  Seal written in the PDF (compare): {h}",
+                    h=self.sealed_sha256,
+                )
+            )
+        if self.content_sha256 is not None:
+            lines.append(
+                tr(
+                    "  Empreinte du contenu inscrite dans le document : {h}",
+                    "  Content hash written in the document: {h}",
+                    h=self.content_sha256,
+                )
+            )
         lines += [f"  ✓ {item}" for item in self.passed]
         lines += [f"  ✗ {item}" for item in self.failed]
         lines += [f"  · {item}" for item in self.notes]
@@ -176,11 +235,25 @@ def _embedded_pdf_hash(path: Path) -> str | None:
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damage is reported below, in French
     try:
         metadata = PdfReader(str(path)).metadata
-    except Exception:  # pypdf raises many types on damaged files
-        return None
+    except Exception:  # pypdf raises many types on damaged files: reported in French by the caller
+        found = _PDF_KEYWORD.search(path.read_bytes())
+        return found.group(1).decode("ascii") if found else None
     keywords = str(metadata.get("/Keywords", "")) if metadata else ""
     match = re.search(r"garant-content-sha256=([0-9a-f]{64})", keywords)
     return match.group(1) if match else None
+
+
+def _pdf_readable(path: Path) -> bool:
+    try:
+        from pypdf import PdfReader
+    except ImportError:  # pragma: no cover - depends on the installation
+        return True
+    try:
+        reader = PdfReader(str(path), strict=False)
+        _ = len(reader.pages)
+    except Exception:  # pypdf's errors on damaged files (PdfReadError…) become one French line
+        return False
+    return True
 
 
 def _embedded_docx_hash(path: Path) -> str | None:
@@ -267,6 +340,7 @@ def verify_document(
 
     suffix = path.suffix.lower()
     embedded: str | None
+    sealed: str | None = None
     if suffix == ".md":
         text = path.read_text(encoding="utf-8", errors="replace")
         parts = split_markdown(text)
@@ -305,8 +379,34 @@ def verify_document(
         embedded = found.group(1) if found else None
     elif suffix == ".pdf":
         embedded = _embedded_pdf_hash(path)
+        seal = pdf_seal(path.read_bytes())
+        if seal is not None:
+            sealed = seal[0]
+            if seal[1]:  # a note, not a proof: anyone can seal a PDF again
+                notes.append(
+                    tr(
+                        "PDF identique au sceau qu'il porte",
+                        "PDF matches the seal it carries",
+                    )
+                )
+            else:
+                failed.append(
+                    tr(
+                        "le PDF a été modifié ou abîmé : il ne correspond plus au sceau qu'il porte",
+                        "the PDF was changed or damaged: it no longer matches its seal",
+                    )
+                )
+        if not _pdf_readable(path):
+            failed.append(
+                tr(
+                    "le PDF est illisible (fichier abîmé ou tronqué)",
+                    "the PDF cannot be read (damaged or truncated file)",
+                )
+            )
     elif suffix == ".docx":
         embedded = _embedded_docx_hash(path)
+    elif suffix in SIDECAR_ONLY_SUFFIXES:
+        embedded = None
     else:
         raise InputError(
             tr(
@@ -315,19 +415,28 @@ def verify_document(
                 path=path,
             ),
             tr(
-                "Donnez un fichier .md, .html, .pdf ou .docx produit par garant.",
-                "Give a .md, .html, .pdf or .docx file produced by garant.",
+                "Donnez un fichier produit par garant : .md, .html, .pdf, .docx, .csv, .json, "
+                ".vtt, .srt ou .txt.",
+                "Give a file produced by garant: .md, .html, .pdf, .docx, .csv, .json, .vtt, "
+                ".srt or .txt.",
             ),
         )
-    if embedded is not None:
+    if embedded is None and suffix in SIDECAR_ONLY_SUFFIXES:
         notes.append(
             tr(
-                "empreinte du contenu inscrite dans le fichier : {h}",
-                "content hash written in the file: {h}",
-                h=embedded,
+                "ce format ne porte pas d'empreinte : il est comparé à {name} et au journal",
+                "this format carries no hash: it is compared with {name} and the ledger",
+                name=sidecar.name,
             )
         )
-    if embedded is None:
+    elif embedded is None and expected_sha256 is not None and recorded == file_hash:
+        notes.append(
+            tr(
+                "pas d'empreinte dans ce fichier : comparé à la valeur enregistrée au journal",
+                "no hash inside this file: compared with the value recorded in the ledger",
+            )
+        )
+    elif embedded is None:
         failed.append(
             tr(
                 "aucune empreinte de contenu garant dans le fichier",
@@ -362,6 +471,7 @@ def verify_document(
         file_sha256=file_hash,
         recorded_file_sha256=recorded,
         content_sha256=embedded,
+        sealed_sha256=sealed,
         passed=tuple(passed),
         failed=tuple(failed),
         notes=tuple(notes),

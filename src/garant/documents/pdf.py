@@ -24,7 +24,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from garant.documents.environment import in_language
-from garant.documents.integrity import PDF_KEYWORD, VERIFY_COMMAND
+from garant.documents.integrity import PDF_KEYWORD, PDF_SEAL_KEYWORD, VERIFY_COMMAND
 from garant.documents.markup import HtmlNode, markdown_to_html, parse_html
 from garant.documents.source import Figure, PreparedDocument
 from garant.i18n import tr
@@ -692,7 +692,7 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
 
     when = document.metadata.generated_at.astimezone(UTC)
     pdf_date = when.strftime("D:%Y%m%d%H%M%S+00'00'")
-    keywords = f"{PDF_KEYWORD}{prepared.content_sha256}"
+    keywords = f"{PDF_KEYWORD}{prepared.content_sha256}, {PDF_SEAL_KEYWORD}"
     if version:
         keywords += f", garant-policy-version={version}"
     buffer = io.BytesIO()

@@ -66,9 +66,10 @@ def render_bytes(
 
         return render_html_bytes(prepared, environment)
     if format == "pdf":
+        from garant.documents.integrity import seal_pdf
         from garant.documents.pdf import render_pdf_bytes
 
-        return render_pdf_bytes(prepared)
+        return seal_pdf(render_pdf_bytes(prepared))
     from garant.documents.docx import render_docx_bytes
 
     data: bytes = render_docx_bytes(prepared)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC
 
 from jinja2 import Environment
 
@@ -12,7 +11,7 @@ from garant.documents.environment import in_language, render_template
 from garant.documents.integrity import canonical_text, content_sha256
 from garant.documents.model import Document, DocumentImage
 from garant.errors import InputError, NotFoundError
-from garant.i18n import format_date, tr
+from garant.i18n import current_time_zone, format_datetime_long, tr
 from garant.util.files import sha256_bytes
 
 __all__ = ["FIGURES_DIR", "PreparedDocument", "metadata_rows", "prepare"]
@@ -56,13 +55,7 @@ def metadata_rows(document: Document) -> tuple[tuple[str, str], ...]:
 
     def build() -> tuple[tuple[str, str], ...]:
         meta = document.metadata
-        when = meta.generated_at.astimezone(UTC)
-        generated = tr(
-            "{day} à {time} UTC",
-            "{day} {time} UTC",
-            day=format_date(when.date()),
-            time=when.strftime("%H:%M"),
-        )
+        generated = f"{format_datetime_long(meta.generated_at)} ({current_time_zone()})"
         rows = [(tr("Organisation", "Organisation"), document.organisation)]
         if meta.policy_version:
             rows.append((tr("Version de la politique", "Policy version"), meta.policy_version))

@@ -201,7 +201,7 @@ def build_report(
         tr(
             "- Analyse réalisée le {date} ; empreinte SHA-256 du corpus : `{sha}`.",
             "- Analysis run on {date}; corpus SHA-256: `{sha}`.",
-            date=result.created_at,
+            date=_when(result.created_at),
             sha=result.corpus_sha256,
         )
     )
@@ -765,3 +765,14 @@ def write_report(report: SynthesisReport, out_dir: Path, stem: str = "synthese")
     atomic_write_text(out_dir / f"{stem}.md", report.markdown)
     written.append(out_dir / f"{stem}.md")
     return written
+
+
+def _when(value: object) -> str:
+    """A run's start time as a sentence reads it, in the organisation's time zone."""
+    from datetime import datetime
+
+    from garant.i18n import format_datetime_long
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime_long(value) if isinstance(value, datetime) else str(value)
