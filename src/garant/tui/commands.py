@@ -100,7 +100,17 @@ def palette_entries(app: GarantApp) -> list[tuple[str, Callable[[], object], str
         ),
         (
             tr("Analyses : lancer une synthèse", "Analyses: run a synthesis"),
-            partial(go, "analyses"),
+            partial(act, "analyses", "show_kind('synthesis')"),
+            "",
+        ),
+        (
+            tr("Analyses : lancer un tirage au sort", "Analyses: run a sortition"),
+            partial(act, "analyses", "show_kind('sortition')"),
+            "",
+        ),
+        (
+            tr("Analyses : lancer une transcription", "Analyses: run a transcription"),
+            partial(act, "analyses", "show_kind('transcription')"),
             "",
         ),
         (

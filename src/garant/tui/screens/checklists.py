@@ -200,6 +200,8 @@ class ChecklistsScreen(GarantScreen):
         fields = [
             FieldSpec(q.field, q.question, "bool")
             if q.kind == "bool"
+            else FieldSpec(q.field, q.question, "choice", tuple((c, c) for c in q.choices))
+            if q.kind == "choice"
             else FieldSpec(
                 q.field, q.question + (f" ({', '.join(q.choices)})" if q.choices else "")
             )
