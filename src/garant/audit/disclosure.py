@@ -95,8 +95,14 @@ class DisclosureLabel:
                 who=self.reviewer or "—",
             )
         return tr(
-            "Relecture humaine : en attente — aucune personne n'a encore validé ce contenu.",
-            "Human review: pending — no person has validated this content yet.",
+            "Relecture humaine : en attente le {day}, date de ce document — une relecture "
+            "ultérieure est consignée dans l'addendum « relecture » de l'exécution {run} et "
+            "au journal (garant runs show {run}).",
+            "Human review: pending on {day}, the date of this document — a later review is "
+            "recorded in the « relecture » addendum of run {run} and in the ledger "
+            "(garant runs show {run}).",
+            day=format_date(self.produced_on),
+            run=self.run_id,
         )
 
     def _art50(self) -> str:

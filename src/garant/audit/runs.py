@@ -231,7 +231,19 @@ def record_review(
         with unit_of_work(workspace.engine) as session:
             run = review_run(session, run_id, reviewer, decision, comment, policy)
             record_signed_action(session, signed, run.id)
+            who = find_person(session, reviewer, "by")
+            reviewer_label = f"{who.full_name} ({who.key})"
     write_head(workspace.engine, workspace.ledger_anchor)
+    from garant.documents.review_addendum import write_review_addendum
+
+    write_review_addendum(
+        workspace,
+        run.id,
+        decision=run.review_state,
+        reviewer=reviewer_label,
+        reviewed_at=run.reviewed_at or utc_now(),
+        comment=comment,
+    )
     return run
 
 

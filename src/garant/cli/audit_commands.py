@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -276,9 +276,9 @@ def runs_show(
         [
             (tr("Type", "Kind"), run.kind),
             (tr("Usage", "Use"), run.use_key),
-            (tr("Outil", "Tool"), run.tool_key),
+            (tr("Outil", "Tool"), _tool_cell(run)),
             (tr("Opérateur", "Operator"), run.operator_key),
-            (tr("Modèle", "Model"), f"{run.model} ({run.provider})"),
+            (tr("Modèle", "Model"), _model_cell(run)),
             (tr("Statut", "Status"), _status(run.status, run.refusal_rule)),
             (tr("Motif du refus", "Refusal reason"), run.refusal_reason),
             (tr("Erreur", "Error"), run.error),
@@ -627,3 +627,20 @@ def mlflow_ui(
     )
     environment = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
     raise typer.Exit(subprocess.call(command, env=environment))
+
+
+def _tool_cell(run: Any) -> str:
+    if run.summary.get("imported"):
+        return tr(
+            "{t} déclaré pour l'usage, non utilisé (transcription importée)",
+            "{t} declared for the use, not used (imported transcript)",
+            t=run.tool_key or "—",
+        )
+    return str(run.tool_key)
+
+
+def _model_cell(run: Any) -> str:
+    if run.model:
+        return f"{run.model} ({run.provider})" if run.provider else str(run.model)
+    method = run.summary.get("method")
+    return str(method) if method else "—"

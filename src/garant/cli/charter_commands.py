@@ -73,14 +73,15 @@ def _ledger_hash(file: Path, workspace_option: Path | None) -> str | None:
         )
         with Session(workspace.engine) as session:
             query = select(LedgerEntry).order_by(col(LedgerEntry.seq).desc())
-            if run_id is not None:
-                query = query.where(LedgerEntry.run_id == run_id, LedgerEntry.event == "output")
-            else:
-                query = query.where(LedgerEntry.event == "export")
+            query = query.where(col(LedgerEntry.event).in_(("output", "export")))
             for entry in session.exec(query):
                 payload = json.loads(entry.payload)
-                if run_id is not None:
-                    if payload.get("name") == resolved.name and payload.get("sha256"):
+                if entry.event == "output":
+                    if (
+                        entry.run_id == run_id
+                        and payload.get("name") == resolved.name
+                        and payload.get("sha256")
+                    ):
                         return str(payload["sha256"])
                     continue
                 path = payload.get("path")

@@ -202,6 +202,11 @@ def _use_of(
         tool_text = tool.name + (f" ({tool.vendor})" if tool.vendor else "")
         if tool.model_version:
             tool_text += f", version {tool.model_version}"
+    if run.summary.get("imported"):  # a transcript garant did not produce: no tool ran
+        tool_text = tr(
+            "aucun : transcription importée, non produite par garant",
+            "none: imported transcript, not produced by garant",
+        )
     labels = disclosure_labels(session, run)
     main = next(iter(labels.values()), None)
     versions = f"garant {run.garant_version or '—'}"

@@ -70,3 +70,17 @@ def test_registry_export_is_verified_conforme(
     assert verified.exit_code == 0, verified.output
     if kind == "inventory":  # the public inventory is readable by a web server
         assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_imported_transcript_is_not_attributed_to_the_use_tool(
+    transcription_workspace: Workspace,  # noqa: F811
+    imported_run: str,
+) -> None:
+    """Issue 12.10: an imported transcript was shown as made with the use's tool (Whisper)."""
+    root = str(transcription_workspace.root)
+    shown = runner.invoke(app, ["-w", root, "runs", "show", imported_run])
+    assert shown.exit_code == 0, shown.output
+    assert "non utilisé (transcription importée)" in shown.stdout
+    assert "import d'une transcription existante" in shown.stdout
+    label = runner.invoke(app, ["-w", root, "transcript", "show", imported_run, "--format", "md"])
+    assert "Transcription importée" in label.stdout and "whisper" not in label.stdout.lower()

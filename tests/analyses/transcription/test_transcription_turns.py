@@ -101,9 +101,10 @@ def test_pseudonymiser_is_called_once_with_every_text() -> None:
         batches.append(list(texts))
         return texts
 
-    pseudonymise_transcript(MEETING, record, speaker_mapping={"Jean Martin": "Élu·e A"})
+    safe = pseudonymise_transcript(MEETING, record, speaker_mapping={"Jean Martin": "Élu·e A"})
     assert len(batches) == 1 and len(batches[0]) == len(MEETING.segments)
-    assert batches[0][5] == "Élu·e A a raison."
+    assert "Jean Martin" not in batches[0][5]  # the name never reaches the text pseudonymiser
+    assert safe.segments[5].text == "Élu·e A a raison."
 
 
 def test_pseudonymiser_returning_the_wrong_count_is_refused() -> None:

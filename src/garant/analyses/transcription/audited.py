@@ -119,6 +119,7 @@ def run_transcription(
             transcript, lambda texts: run.pseudonymise(texts, always=True)
         )
         run.summary["method"] = _method(transcript, backend)
+        run.summary["imported"] = backend == "import"  # not transcribed by garant: no engine
         run.add_output(TRANSCRIPT_FILE, transcript.to_json(), contains_personal_data=True)
         run.add_output(PSEUDONYMISED_FILE, pseudonymised.to_json())
         run.add_output("transcription-pseudonymisee.vtt", render(pseudonymised, "vtt"))

@@ -6,7 +6,10 @@ once with every segment so that its own mapping (``<PERSONNE_1>``…) is consist
 meeting. Speaker labels are replaced by ``Intervenant·e 1``, ``Intervenant·e 2``… in order of
 first appearance (or by the caller's mapping), and a speaker's name said aloud in the text is
 replaced by the same pseudonym before the text pseudonymiser runs, so "Marie Dupont" is the same
-person in the label and in the text.
+person in the label and in the text. Labels that name a role (« Porteur de projet », « Maire »,
+see :mod:`.speaker_roles`) stay as they are, in the label and in the text. Speaker pseudonyms and
+roles travel through the text pseudonymiser as neutral tokens, so that « Madame Intervenant·e 2 »
+is not taken for a name a second time.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from garant.errors import InputError
 from garant.i18n import tr
 
 from .model import Transcript
+from .speaker_roles import is_role_label
 
 __all__ = ["Pseudonymiser", "pseudonymise_transcript", "speaker_pseudonyms"]
 
@@ -40,6 +44,9 @@ def speaker_pseudonyms(
         if mapping and speaker in mapping:
             result[speaker] = mapping[speaker]
             continue
+        if is_role_label(speaker):
+            result[speaker] = speaker
+            continue
         while True:
             number += 1
             candidate = label.format(n=number)
@@ -59,6 +66,19 @@ def _name_pattern(names: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+_TOKEN = re.compile(r"⟦[a-z]+⟧")
+
+
+def _token(index: int) -> str:
+    """A neutral stand-in for a speaker in the text (« ⟦b⟧ »): no recogniser takes it for a name."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return f"⟦{letters}⟧"
+
+
 def pseudonymise_transcript(
     transcript: Transcript,
     pseudonymise: Pseudonymiser,
@@ -70,12 +90,17 @@ def pseudonymise_transcript(
     The copy records the hash of the original (``derived_from_sha256``) and ``pseudonymised``.
     """
     pseudonyms = speaker_pseudonyms(transcript, speaker_mapping, speaker_label)
-    lookup = {name.casefold(): pseudo for name, pseudo in pseudonyms.items()}
+    tokens = {
+        pseudo: _token(index) for index, pseudo in enumerate(sorted(set(pseudonyms.values())))
+    }
+    lookup = {name.casefold(): tokens[pseudo] for name, pseudo in pseudonyms.items()}
     pattern = _name_pattern(list(pseudonyms))
     texts = [segment.text for segment in transcript.segments]
     if pattern is not None:
         texts = [pattern.sub(lambda m: lookup[m.group(0).casefold()], text) for text in texts]
     result = pseudonymise(texts)
+    back = {token: pseudo for pseudo, token in tokens.items()}
+    result = [_TOKEN.sub(lambda m: back.get(m.group(0), m.group(0)), text) for text in result]
     if len(result) != len(texts):
         raise InputError(
             tr(
