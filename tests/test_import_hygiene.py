@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+from workspace_support import adopt_test_policy, run_cli
 
 HEAVY = ["mlflow", "litellm", "presidio_analyzer", "presidio_anonymizer", "spacy", "textual"]
 
@@ -76,3 +80,35 @@ def test_workspace_module_sits_below_the_services_it_serves() -> None:
     """Opening a workspace imports no governance or audit service (no import circle)."""
     loaded = _modules_after("import garant.workspace")
     assert not {m for m in loaded if m.startswith(("garant.governance", "garant.audit"))}
+
+
+@pytest.mark.parametrize("mode", ["patterns", "full"])
+def test_offline_ask_imports_no_gateway_mirror_migration_or_document_stack(
+    mode: str, workspace_root: Path
+) -> None:
+    """An offline ``garant ask`` loads neither litellm nor MLflow (the ledger's queue is
+    mirrored later), nor Alembic, the PDF stack or Textual: only what the answer needs."""
+    adopt_test_policy(workspace_root)
+    run_cli(
+        workspace_root,
+        'people add "Claire Martin"',
+        "roles assign claire-martin referent_ia --from 01/01/2025 --by claire-martin",
+        'tools add "garant hors ligne" --access local --region local --status approved '
+        "--alias hors-ligne --by claire-martin",
+        'uses add Essai --purpose "Tester" --stage preparation --tool garant-hors-ligne '
+        "--data public_contributions --status approved --by claire-martin "
+        '--override "essai automatisé : pas de liste de contrôle"',
+    )
+    argv = [
+        *("garant", "-w", str(workspace_root), "ask", "essai"),
+        *("M. Kévin Nguyen demande des bancs.", "--by", "claire-martin"),
+        *("--pseudonymisation", mode),
+    ]
+    code = (
+        f"import sys\nsys.argv={argv!r}\nfrom garant.cli.main import app\n"
+        "try:\n    app()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code"
+    )
+    loaded = _modules_after(code)
+    assert "presidio_analyzer" in loaded  # the text was pseudonymised
+    unwanted = ("litellm", "mlflow", "alembic", "reportlab", "textual", "sklearn")
+    assert not {m for m in unwanted if m in loaded}

@@ -98,3 +98,22 @@ def test_loading_does_not_import_spacys_french_language_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_analyser_imports_spacy_without_its_command_line_which_stays_importable() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from garant.privacy.engines import build_analyzer\n"
+        "build_analyzer('patterns')\n"
+        "assert 'spacy' in sys.modules, 'spaCy not imported'\n"
+        "lean = [m for m in ('spacy.cli', 'weasel', 'httpx', 'jinja2') if m in sys.modules]\n"
+        "assert not lean, lean\n"
+        "import spacy.cli\n"
+        "assert callable(spacy.cli.download) and callable(spacy.cli.info)\n"
+        "assert isinstance(spacy.info(), dict)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

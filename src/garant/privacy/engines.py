@@ -55,6 +55,9 @@ def build_analyzer(mode: Mode) -> Any:
     # not to; set for this process only, and only when an analyser is actually built.
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
+    from garant.privacy.spacy_import import import_spacy
+
+    import_spacy()  # Presidio imports spaCy at its top: import it without its command line
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider, NoOpNlpEngine
 

@@ -30,6 +30,9 @@ class Lexicon:
     """French word forms (by spaCy hash) and lemmas from a model's lemmatizer tables."""
 
     def __init__(self, form_ids: frozenset[int], lemmas: frozenset[str]) -> None:
+        from garant.privacy.spacy_import import import_spacy
+
+        import_spacy()
         from spacy.strings import get_string_id
 
         self.form_ids = form_ids

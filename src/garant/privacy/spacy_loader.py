@@ -48,6 +48,9 @@ def model_path(name: str) -> Path:
 
 def load_ner_pipeline(name: str) -> Any:
     """Load model ``name`` with its tokenizer and NER only (a spaCy ``Language``)."""
+    from garant.privacy.spacy_import import import_spacy
+
+    import_spacy()
     import srsly
     from spacy import util
     from spacy.language import BaseDefaults, Language
