@@ -5,9 +5,11 @@
    French), each TF-IDF with sublinear counts, concatenated and L2-normalised.
 2. **LSA.** Truncated SVD to ``svd_components`` dimensions (seeded), rows re-normalised, so
    dot products are cosine similarities.
-3. **Main themes.** k-means (seeded, ``n_init`` restarts). ``k`` is either given or chosen
-   among a few values up to ``√(n/2)`` (at most ``max_themes``) by the cosine silhouette on a
-   seeded sample.
+3. **Main themes.** k-means (seeded, ``n_init`` restarts). ``k`` is either given or, by
+   default, the best cosine silhouette (seeded sample) among a few values up to ``√(n/2)``
+   when the texts separate into groups (best silhouette ≥ 0.1), else ``√(n/2)`` itself, at
+   most ``max_themes`` (ADR 0022: on real answers the silhouette is near 0 and always
+   chose the smallest k).
 4. **Fit.** A contribution whose similarity to its theme's centre is below ``fit_threshold``
    does not fit: it is *not* forced into the theme.
 5. **Minority pass.** Contributions that fit nowhere are linked when their similarity is at
@@ -71,10 +73,18 @@ class OfflineParameters:
 
     seed: int = 0
     n_themes: int | None = None
-    """Number of main themes; ``None`` chooses it by silhouette."""
+    """Number of main themes; ``None`` chooses it by ``k_rule``."""
     max_themes: int = 40
     k_scale: float = math.sqrt(0.5)
-    """Automatic k is chosen among values up to ``k_scale × √n`` (n distinct texts)."""
+    """Automatic k is ``k_scale × √n`` (n distinct texts; the √(n/2) rule of thumb), at most
+    ``max_themes``."""
+    k_rule: str = "auto"
+    """``"sqrt"``: k = ``k_scale × √n``; ``"silhouette"``: the best cosine silhouette among
+    five values up to it; ``"auto"``: the silhouette's choice when the texts do separate
+    (best silhouette ≥ ``structure_silhouette``), else ``k_scale × √n``. On real answers the
+    silhouette stays near 0 and picks the smallest k offered (2 in every question of the coded
+    set), so it only decides when there is structure to find (ADR 0022)."""
+    structure_silhouette: float = 0.1
     svd_components: int = 100
     fit_threshold: float = 0.25
     minority_threshold: float = 0.45
@@ -172,6 +182,14 @@ def _choose_k(vectors: Any, parameters: OfflineParameters) -> tuple[int, dict[in
         return min(upper, count), scores
     best = max(scores, key=lambda k: (round(scores[k], 4), -k))
     return best, scores
+
+
+def _rule_k(count: int, parameters: OfflineParameters) -> int:
+    """k = ``k_scale × √count`` rounded, between 2 and ``max_themes`` (and below ``count``)."""
+    return max(
+        1,
+        min(parameters.max_themes, count - 1, max(2, round(parameters.k_scale * math.sqrt(count)))),
+    )
 
 
 Embedder = Callable[[list[str]], Any]
@@ -400,8 +418,19 @@ def _offline_themes(
             if parameters.n_themes is not None:
                 k = max(1, min(parameters.n_themes, n_unique))
                 silhouettes: dict[int, float] = {}
+            elif parameters.k_rule == "sqrt":
+                k, silhouettes = _rule_k(n_unique, parameters), {}
             else:
                 k, silhouettes = _choose_k(unique_vectors, parameters)
+                structured = max(silhouettes.values(), default=0.0)
+                if parameters.k_rule == "auto" and structured < parameters.structure_silhouette:
+                    k = _rule_k(n_unique, parameters)
+                details["k_rule"] = (
+                    "silhouette"
+                    if parameters.k_rule == "silhouette"
+                    or structured >= parameters.structure_silhouette
+                    else "sqrt"
+                )
             details["k"] = k
             details["silhouette"] = {
                 str(key): round(value, 4) for key, value in silhouettes.items()
