@@ -81,3 +81,46 @@ def test_transparency_page_states_the_verification_and_withholds_forged_uses(
     data = json.loads(forged.json.read_text(encoding="utf-8"))
     assert data["withheld"] == ["synthese"] and data["verified"] is False
     assert "synthese" in forged.verification
+
+
+def test_a_rewritten_chain_that_kept_its_checkpoint_event_is_caught_without_the_file(
+    audit_workspace: Workspace,
+) -> None:
+    from sqlmodel import col, select
+
+    from garant.audit.attestation import attest
+    from garant.audit.checkpoint import create_checkpoint
+    from garant.audit.ledger import write_head
+    from garant.audit.run import ledger_anchor
+    from garant.audit.verify import verify_workspace
+    from garant.domain.models import LedgerEntry
+    from garant.signing.keys import create_person_key, load_person_key
+    from garant.store.chain import compute_entry_hash
+
+    _finished_run(audit_workspace)
+    create_person_key(audit_workspace, "claire-martin", "phrase 42", common_name="Claire Martin")
+    point = create_checkpoint(
+        audit_workspace,
+        "claire-martin",
+        load_person_key(audit_workspace, "claire-martin", "phrase 42"),
+    )
+    assert verify_workspace(audit_workspace, check_mlflow=False).ok
+    with unit_of_work(audit_workspace.engine) as session:  # rewrite every hash from entry 2 on
+        previous = "0" * 64
+        for entry in session.exec(select(LedgerEntry).order_by(col(LedgerEntry.seq))):
+            if entry.seq == 2:
+                entry.payload = entry.payload.replace("claire-martin", "paul-lecteur")
+            if entry.seq >= 2:
+                entry.prev_hash = previous
+                entry.entry_hash = compute_entry_hash(
+                    entry.seq, entry.run_id, entry.event, entry.payload, entry.recorded_at, previous
+                )
+                session.add(entry)
+            previous = entry.entry_hash
+    ledger_anchor(audit_workspace).unlink()
+    write_head(audit_workspace.engine, ledger_anchor(audit_workspace))
+    report = verify_workspace(audit_workspace, check_mlflow=False)
+    assert not report.chain and not report.ok
+    assert report.latest_checkpoint is not None and not report.latest_checkpoint.holds
+    statement = attest(report).checkpoint_statement()
+    assert f"entrée n° {point.seq}" in statement and "NE le prolonge PLUS" in statement

@@ -236,3 +236,20 @@ def test_cli_report_on_a_tampered_workspace_writes_a_red_banner_and_exits_1(
             check=True,
         ).stdout
         assert "ALTÉRATION DÉTECTÉE" in first_page
+
+
+def test_refused_reserved_actions_of_the_period_are_listed(
+    audit_workspace: Workspace, tmp_path: Path
+) -> None:
+    from garant.audit.runs import record_review
+    from garant.errors import PolicyRefusal
+
+    run_id = _finished_run(audit_workspace, "Le square rouvrira.")
+    with pytest.raises(PolicyRefusal):  # Sans Rôle holds no reviewer role
+        record_review(audit_workspace, run_id, "sans-role", "approve", "ok")
+    report = _report(audit_workspace)
+    [refused] = report.refused_actions
+    assert (refused.action, refused.rule) == ("review", "human_review.reviewer_roles")
+    assert run_id in refused.target and "Sans Rôle" in refused.by
+    markdown = _markdown(audit_workspace, report, tmp_path)
+    assert "| review | " in markdown and "`human_review.reviewer_roles`" in markdown

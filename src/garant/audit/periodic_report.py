@@ -49,6 +49,7 @@ __all__ = [
     "PeriodReport",
     "PolicyEvent",
     "Refusal",
+    "RefusedAction",
     "ResourceTotals",
     "ReviewRecord",
     "RunCounts",
@@ -128,6 +129,17 @@ class Refusal(_Frozen):
     rule: str
     reason: str
     flags: tuple[str, ...] = ()
+
+
+class RefusedAction(_Frozen):
+    """A reserved action refused (review, re-identification, policy approval or publication,
+    registry decision): who tried, which rule, as the ledger recorded it."""
+
+    at: datetime
+    action: str
+    target: str
+    by: str
+    rule: str
 
 
 class UnreviewedOutput(_Frozen):
@@ -289,6 +301,7 @@ class PeriodReport(_Frozen):
     run_counts: tuple[RunCounts, ...]
     uses: tuple[UseActivity, ...]
     refusals: tuple[Refusal, ...]
+    refused_actions: tuple[RefusedAction, ...]
     unreviewed: tuple[UnreviewedRun, ...]
     reviews: tuple[ReviewRecord, ...]
     tool_changes: tuple[ToolChange, ...]
@@ -510,6 +523,7 @@ def build_period_report(
                 for run in started
                 if run.value.status == "refused"
             ),
+            "refused_actions": _refused_actions(session, verification, window, names),
             "unreviewed": _unreviewed(session, started, names),
             "reviews": _reviews(runs, window, names),
             "tool_changes": _tool_changes(session, view, window),
@@ -745,6 +759,47 @@ def _tool_changes(session: Session, view: LedgerView, window: _Window) -> tuple[
         )
         for tool in sorted(changed, key=lambda t: (_aware(t.value.updated_at), t.value.key))
     )
+
+
+REFUSAL_EVENTS = ("action_refused", "reidentification_refused", "decision_refused")
+
+
+def _refused_actions(
+    session: Session, verification: VerificationReport, window: _Window, names: dict[str, str]
+) -> tuple[RefusedAction, ...]:
+    """Refused reserved actions of the period, read from the ledger (trusted entries only)."""
+    import json
+
+    from garant.domain.models import LedgerEntry
+
+    untrusted = {problem.seq for problem in verification.chain if problem.kind == "modified"}
+    table = LedgerEntry.__table__  # type: ignore[attr-defined]
+    found = []
+    for entry in session.connection().execute(
+        table.select().where(table.c.event.in_(REFUSAL_EVENTS)).order_by(table.c.seq)
+    ):
+        if entry.seq in untrusted:
+            continue
+        try:
+            payload = json.loads(entry.payload)
+            at = _aware(datetime.fromisoformat(entry.recorded_at))
+        except ValueError:
+            continue
+        if not isinstance(payload, dict) or not window.holds(at):
+            continue
+        target = str(payload.get("target") or "")
+        if entry.run_id and entry.run_id not in target:
+            target = f"{entry.run_id} {target}".strip()
+        found.append(
+            RefusedAction(
+                at=at,
+                action=str(payload.get("action", "reidentify")),
+                target=target or "—",
+                by=_who(names, str(payload.get("by", ""))),
+                rule=str(payload.get("rule", "")),
+            )
+        )
+    return tuple(found)
 
 
 def _use_changes(

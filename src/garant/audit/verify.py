@@ -73,6 +73,7 @@ class VerificationReport:
             and not self.outputs
             and not self.rows
             and (self.checkpoint is None or self.checkpoint.ok)
+            and (self.latest_checkpoint is None or self.latest_checkpoint.holds)
         )
 
 

@@ -512,6 +512,11 @@ def _print_verification(report: VerificationReport) -> None:
             )
         for message in report.checkpoint.problems:
             typer.echo(f"  ✗ {message}")
+    from garant.audit.attestation import attest
+
+    attestation = attest(report)
+    marker = "✗" if attestation.checkpoint and not attestation.checkpoint.holds else "·"
+    typer.echo(f"  {marker} {attestation.checkpoint_statement()}")
     typer.echo(
         tr("Intégrité vérifiée : aucune altération.", "Integrity verified: no tampering.")
         if report.ok
