@@ -10,6 +10,7 @@ The language is a context variable set once by the CLI/TUI (``--lang`` or the wo
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -27,6 +28,7 @@ __all__ = [
     "set_language",
     "set_time_zone",
     "tr",
+    "translate_validation_message",
 ]
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
@@ -114,3 +116,36 @@ def format_datetime_long(value: datetime | None) -> str:
         month = _FRENCH_MONTHS[value.month - 1]
         return f"{day} {month} {value.year} à {value.hour} h {value.minute:02d}"
     return f"{value.day} {value.strftime('%B')} {value.year}, {value.strftime('%H:%M')}"
+
+
+_PYDANTIC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), french)
+    for pattern, french in (
+        (r"^Input should be a valid number.*$", "un nombre est attendu (ex. 3,5 ou 3.5)"),
+        (r"^Input should be a valid integer.*$", "un nombre entier est attendu"),
+        (r"^Input should be a valid boolean.*$", "oui/non attendu (true/false)"),
+        (r"^Input should be a valid date.*$", "une date est attendue (JJ/MM/AAAA)"),
+        (r"^Input should be greater than or equal to (.+)$", r"doit être au moins \1"),
+        (r"^Input should be greater than (.+)$", r"doit être supérieur à \1"),
+        (r"^Input should be less than or equal to (.+)$", r"doit être au plus \1"),
+        (r"^Input should be less than (.+)$", r"doit être inférieur à \1"),
+        (r"^Input should be '.*$", "valeur non reconnue (voir les valeurs possibles)"),
+        (r"^Input should be (.+)$", r"valeur attendue : \1"),
+        (r"^String should have at least 1 character.*$", "ne doit pas être vide"),
+        (r"^String should have at most (\d+) characters?$", r"\1 caractères au plus"),
+        (r"^Field required$", "champ obligatoire"),
+        (r"^Value error, (.+)$", r"\1"),
+    )
+)
+
+
+def translate_validation_message(message: str) -> str:
+    """A pydantic validation message (« Input should be a valid number… ») in French; as is in
+    English or when unknown."""
+    if _language.get() == "en":
+        return message
+    for pattern, french in _PYDANTIC:
+        found = pattern.match(message)
+        if found:
+            return found.expand(french)
+    return message

@@ -86,3 +86,15 @@ def test_a_pending_label_says_where_a_later_review_is_recorded() -> None:
     text = label.to_text()
     assert "Relecture humaine : en attente le 04/12/2026, date de ce document" in text
     assert "l'addendum « relecture » de l'exécution 20261204-165322-8e3072" in text
+
+
+def test_runs_show_lists_events_in_words_and_local_time(workspace_root: Path) -> None:
+    """Issue 12.6: « #413 2026-12-04T18:23:18 gate_decision » became words and Paris time."""
+    import re
+
+    run_id = _asked_run(workspace_root)
+    shown = runner.invoke(app, ["-w", str(workspace_root), "runs", "show", run_id])
+    assert shown.exit_code == 0, shown.output
+    assert "décision de la politique" in shown.stdout and "fin de l'exécution" in shown.stdout
+    assert "gate_decision" not in shown.stdout
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", shown.stdout)

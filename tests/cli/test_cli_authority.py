@@ -156,11 +156,11 @@ def test_tool_status_that_contradicts_the_policy_is_flagged_and_shown_the_same_e
         workspace_root, "tools", "add", "Chat X", "--access", "web_app", "--region", "US", *by
     )
     assert code == 0, err
-    assert "selon la politique (tools.forbidden [access_mode:web_app])" in out + err
+    assert "selon la politique (tools.forbidden — accès : application web)" in out + err
     _, shown, _ = garant(workspace_root, "tools", "show", "chat-x")
     assert "en cours d'examen au registre — interdit par la politique" in shown
     code, _, err = garant(workspace_root, "tools", "set-status", "chat-x", "approved", *by)
-    assert code == 2 and "tools.forbidden [access_mode:web_app]" in err
+    assert code == 2 and "tools.forbidden — accès : application web" in err
     assert [r["rule"] for r in _ledger(workspace_root, "decision_refused")] == [
         "tools.forbidden [access_mode:web_app]"
     ]

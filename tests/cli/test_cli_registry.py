@@ -195,7 +195,7 @@ def test_unknown_status_lists_the_allowed_values_and_changes_nothing(workspace_r
     garant(workspace_root, "tools", "add", "Albert", "--access", "api")
     code, _, err = garant(workspace_root, "tools", "set-status", "albert", "valide")
     assert code == 2
-    assert "status" in err and "approved, under_review, forbidden" in err
+    assert "« STATUT »" in err and "approved, under_review, forbidden" in err
     _, listed, _ = garant(workspace_root, "tools", "list", "--json")
     assert json.loads(listed)[0]["status"] == "under_review"
     code, _, err = garant(workspace_root, "roles", "list", "--role", "maire")

@@ -12,7 +12,7 @@ import typer
 
 from garant.cli.output import print_json, print_record, print_table, say
 from garant.cli.state import CliState, state_of
-from garant.i18n import format_datetime, tr
+from garant.i18n import current_language, format_datetime, tr
 
 if TYPE_CHECKING:
     from garant.audit.verify import VerificationReport
@@ -305,7 +305,7 @@ def runs_show(
         typer.echo(f"  {tr('sortie', 'output')}  {name}  sha256:{digest}")
     typer.echo(tr("  Événements du registre :", "  Ledger events:"))
     for event in events:
-        typer.echo(f"    #{event.seq} {event.recorded_at[:19]} {event.event}")
+        typer.echo(f"    #{event.seq} {_when(event.recorded_at)} {_event_label(event.event)}")
     for label in labels.values():
         typer.echo("")
         typer.echo(label.to_text())
@@ -649,3 +649,47 @@ def _model_cell(run: Any) -> str:
         return f"{run.model} ({run.provider})" if run.provider else str(run.model)
     method = run.summary.get("method")
     return str(method) if method else "—"
+
+
+_EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "run_started": ("début de l'exécution", "run started"),
+    "gate_decision": ("décision de la politique", "policy decision"),
+    "run_refused": ("refus par la politique", "refused by the policy"),
+    "model_call_intent": ("appel au modèle annoncé", "model call announced"),
+    "model_call": ("appel au modèle", "model call"),
+    "transcription_call": ("transcription", "transcription"),
+    "input": ("entrée", "input"),
+    "output": ("sortie", "output"),
+    "run_finished": ("fin de l'exécution", "run finished"),
+    "run_failed": ("échec de l'exécution", "run failed"),
+    "run_interrupted": ("exécution interrompue", "run interrupted"),
+    "mlflow_mirrored": ("copie dans MLflow", "mirrored to MLflow"),
+    "review": ("relecture humaine", "human review"),
+    "reidentification": ("ré-identification", "re-identification"),
+    "reidentification_refused": ("ré-identification refusée", "re-identification refused"),
+    "action_refused": ("action refusée", "action refused"),
+    "action_signed": ("action signée", "signed action"),
+    "export": ("export", "export"),
+    "run_attached": ("rattachée à un dossier", "attached to a dossier"),
+}
+
+
+def _event_label(event: str) -> str:
+    """A ledger event as a reader names it (the code stays in ``--json``)."""
+    pair = _EVENT_LABELS.get(event)
+    return tr(*pair) if pair else event
+
+
+def _when(recorded_at: str) -> str:
+    """A ledger timestamp (ISO, UTC) in the organisation's time zone, to the second."""
+    from datetime import datetime
+
+    from garant.i18n import local_time
+
+    try:
+        moment = local_time(datetime.fromisoformat(recorded_at))
+    except ValueError:
+        return recorded_at[:19]
+    return moment.strftime(
+        "%d/%m/%Y %H:%M:%S" if current_language() == "fr" else "%Y-%m-%d %H:%M:%S"
+    )

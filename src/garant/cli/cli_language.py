@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from garant.i18n import Language, current_language, tr
+from garant.i18n import Language, current_language, tr, translate_validation_message
 
 __all__ = [
     "ENGLISH_CLICK_WORDS",
@@ -100,25 +100,6 @@ _TYPE_LABELS: dict[str, str] = {
     "<datetime>": "DATE",
 }
 
-_PYDANTIC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), french)
-    for pattern, french in (
-        (r"^Input should be a valid number.*$", "un nombre est attendu (ex. 3,5 ou 3.5)"),
-        (r"^Input should be a valid integer.*$", "un nombre entier est attendu"),
-        (r"^Input should be a valid boolean.*$", "oui/non attendu (true/false)"),
-        (r"^Input should be a valid date.*$", "une date est attendue (JJ/MM/AAAA)"),
-        (r"^Input should be greater than or equal to (.+)$", r"doit être au moins \1"),
-        (r"^Input should be greater than (.+)$", r"doit être supérieur à \1"),
-        (r"^Input should be less than or equal to (.+)$", r"doit être au plus \1"),
-        (r"^Input should be less than (.+)$", r"doit être inférieur à \1"),
-        (r"^Input should be (.+)$", r"valeurs acceptées : \1"),
-        (r"^String should have at least 1 character.*$", "ne doit pas être vide"),
-        (r"^String should have at most (\d+) characters?$", r"\1 caractères au plus"),
-        (r"^Field required$", "champ obligatoire"),
-        (r"^Value error, (.+)$", r"\1"),
-    )
-)
-
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.S), french)
     for pattern, french in (
@@ -153,11 +134,7 @@ def translate_click_message(message: str) -> str:
         found = pattern.match(message)
         if found:
             return french.format(*found.groups())
-    for pattern, french in _PYDANTIC:
-        found = pattern.match(message)
-        if found:
-            return found.expand(french)
-    return message
+    return translate_validation_message(message)
 
 
 def argument_label(name: str | None) -> str:

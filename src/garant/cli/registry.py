@@ -53,6 +53,42 @@ ByOption = Annotated[
 # --- people -----------------------------------------------------------------------------------
 
 
+_TOOL_OPTIONS = {
+    "name": "NOM",
+    "access_mode": "--access",
+    "vendor": "--vendor",
+    "model_family": "--family",
+    "model_version": "--model-version",
+    "hosting_region": "--region",
+    "retention_terms": "--retention",
+    "dpa_reference": "--dpa",
+    "status": "--status",
+    "model_alias": "--alias",
+    "notes": "--notes",
+    "key": "--key",
+}
+"""Tool fields by the option a user typed (errors name what the user can fix)."""
+
+_USE_OPTIONS = {
+    "title": "TITRE",
+    "purpose": "--purpose",
+    "stage": "--stage",
+    "tools": "--tool",
+    "data_categories": "--data",
+    "legal_basis": "--legal-basis",
+    "responsible": "--responsible",
+    "oversight": "--oversight",
+    "status": "--status",
+    "data_subjects": "--data-subjects",
+    "data_description": "--data-description",
+    "recipients": "--recipients",
+    "retention": "--retention",
+    "security_measures": "--security",
+    "transfer_safeguards": "--safeguards",
+    "key": "--key",
+}
+
+
 @people_app.command("add")
 def people_add(
     ctx: typer.Context,
@@ -153,7 +189,7 @@ def roles_list(
     from garant.domain.inputs import parse_choice
     from garant.governance.people import list_roles
 
-    role_filter = parse_choice(RoleName, role, "role") if role is not None else None
+    role_filter = parse_choice(RoleName, role, "--role") if role is not None else None
     with state_of(ctx).transaction() as session:
         views = list_roles(session, role_filter)
     if as_json:
@@ -240,6 +276,7 @@ def tools_add(
             "notes": notes,
             "key": key,
         },
+        _TOOL_OPTIONS,
     )
     from garant.governance.authority import registry_action
     from garant.governance.tools import check_standing
@@ -282,7 +319,7 @@ def tools_list(
     from garant.domain.inputs import parse_choice
     from garant.governance.tools import leaves_eu_label, list_tools
 
-    wanted = parse_choice(ToolStatus, status, "status") if status else None
+    wanted = parse_choice(ToolStatus, status, tr("STATUT", "STATUS")) if status else None
     with state_of(ctx).transaction() as session:
         tools = list_tools(session, wanted)
     if as_json:
@@ -367,7 +404,7 @@ def tools_set_status(
     from garant.governance.tools import set_tool_status
 
     state = state_of(ctx)
-    wanted = parse_choice(ToolStatus, status, "status")
+    wanted = parse_choice(ToolStatus, status, tr("STATUT", "STATUS"))
     from garant.domain.enums import label
     from garant.governance.authority import registry_action
     from garant.governance.tools import check_standing
@@ -449,7 +486,7 @@ def uses_add(
     }
     if data:
         values["data_categories"] = data
-    validated_input = validated(UseInput, values)
+    validated_input = validated(UseInput, values, _USE_OPTIONS)
     from garant.governance.authority import registry_action
 
     with registry_action(state.workspace(), by, "uses.add", title) as act:
@@ -571,7 +608,7 @@ def uses_set_status(
     from garant.governance.uses import set_use_status
 
     state = state_of(ctx)
-    wanted = parse_choice(UseStatus, status, "status")
+    wanted = parse_choice(UseStatus, status, tr("STATUT", "STATUS"))
     with registry_action(state.workspace(), by, "uses.set_status", f"{ref} {status}") as act:
         use = set_use_status(
             act.session, ref, wanted, act.actor, by=act.person, rules=act.rules, override=override

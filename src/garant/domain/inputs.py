@@ -24,7 +24,7 @@ from garant.domain.enums import (
     UseStatus,
 )
 from garant.errors import InputError
-from garant.i18n import tr
+from garant.i18n import tr, translate_validation_message
 
 __all__ = [
     "PersonInput",
@@ -194,7 +194,7 @@ def validated(
                 "Invalid value for '{field}' ({given!r}): {msg}",
                 field=(names or {}).get(field_name, field_name),
                 given=given,
-                msg=first["msg"],
+                msg=translate_validation_message(first["msg"]),
             ),
             _hint_for(model, field_name),
         ) from None

@@ -160,9 +160,8 @@ def _numbered(question: ProfileQuestion) -> bool:
 def _bad_reply(question: ProfileQuestion, raw: str, expected: str) -> InputError:
     return InputError(
         tr(
-            "Réponse invalide à « {field} » : {raw!r} (attendu : {expected}).",
-            "Invalid reply to '{field}': {raw!r} (expected: {expected}).",
-            field=question.field,
+            "Réponse invalide : {raw!r} (attendu : {expected}).",
+            "Invalid reply: {raw!r} (expected: {expected}).",
             raw=raw,
             expected=expected,
         ),
@@ -201,7 +200,7 @@ def check_profile_answers(values: Mapping[str, Any], source: str) -> dict[str, A
             else:
                 checked[name] = value
         except InputError as error:
-            raise InputError(f"{source} : {error.message}", error.hint) from None
+            raise InputError(f"{source}, « {name} » : {error.message}", error.hint) from None
     return checked
 
 

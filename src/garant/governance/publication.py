@@ -85,6 +85,8 @@ class PublicRegister:
     """The latest signed checkpoint the ledger records."""
     withheld: tuple[str, ...] = ()
     """Approved uses left off the page because their registry rows do not verify."""
+    policy_title: str = ""
+    """How a reader names the policy (« Politique d'usage de l'IA…, version 1 »)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -167,6 +169,11 @@ def build_public_register(
         organisation=name or "—",
         contact=contact or "—",
         policy=policy.label if policy else "",
+        policy_title=(
+            tr("{t}, version {v}", "{t}, version {v}", t=policy.title, v=policy.version)
+            if policy and policy.title
+            else ""
+        ),
         published_on=today or date.today(),
         uses=tuple(uses),
         language=policy.language if policy else "fr",
@@ -229,7 +236,7 @@ footer { margin-top: 2rem; border-top: 1px solid #ccc; padding-top: 1rem; font-s
 <a class="skip" href="#usages">{{ t.skip }}</a>
 <header>
 <h1>{{ t.title }}</h1>
-<p class="meta">{{ r.organisation }} — {{ t.updated }} {{ published }}{% if r.policy %} — {{ t.policy }} {{ r.policy }}{% endif %}</p>
+<p class="meta">{{ r.organisation }} — {{ t.updated }} {{ published }}{% if r.policy_title %} — {{ r.policy_title }}{% elif r.policy %} — {{ t.policy }} {{ r.policy }}{% endif %}</p>
 </header>
 <main id="usages">
 <p>{{ t.intro }}</p>
@@ -240,7 +247,7 @@ footer { margin-top: 2rem; border-top: 1px solid #ccc; padding-top: 1rem; font-s
 <dl>
 <dt>{{ t.purpose }}</dt><dd>{{ u.purpose }}</dd>
 <dt>{{ t.stage }}</dt><dd>{{ u.stage }}</dd>
-<dt>{{ t.tools }}</dt><dd>{% for tool in u.tools %}{{ tool.name }}{% if tool.vendor %} ({{ tool.vendor }}){% endif %} — {{ tool.hosting }}{% if not loop.last %} ; {% endif %}{% else %}—{% endfor %}</dd>
+<dt>{{ t.tools }}</dt><dd>{% for tool in u.tools %}{{ tool.name }}{% if tool.vendor %}, {{ tool.vendor }}{% endif %} — {{ tool.hosting }}{% if not loop.last %} ; {% endif %}{% else %}—{% endfor %}</dd>
 <dt>{{ t.data }}</dt><dd>{{ u.data }}</dd>
 <dt>{{ t.oversight }}</dt><dd>{{ u.human_oversight }}</dd>
 <dt>{{ t.risk }}</dt><dd>{{ u.risk_class }}</dd>

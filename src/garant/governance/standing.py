@@ -27,6 +27,12 @@ class ToolStanding:
     rule: str = ""
     """The policy rule behind a stricter standing (``tools.forbidden [web_app]``…)."""
     reason: str = ""
+    rule_text: str = ""
+    """The rule as a reader says it (« tools.forbidden — accès : application web »)."""
+
+    @property
+    def described_rule(self) -> str:
+        return self.rule_text or self.rule
 
     @property
     def contradicts_policy(self) -> bool:
@@ -42,7 +48,7 @@ class ToolStanding:
             "{registry} in the registry — {status} by the policy ({rule})",
             registry=label(self.registry_status),
             status=label(self.status),
-            rule=self.rule,
+            rule=self.described_rule,
         )
 
 
@@ -66,6 +72,7 @@ def tool_standing(policy: Policy, tool: AITool) -> ToolStanding:
             ToolStatus.FORBIDDEN.value,
             rule=f"tools.forbidden [{forbidding.target}]",
             reason=forbidding.reason,
+            rule_text=f"tools.forbidden — {forbidding.described}",
         )
     allowed = key_allowed or [r for r in policy.tools.allowed if _matches(r, tool)]
     if status == ToolStatus.APPROVED and not allowed and policy.tools.unlisted == "refuse":

@@ -149,7 +149,7 @@ def check_standing(policy: Policy | None, tool: AITool) -> str:
                 "pas être approuvé au registre.",
                 "Rule {rule}: the policy forbids tool '{tool}'{reason}; it cannot be approved "
                 "in the registry.",
-                rule=standing.rule,
+                rule=standing.described_rule,
                 tool=tool.name,
                 reason=f" ({standing.reason})" if standing.reason else "",
             ),
@@ -167,6 +167,6 @@ def check_standing(policy: Policy | None, tool: AITool) -> str:
         "({rule}){reason}. The latter applies and is shown everywhere.",
         registry=label(standing.registry_status),
         status=label(standing.status),
-        rule=standing.rule,
+        rule=standing.described_rule,
         reason=f" : {standing.reason.rstrip('.')}" if standing.reason else "",
     )

@@ -99,7 +99,7 @@ def test_tool_forbidden_by_key_in_policy_is_refused_with_its_reason(collectivite
     decision = evaluate_run_request(collectivite, request)
     assert "tools.forbidden" in decision.rules
     refusal = next(r for r in decision.refusals if r.rule == "tools.forbidden")
-    assert "key:chatgpt-grand-public" in refusal.message_fr
+    assert "(outil chatgpt-grand-public)" in refusal.message_fr
     assert "conditions d'utilisation incompatibles" in refusal.message_fr
 
 
@@ -107,7 +107,7 @@ def test_tool_forbidden_by_access_mode_is_refused(collectivite: Policy) -> None:
     request = _request(tool_key="assistant-web", tool_access_mode="web_app")
     decision = evaluate_run_request(collectivite, request)
     assert decision.rules == ("tools.forbidden",)
-    assert "access_mode:web_app" in decision.refusals[0].message_fr
+    assert "accès : application web" in decision.refusals[0].message_fr
 
 
 def test_tool_allowed_by_key_overrides_a_forbidden_access_mode(enquete: Policy) -> None:

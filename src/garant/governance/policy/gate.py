@@ -287,10 +287,10 @@ def _tool_refusals(policy: Policy, request: RunRequest) -> list[Refusal]:
         refusals.append(
             _refusal(
                 "tools.forbidden",
-                "Règle tools.forbidden [{target}] : la politique interdit l'outil « {tool} »"
+                "Règle tools.forbidden ({target}) : la politique interdit l'outil « {tool} »"
                 "{reason}.",
-                "Rule tools.forbidden [{target}]: the policy forbids tool '{tool}'{reason}.",
-                target=forbidding.target,
+                "Rule tools.forbidden ({target}): the policy forbids tool '{tool}'{reason}.",
+                target=forbidding.described,
                 tool=request.tool_key,
                 reason=reason,
             )

@@ -216,6 +216,15 @@ class ToolRule(_Strict):
         """Stable identity of the rule: ``key:<key>`` or ``access_mode:<mode>``."""
         return f"key:{self.key}" if self.key is not None else f"access_mode:{self.access_mode}"
 
+    @property
+    def described(self) -> str:
+        """The rule's target as a reader says it: « outil mistral », « accès : application web »."""
+        from garant.domain.enums import label
+
+        if self.key is not None:
+            return tr("outil {k}", "tool {k}", k=self.key)
+        return tr("accès : {m}", "access: {m}", m=label(self.access_mode))
+
 
 class ToolRules(_Strict):
     allowed: list[ToolRule] = Field(default_factory=list)
