@@ -3,11 +3,13 @@ run through the audited services, show their progress, and open the run they rec
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 from textual.widgets import Input, Select
+from textual.worker import WorkerCancelled
 from workspace_support import SHARED_DATA, adopt_test_policy, require_shared, run_cli
 
 from garant.domain.models import AuditRun, LedgerEntry
@@ -188,3 +190,49 @@ async def test_an_empty_field_is_refused_with_its_name_and_launches_nothing(
         assert not list(app.workers)
     workspace.close()
     assert _runs(analyses_root, "sortition") == []
+
+
+async def test_cancelling_a_sortition_stops_it_at_its_next_step_as_a_failed_run(
+    analyses_root: Path,
+) -> None:
+    """Ctrl+X while the solver reports its progress: the next step raises, and the audited run
+    is recorded as failed (never silently dropped)."""
+    require_shared(SORTITION)
+    workspace = open_workspace(analyses_root)
+    app = make_app(workspace, actor="claire-martin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.run_screen_action("analyses", "show_kind('sortition')")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnalysesScreen)
+        for selector, value in {
+            "#sortition-pool": str(SORTITION / "people.csv"),
+            "#sortition-quotas": str(SORTITION / "features.csv"),
+            "#sortition-k": "22",
+            "#sortition-use": "panel",
+        }.items():
+            screen.query_one(selector, Input).value = value
+        shown = screen._status
+        steps: list[str] = []
+
+        def status(text: str) -> None:  # the user presses Ctrl+X at the first solver step
+            shown(text)
+            steps.append(text)
+            if text.startswith("Résolution (") and not any("Annulation" in t for t in steps):
+                screen.action_cancel()
+                steps.append("Annulation")
+
+        screen._status = status  # type: ignore[method-assign]
+        await pilot.press("ctrl+r")
+        with suppress(WorkerCancelled):  # raised or not, depending on when the thread ends
+            await app.workers.wait_for_complete()
+        for _ in range(300):  # the solver's thread reaches its next step, then the run closes
+            runs = _runs(analyses_root, "sortition")
+            if runs and runs[0].status != "started":
+                break
+            await pilot.pause(0.2)
+        assert isinstance(app.screen, AnalysesScreen), steps  # nothing to open
+        assert "Annulation demandée" in str(screen.query_one("#analyses-status").render())
+    workspace.close()
+    (run,) = _runs(analyses_root, "sortition")
+    assert run.status == "failed" and "annulée" in run.error

@@ -173,6 +173,7 @@ async def test_plain_setting_gives_words_ascii_borders_and_no_animation(
         prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
         assert "  - run-0001-finished · synthesis · synthese · 01/11/2026 00:00" in prompts
         assert "  OK : aucune demande ouverte" in prompts  # a word, not only a ✓ or a colour
+        assert app.screen.query_one(OptionList).styles.border_top[0] == "ascii"
         await pilot.press("f2")
         await pilot.pause()
         assert app.screen.query_one(".detail").styles.border_left[0] == "ascii"

@@ -167,3 +167,24 @@ async def test_a_referents_week_by_keyboard_reaches_the_store_and_the_ledger(
         await _keys(pilot, "f1")
         prompts = [str(o.prompt) for o in claire.screen.query_one("#dashboard").options]
         assert "Sorties à relire (0)" in prompts
+
+
+async def test_after_a_review_the_reviewed_run_stays_selected_with_its_state_in_words(
+    workspace: Workspace,
+) -> None:
+    from tui_support import RUN_ID
+
+    from garant.tui.widgets.runs import PagedRunsTable
+
+    with unit_of_work(workspace.engine) as session:
+        session.add(AuditRun(id="run-0000-newer", kind="ask", status="finished"))
+    app = make_app(workspace, actor="claire-martin")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _keys(pilot, "f8", "down", "r")  # the second run: the seeded synthesis
+        await _choose(pilot, 1)
+        await _keys(pilot, "ctrl+s", "o")
+        await pilot.pause()
+        table = app.screen.query_one(PagedRunsTable)
+        assert str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value) == RUN_ID
+        assert "Relecture enregistrée : approuvée" in _notices(app)
+        assert table.get_row(RUN_ID)[1:3] == ["FINISHED", "APPROVED"]  # status words come first

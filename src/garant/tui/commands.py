@@ -46,6 +46,11 @@ def palette_entries(app: GarantApp) -> list[tuple[str, Callable[[], object], str
         (tr("Politique : approuver", "Policy: approve"), partial(act, "policy", "approve"), ""),
         (tr("Politique : publier", "Policy: publish"), partial(act, "policy", "publish"), ""),
         (
+            tr("Politique : créer une nouvelle version", "Policy: start a new version"),
+            partial(act, "policy", "new_version"),
+            "",
+        ),
+        (
             tr("Politique : comparer deux versions", "Policy: compare two versions"),
             partial(act, "policy", "diff"),
             "",

@@ -63,6 +63,7 @@ ENGLISH = {
     "Enregistrer": "Save",
     "Fermer": "Close",
     "Ouvrir": "Open",
+    "Nouvelle version": "New version",
 }
 for _mode, _key, _fr, _en in MODES:
     ENGLISH[_fr] = _en

@@ -19,6 +19,15 @@ __all__ = ["ChecklistsScreen"]
 ANSWER_STATUSES = ("todo", "in_progress", "done", "not_applicable")
 
 
+def _answer_label(status: str) -> str:
+    return {
+        "todo": tr("à faire", "to do"),
+        "in_progress": tr("en cours", "in progress"),
+        "done": tr("fait", "done"),
+        "not_applicable": tr("sans objet", "not applicable"),
+    }[status]
+
+
 class ChecklistsScreen(GarantScreen):
     AUTO_FOCUS = "#checklist-use"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -148,7 +157,10 @@ class ChecklistsScreen(GarantScreen):
         item_id = str(row_key.value)
         fields = [
             FieldSpec(
-                "status", tr("État", "State"), "choice", tuple((s, s) for s in ANSWER_STATUSES)
+                "status",
+                tr("État", "State"),
+                "choice",
+                tuple((f"{_answer_label(s)} ({s})", s) for s in ANSWER_STATUSES),
             ),
             FieldSpec(
                 "note", tr("Note (justification si sans objet)", "Note (why, if not applicable)")

@@ -18,6 +18,11 @@ from garant.tui.widgets.forms import FieldSpec, FormScreen
 __all__ = ["PolicyScreen"]
 
 
+def _status_words(status: str) -> str:
+    words = {"approved": tr("approuvée", "approved"), "published": tr("publiée", "published")}
+    return words.get(status, status)
+
+
 class PolicyScreen(GarantScreen):
     AUTO_FOCUS = "#policy-versions"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -25,6 +30,7 @@ class PolicyScreen(GarantScreen):
         Binding("a", "approve", "Approuver", id="policy-approve"),
         Binding("p", "publish", "Publier", id="policy-publish"),
         Binding("d", "diff", "Comparer", id="policy-diff"),
+        Binding("n", "new_version", "Nouvelle version", id="policy-new-version"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -94,6 +100,7 @@ class PolicyScreen(GarantScreen):
     def action_validate(self) -> None:
         from garant.governance.lifecycle import validate_policy_file, workspace_policy_file
 
+        self.reload()  # the file may have been edited outside since the screen was shown
         found = self.attempt(lambda: validate_policy_file(workspace_policy_file(self.workspace)))
         if found is None:
             return
@@ -108,6 +115,38 @@ class PolicyScreen(GarantScreen):
         ]
         lines += [f"⚠ {w}" for w in warnings]
         self._output("\n".join(lines))
+
+    def _diff_defaults(self) -> dict[str, str]:
+        """The latest recorded version against the adopted file's version."""
+        from garant.governance.lifecycle import (
+            list_versions,
+            read_policy_file,
+            workspace_policy_file,
+        )
+
+        path = workspace_policy_file(self.workspace)
+        recorded = self.in_session(lambda s: [v.version for v in list_versions(s)]) or []
+        if not path.is_file():
+            return {}
+        current = read_policy_file(path).policy.version
+        earlier = [v for v in recorded if v < current] or recorded
+        return {"before": str(max(earlier)) if earlier else "", "after": str(current)}
+
+    def action_new_version(self) -> None:
+        """Start version N+1 as a draft (the way to change an approved policy)."""
+        from garant.governance.lifecycle import new_policy_version
+
+        result = self.attempt(lambda: new_policy_version(self.workspace))
+        if result is not None:
+            self.garant.show_done(
+                tr(
+                    "Version {v} créée en brouillon : modifiez {f}, puis approuvez-la (a).",
+                    "Version {v} created as a draft: edit {f}, then approve it (a).",
+                    v=result.policy.version,
+                    f="policies/politique.yaml",
+                )
+            )
+        self.reload()
 
     def _lifecycle(self, verb: str) -> None:
         from garant.governance.lifecycle import approve_policy, publish_policy
@@ -134,7 +173,7 @@ class PolicyScreen(GarantScreen):
                     tr(
                         "Politique {s} (version {v}).",
                         "Policy {s} (version {v}).",
-                        s=result.policy.status.value,
+                        s=_status_words(result.policy.status.value),
                         v=result.policy.version,
                     )
                 )
@@ -183,16 +222,24 @@ class PolicyScreen(GarantScreen):
                 "policy:diff",
                 tr("Politique : comparer deux versions", "Policy: compare two versions"),
                 [
-                    FieldSpec("before", tr("Version avant (ex. 1)", "Version before (e.g. 1)")),
+                    FieldSpec(
+                        "before",
+                        tr(
+                            "Version avant (numéro ou fichier YAML)",
+                            "Version before (number or YAML file)",
+                        ),
+                    ),
                     FieldSpec(
                         "after",
                         tr(
-                            "Version après (ex. 2 ou « current »)",
-                            "Version after (e.g. 2 or 'current')",
+                            "Version après (numéro — celui du fichier adopté s'il n'est pas "
+                            "encore approuvé — ou fichier YAML)",
+                            "Version after (number — the adopted file's when not yet approved — "
+                            "or YAML file)",
                         ),
                     ),
                 ],
-                {},
+                self._diff_defaults(),
                 submit,
             )
         )

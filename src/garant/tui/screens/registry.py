@@ -258,10 +258,13 @@ class RegistryScreen(GarantScreen):
     def action_new_tool(self) -> None:
         from garant.governance.tools import add_tool
 
+        created: list[str] = []
+
         def submit(values: dict[str, Any]) -> str:
             data = _tool_input(values)
             with self.transaction() as session:
                 tool = add_tool(session, data, self.actor)
+            created.append(tool.key)
             return tr(
                 "Outil déclaré : {n} (clé {k})",
                 "Tool registered: {n} (key {k})",
@@ -278,8 +281,14 @@ class RegistryScreen(GarantScreen):
                 submit,
                 _tool_input,
             ),
-            lambda _: self.reload(),
+            lambda _: self._reload_on(created),
         )
+
+    def _reload_on(self, keys: list[str]) -> None:
+        """Read the store again and select what was just created (its detail shows)."""
+        self.reload()
+        if keys:
+            self.call_after_refresh(self.focus_ref, keys[-1])
 
     def action_edit_tool(self) -> None:
         from garant.governance.lookup import find_tool

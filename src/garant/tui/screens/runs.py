@@ -26,6 +26,15 @@ __all__ = ["RunsScreen"]
 STATUSES = ("finished", "refused", "failed", "started")
 
 
+def _review_words(state: str) -> str:
+    words = {
+        "approved": tr("approuvée", "approved"),
+        "rejected": tr("rejetée", "rejected"),
+        "pending": tr("en attente d'une seconde relecture", "waiting for a second review"),
+    }
+    return words.get(state, state)
+
+
 class RunsScreen(GarantScreen):
     AUTO_FOCUS = "#runs-table"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -161,15 +170,16 @@ class RunsScreen(GarantScreen):
                         tr(
                             "Relecture enregistrée : {s}",
                             "Review recorded: {s}",
-                            s=done.review_state,
+                            s=_review_words(done.review_state),
                         )
                     )
                 self.reload()
+                self.call_after_refresh(self.focus_ref, run_id)
 
             verb = tr("Approuver", "Approve") if decision == "approve" else tr("Rejeter", "Reject")
             self.app.push_screen(
                 ConfirmScreen(
-                    tr("{d} l'exécution {id} ?", "{d} run {id}?", d=verb, id=run_id[:16]),
+                    tr("{d} l'exécution {id} ?", "{d} run {id}?", d=verb, id=run_id),
                     tr(
                         "La relecture est enregistrée au registre de preuve.",
                         "The review is recorded in the ledger.",

@@ -130,6 +130,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             return Select(
                 list(spec.choices),
                 value=current if current in known else Select.NULL,
+                prompt=tr("choisir…", "choose…"),
                 id=f"field-{spec.name}",
                 classes="field",
                 allow_blank=True,

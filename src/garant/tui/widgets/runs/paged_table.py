@@ -30,7 +30,7 @@ class PagedRunsTable(DataTable[str]):
         self._loading = False
 
     def on_mount(self) -> None:
-        self.add_columns("id", "type", "usage", "statut", "relecture", "début", "opérateur")
+        self.add_columns("id", "statut", "relecture", "type", "usage", "début", "opérateur")
 
     def restart(self) -> None:
         self.clear()
@@ -51,10 +51,10 @@ class PagedRunsTable(DataTable[str]):
         for run in runs:
             self.add_row(
                 run.id[:16],
-                run.kind,
-                run.use_key or "—",
                 run.status.upper(),
                 run.review_state.upper(),
+                run.kind,
+                run.use_key or "—",
                 format_datetime(run.started_at),
                 run.operator_key or "—",
                 key=run.id,
