@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from garant.analyses.synthesis.labels import (
+    GENERIC_NOUNS,
     GENERIC_WORDS,
     distinct_terms,
     label_is_grounded,
@@ -61,6 +62,24 @@ def test_label_never_starts_or_ends_with_a_stop_word_or_a_generic_verb() -> None
     assert 1 <= len(words) <= 6
 
 
+def test_label_is_never_a_broad_noun_alone() -> None:
+    # « pays » and « politique » are in every member; the specific phrase in two of four.
+    members = [
+        "Le pays a besoin d'une politique de la ruralité et de maisons de santé.",
+        "Notre pays manque de maisons de santé, une politique doit changer cela.",
+        "La politique du pays oublie les villages.",
+        "Le pays mérite une autre politique pour les campagnes.",
+    ]
+    label = _label(members, members + _OTHERS)
+    assert label == "maisons de santé"
+
+
+def _only_broad_nouns(label: str) -> bool:
+    keys = {lemma_key(word) for word in GENERIC_NOUNS}
+    words = [lemma_key(w) for w in label.replace("'", " ").split() if len(w) > 2]
+    return bool(words) and all(word in keys for word in words)
+
+
 @pytest.mark.parametrize(
     ("plural", "singular"),
     [("impôts", "impôt"), ("Transports", "transport"), ("réseaux", "réseau")],
@@ -89,5 +108,6 @@ def test_decidim_labels_contain_no_stop_word_label(
         assert not _is_stop_or_generic(words[0]), theme.label
         assert not _is_stop_or_generic(words[-1]), theme.label
         assert len(words) <= 6
+        assert not _only_broad_nouns(theme.label), theme.label
         stems = Counter(lemma_key(term) for term in theme.terms)
         assert all(count == 1 for count in stems.values()), theme.terms

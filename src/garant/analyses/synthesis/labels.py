@@ -6,7 +6,8 @@ A label is a phrase of 1–4 content words found *as written* in the theme's con
 1. **Candidates.** Every run of words whose first and last words are content words (not a
    stop word, not a generic verb or filler such as « faut », « pense », « exemple »), with at
    most one link word inside (« de », « d' », « en », « du », « des », « à »…), 2–6 words in
-   all, plus single content words.
+   all, plus single content words. A phrase made only of broad nouns (``GENERIC_NOUNS``:
+   « pays », « politique », « décision », « millions d'euros ») is not a candidate.
 2. **Lemma key.** Words are compared folded (case, accents) and crudely singularised
    (« impôts » = « impôt », « transports » = « transport »), so a phrase and its plural are one
    candidate and the terms list never shows « impôt · impôts ».
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from .text import FRENCH_STOP_WORDS, strip_accents
 
 __all__ = [
+    "GENERIC_NOUNS",
     "GENERIC_WORDS",
     "LabelCandidate",
     "distinct_terms",
@@ -228,6 +230,72 @@ function words."""
 
 _STOP = frozenset(strip_accents(word) for word in FRENCH_STOP_WORDS) | GENERIC_WORDS
 
+GENERIC_NOUNS: frozenset[str] = frozenset(
+    lemma_word
+    for lemma_word in (
+        strip_accents(word)
+        for word in [
+            "pays",
+            "politique",
+            "politiques",
+            "décision",
+            "décisions",
+            "France",
+            "français",
+            "française",
+            "État",
+            "société",
+            "monde",
+            "citoyen",
+            "citoyens",
+            "personne",
+            "personnes",
+            "problème",
+            "problèmes",
+            "solution",
+            "solutions",
+            "système",
+            "mesure",
+            "mesures",
+            "place",
+            "part",
+            "partie",
+            "moment",
+            "temps",
+            "vie",
+            "année",
+            "années",
+            "jour",
+            "jours",
+            "million",
+            "millions",
+            "milliard",
+            "milliards",
+            "euro",
+            "euros",
+            "nombre",
+            "sujet",
+            "proposition",
+            "propositions",
+            "travail",
+            "pouvoir",
+            "action",
+            "actions",
+            "objectif",
+            "besoin",
+            "besoins",
+            "domaine",
+            "situation",
+            "projet",
+            "projets",
+            "démarche",
+        ]
+    )
+)
+"""Nouns too broad to name a theme alone (« pays », « politique », « décision », « millions
+d'euros »): they may stand in a label beside a specific word (« décision publique »), never
+make the whole label. Stored folded; compared by lemma key."""
+
 
 def lemma_key(word: str) -> str:
     """Folded, crudely singular form of a word: « Impôts » → « impot », « réseaux » → « reseau »."""
@@ -332,9 +400,12 @@ def rank_phrases(
             spellings.setdefault(key, Counter())[_display(surface)] += 1
     size = len(member_texts)
     needed = 1 if size == 1 else 2
+    generic = _generic_keys()
     ranked: list[LabelCandidate] = []
     for key, count in counts.items():
         if count < needed:
+            continue
+        if all(word in _LINKS or word in generic for word in key.split()):
             continue
         share = count / size
         elsewhere = max(0, document_frequency.get(key, count) - count)
@@ -348,6 +419,11 @@ def rank_phrases(
         ranked.append(LabelCandidate(key, surface, count, share * lift * bonus))
     ranked.sort(key=lambda candidate: (-candidate.score, candidate.key))
     return ranked
+
+
+@functools.lru_cache(maxsize=1)
+def _generic_keys() -> frozenset[str]:
+    return frozenset(lemma_key(word) for word in GENERIC_NOUNS)
 
 
 def phrase_document_frequency(texts: Iterable[str]) -> tuple[Counter[str], int]:

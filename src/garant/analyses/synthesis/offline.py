@@ -282,9 +282,11 @@ def _offline_themes(
         "isolated: close to no theme and no other contribution",
     )
     eligible: list[int] = []
+    token_counts: dict[int, int] = {}
     singular_reasons: dict[int, str] = {}
     for index, text in enumerate(texts):
         tokens = _content_tokens(text, stop)
+        token_counts[index] = tokens
         if not text.strip():
             singular_reasons[index] = empty_reason
         elif tokens < parameters.min_tokens:
@@ -450,8 +452,8 @@ def _offline_themes(
             # a question is searched whole, so a campaign split over two themes is one block.
             long_enough = np.asarray(
                 [
-                    _content_tokens(text, stop) >= parameters.campaign_min_words
-                    for text in unique_texts
+                    token_counts[eligible[row]] >= parameters.campaign_min_words
+                    for row in first_row.tolist()
                 ]
             )
             if n_unique <= 20_000:
