@@ -9,7 +9,7 @@ import pytest
 
 from garant.analyses.sortition import build_instance, load_pool, load_quotas, solve, write_demo
 from garant.analyses.sortition.pricing import SwapSearch
-from garant.analyses.sortition.problem import PanelModel, Problem, reduce_instance
+from garant.analyses.sortition.problem import IntArray, PanelModel, Problem, reduce_instance
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def problem(tmp_path_factory: pytest.TempPathFactory) -> Problem:
     return reduced
 
 
-def _start(problem: Problem) -> np.ndarray:
+def _start(problem: Problem) -> IntArray:
     counts, _, _ = PanelModel(problem).solve(np.zeros(problem.n_groups))
     assert counts is not None
     return counts

@@ -74,9 +74,9 @@ class SwapSearch:
         in_household = self.household >= 0
         occupied = np.bincount(
             self.household[in_household],
-            weights=counts[in_household],
+            weights=counts[in_household].astype(np.float64),
             minlength=self.n_households,
-        )
+        ).astype(np.float64)
         return totals, occupied
 
     def _best_swap(
