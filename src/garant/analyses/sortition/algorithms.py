@@ -3,12 +3,17 @@
 LEXIMIN follows Flanigan, Gölz, Gupta, Hennig and Procaccia (Nature 596, 2021): a sequence of
 stages, each maximising the smallest probability among the people not yet fixed; the stage LP
 is solved by column generation over quota-compliant panels (restricted master LP solved by
-HiGHS dual simplex, pricing = a HiGHS MIP maximising the dual weights of a panel's members).
-At the end of a stage the master is re-solved with HiGHS's interior-point method *without
-crossover*, which returns a (nearly) strictly complementary dual solution; the people with a
-positive dual value are exactly those who cannot get more than the stage value in any optimal
-distribution, and are fixed at it. Maximin is the first stage alone. The pricing MIP's dual
-bound gives, at every iteration, a certified upper bound on the stage value.
+HiGHS primal simplex, kept warm). Pricing (ADR 0021) tries a swap search first
+(:mod:`.pricing`: a few one-for-one swaps from the best known panels, milliseconds); after
+``HEURISTIC_STREAK`` such rounds, or when it finds nothing, a HiGHS MIP prices exactly, at a
+point between the master's duals and the best-bound duals so far (Wentges smoothing; on a
+mispricing the point moves back to the master's duals), and a stage ends only when the MIP,
+with a cut-off at the threshold, proves that no panel improves. At the end of a stage the
+master is re-solved (on a copy) with HiGHS's interior-point method *without crossover*, which
+returns a (nearly) strictly complementary dual solution; the people with a positive dual value
+are exactly those who cannot get more than the stage value in any optimal distribution, and are
+fixed at it. Maximin is the first stage alone. Every exact pricing gives a certified upper
+bound on the stage value; a time stop adds the bound of the pricing LP relaxation.
 
 Nash welfare maximises the sum of the logarithms of the probabilities, by fully corrective
 Frank–Wolfe: pricing with weights 1/p_i finds the best new panel, the weights over the panels
