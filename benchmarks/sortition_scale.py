@@ -8,12 +8,16 @@ more educated, more executives and home-owners volunteer; the quotas follow the 
 - ``scale_2000``: 2,000 volunteers, 6 criteria, households, k = 100; goals: garant maximin
   ≤ 60 s, garant LEXIMIN finishes (optimal, or stopped with a certified gap) within 600 s.
 
-Each solve runs in a fresh subprocess (files already parsed, solve time only); the reference is
-``sortition-algorithms`` 0.12.15 maximin on HiGHS (its leximin needs Gurobi), measured in the
-same run. The load average is printed before and after: on a shared machine the ratio is the
-more stable figure. Run from the repository root::
+Each solve runs in a fresh subprocess (files already parsed, solve time only, wall and CPU
+seconds of that process); the reference is ``sortition-algorithms`` 0.12.15 maximin on HiGHS
+(its leximin needs Gurobi, so LEXIMIN has no peer on HiGHS), measured in the same run on the same
+files. A peer stopped at its timeout gives a lower bound on the ratio ("> r×"). The load average
+is printed before and after: on a shared machine the ratio and the CPU seconds are the more
+stable figures. The last lines are a one-screen summary (goal, wall, CPU, optimal or certified
+gap, peer, ratio, verdict). Run from the repository root::
 
-    .venv/bin/python benchmarks/sortition_scale.py [--only scale_400] [--timeout 600]
+    .venv/bin/python benchmarks/sortition_scale.py            # both pools, both algorithms
+    .venv/bin/python benchmarks/sortition_scale.py --quick    # 400 LEXIMIN + 2,000 maximin
 
 ``sortition-algorithms`` is a benchmark-only dependency (``pip install -e '.[benchmark]'``).
 """
@@ -74,12 +78,13 @@ def _garant(case: Case, algorithm: str, limit: float | None) -> dict[str, Any]:
         case.k,
         household_columns=case.address,
     )
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = solve(instance, algorithm, time_limit_s=limit)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
     figures = fairness(result.probabilities)
     return {
         "seconds": seconds,
+        "cpu": time.process_time() - cpu,
         "min": figures.minimum,
         "gini": figures.gini,
         "optimal": result.optimal,
@@ -116,12 +121,34 @@ def _run(
     return queue.get() if not queue.empty() else {"error": f"exit {process.exitcode}"}
 
 
+QUICK = {("scale_400", "leximin"), ("scale_2000", "maximin")}
+
+
+def _state(result: dict[str, Any]) -> str:
+    if "error" in result:
+        return str(result["error"])[:24]
+    return "optimal" if result["optimal"] else f"gap {result['gap']:.3f}"
+
+
+def _ratio(mine: dict[str, Any], theirs: dict[str, Any] | None, timeout: float) -> str:
+    if theirs is None or "error" in mine:
+        return "—"
+    if "error" in theirs:
+        return f"> {timeout / mine['seconds']:.1f}×" if "stopped" in theirs["error"] else "—"
+    return f"{theirs['seconds'] / mine['seconds']:.1f}×"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=900.0, help="wall seconds per solve")
+    parser.add_argument(
+        "--peer-timeout", type=float, default=None, help="wall seconds for the peer (--timeout)"
+    )
     parser.add_argument("--only", default="", help="run only instances whose name has this")
+    parser.add_argument("--quick", action="store_true", help="400 LEXIMIN and 2,000 maximin only")
     parser.add_argument("--no-reference", action="store_true", help="skip sortition-algorithms")
     args = parser.parse_args()
+    peer_timeout = args.peer_timeout or args.timeout
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -134,42 +161,53 @@ def main() -> None:
         f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}",
         flush=True,
     )
+    summary: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         for name, n, k, criteria, seed, goals in INSTANCES:
             if args.only and args.only not in name:
                 continue
             case = _case(Path(folder), name, n, k, criteria, seed)
             for algorithm in ("maximin", "leximin"):
+                if args.quick and (name, algorithm) not in QUICK:
+                    continue
                 goal = goals.get(algorithm)
                 limit = goal if algorithm == "leximin" and goal and goal >= 600 else None
                 mine = _run("garant", case, algorithm, args.timeout, limit)
                 theirs = (
-                    _run("sa", case, algorithm, args.timeout, None)
+                    _run("sa", case, algorithm, peer_timeout, None)
                     if sa_version and algorithm == "maximin"
                     else None
                 )
                 seconds, low, gini = _fmt(mine)
-                state = ""
-                if "error" not in mine:
-                    state = "optimal" if mine["optimal"] else f"gap {mine['gap']:.2e}"
-                verdict = ""
+                cpu = f"{mine['cpu']:.1f}" if "cpu" in mine else "—"
+                verdict = "—"
                 if goal is not None and "error" not in mine:
-                    verdict = "goal met" if mine["seconds"] <= goal + 1 else "GOAL MISSED"
-                    verdict = f"(goal ≤ {goal:.0f} s: {verdict})"
+                    met = mine["seconds"] <= goal + 1
+                    verdict = f"≤ {goal:.0f} s {'met' if met else 'MISSED'}"
                 line = (
-                    f"{name:10} {algorithm:8} garant {seconds:>9} s min {low:>9} Gini {gini:>8} "
-                    f"{state:12} {verdict}"
+                    f"{name:10} {algorithm:8} garant {seconds:>9} s (CPU {cpu} s) min {low:>9} "
+                    f"Gini {gini:>8} {_state(mine)}"
                 )
+                peer = "no peer on HiGHS" if algorithm == "leximin" else "not run"
                 if theirs is not None:
                     ts, tlow, _ = _fmt(theirs)
-                    ratio = (
-                        f"{theirs['seconds'] / mine['seconds']:.1f}×"
-                        if "error" not in theirs and "error" not in mine
-                        else "—"
-                    )
-                    line += f" | sortition-algorithms {ts} s min {tlow} | ratio {ratio}"
+                    tcpu = f"{theirs['cpu']:.1f}" if "cpu" in theirs else "—"
+                    line += f" | sortition-algorithms {ts} s (CPU {tcpu} s) min {tlow}"
+                    peer = f"{ts} s" if "error" not in theirs else theirs["error"][:16]
                 print(line, flush=True)
-    print(f"load average after {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+                summary.append(
+                    f"{name:10} {algorithm:8} {verdict:>16} {seconds:>9} {cpu:>8} "
+                    f"{_state(mine):>14} {peer:>18} {_ratio(mine, theirs, peer_timeout):>7}"
+                )
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"load average after {load}")
+    print()
+    print(
+        f"{'instance':10} {'algo':8} {'goal (wall)':>16} {'wall s':>9} {'CPU s':>8} "
+        f"{'state':>14} {'peer (SA) wall':>18} {'ratio':>7}"
+    )
+    for line in summary:
+        print(line)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,17 @@
 LEXIMIN follows Flanigan, Gölz, Gupta, Hennig and Procaccia (Nature 596, 2021): a sequence of
 stages, each maximising the smallest probability among the people not yet fixed; the stage LP
 is solved by column generation over quota-compliant panels (restricted master LP solved by
-HiGHS dual simplex, pricing = a HiGHS MIP maximising the dual weights of a panel's members).
-At the end of a stage the master is re-solved with HiGHS's interior-point method *without
-crossover*, which returns a (nearly) strictly complementary dual solution; the people with a
-positive dual value are exactly those who cannot get more than the stage value in any optimal
-distribution, and are fixed at it. Maximin is the first stage alone. The pricing MIP's dual
-bound gives, at every iteration, a certified upper bound on the stage value.
+HiGHS primal simplex, kept warm). Pricing (ADR 0021) tries a swap search first
+(:mod:`.pricing`: a few one-for-one swaps from the best known panels, milliseconds); after
+``HEURISTIC_STREAK`` such rounds, or when it finds nothing, a HiGHS MIP prices exactly, at a
+point between the master's duals and the best-bound duals so far (Wentges smoothing; on a
+mispricing the point moves back to the master's duals), and a stage ends only when the MIP,
+with a cut-off at the threshold, proves that no panel improves. At the end of a stage the
+master is re-solved (on a copy) with HiGHS's interior-point method *without crossover*, which
+returns a (nearly) strictly complementary dual solution; the people with a positive dual value
+are exactly those who cannot get more than the stage value in any optimal distribution, and are
+fixed at it. Maximin is the first stage alone. Every exact pricing gives a certified upper
+bound on the stage value; a time stop adds the bound of the pricing LP relaxation.
 
 Nash welfare maximises the sum of the logarithms of the probabilities, by fully corrective
 Frank–Wolfe: pricing with weights 1/p_i finds the best new panel, the weights over the panels
@@ -28,6 +33,7 @@ from garant.i18n import tr
 
 from .feasibility import InfeasibleQuotasError, diagnose, explain
 from .model import Algorithm, Instance, ProgressCallback, SolveProgress, SortitionResult
+from .pricing import SwapSearch
 from .problem import FloatArray, IntArray, PanelModel, Problem, new_highs, reduce_instance
 
 __all__ = ["solve"]
@@ -37,6 +43,11 @@ FIX_THRESHOLD = 1e-6
 NASH_TOLERANCE = 1e-5  # Frank-Wolfe gap, relative to the number of people, at which Nash stops
 INITIAL_DIVISOR = 4  # multiplicative-weights rounds: n / 4, at most INITIAL_ROUNDS
 INITIAL_ROUNDS = 30
+COVER_STARTS = 3  # other known panels the swap search starts from to bring a group in
+SMOOTHING = 0.5  # Wentges dual smoothing: weight of the best-bound duals in exact pricing
+HEURISTIC_STREAK = 10  # swap-search rounds in a row before an exact (MIP) pricing round
+SEARCH_SWAPS = 20  # at most this many swaps from each start
+SEARCH_STARTS = 3  # best known panels the swap search starts from at each pricing round
 SIMPLEX_STRATEGY = 4  # primal simplex: adding a column keeps the basis primal feasible
 
 
@@ -71,10 +82,11 @@ class _Clock:
 
 @dataclass
 class _Columns:
-    """The compositions generated so far (deduplicated)."""
+    """The compositions generated so far (deduplicated), also kept as rows of a matrix."""
 
     items: list[IntArray] = field(default_factory=list)
     seen: set[bytes] = field(default_factory=set)
+    _rows: IntArray | None = None
 
     def add(self, counts: IntArray) -> bool:
         key = counts.tobytes()
@@ -82,7 +94,18 @@ class _Columns:
             return False
         self.seen.add(key)
         self.items.append(counts)
+        if self._rows is None:
+            self._rows = np.zeros((64, len(counts)), dtype=np.int64)
+        elif len(self.items) > len(self._rows):
+            self._rows = np.vstack([self._rows, np.zeros_like(self._rows)])
+        self._rows[len(self.items) - 1] = counts
         return True
+
+    def matrix(self) -> IntArray:
+        """One row per composition, in the order they were added."""
+        if self._rows is None:
+            return np.zeros((0, 0), dtype=np.int64)
+        return self._rows[: len(self.items)]
 
 
 class _Master:
@@ -133,13 +156,16 @@ class _Master:
     def solve(self, *, interior: bool = False) -> tuple[float, FloatArray, FloatArray]:
         """Solve; return z, the weights of the columns and the normalised dual weights y."""
         if interior:
-            self.highs.setOptionValue("solver", "ipm")
-            self.highs.setOptionValue("run_crossover", "off")
-        self.highs.run()
-        if interior:
-            self.highs.setOptionValue("solver", "simplex")
-            self.highs.setOptionValue("run_crossover", "on")
-        solution = self.highs.getSolution()
+            # On a copy, so that the simplex keeps its basis for the next columns.
+            highs = new_highs()
+            highs.setOptionValue("solver", "ipm")
+            highs.setOptionValue("run_crossover", "off")
+            highs.passModel(self.highs.getLp())
+            highs.run()
+        else:
+            highs = self.highs
+            highs.run()
+        solution = highs.getSolution()
         values = np.array(solution.col_value)
         z = float(values[0])
         weights = np.clip(values[1:], 0.0, None)
@@ -156,28 +182,35 @@ class _Master:
 
 
 def _initial_columns(
-    problem: Problem, model: PanelModel, columns: _Columns, rng: np.random.Generator, clock: _Clock
+    problem: Problem,
+    model: PanelModel,
+    search: SwapSearch,
+    columns: _Columns,
+    first: IntArray,
+    rng: np.random.Generator,
+    clock: _Clock,
 ) -> set[int]:
     """Diverse panels by multiplicative weights, then one covering each group if possible.
 
-    Returns the groups that no quota-compliant panel can include (probability 0 for them).
+    The panels come from the swap search (milliseconds each) started from the previous one;
+    the MIP only runs for a group that no swap brings in, and proves it impossible when even
+    the MIP leaves it out. Returns the groups that no quota-compliant panel can include
+    (probability 0 for them).
     """
     n = problem.n_groups
     sizes = problem.sizes.astype(np.float64)
     weights = np.ones(n)
+    columns.add(first)
+    current = first
     rounds = min(max(n // INITIAL_DIVISOR, 5), INITIAL_ROUNDS)
     for _ in range(rounds):
-        counts, _, _ = model.solve(weights * rng.uniform(0.99, 1.0, n))
-        if counts is None:  # time limit reached before any answer
-            break
-        columns.add(counts)
-        weights *= 1.0 - 0.2 * counts / sizes
+        current = search.improve(current, weights * rng.uniform(0.5, 1.0, n))
+        columns.add(current)
+        weights *= 1.0 - 0.2 * current / sizes
         weights *= n / weights.sum()
         if clock.expired():
             break
-    covered = np.zeros(n, dtype=bool)
-    for column in columns.items:
-        covered |= column > 0
+    covered = columns.matrix().max(axis=0) > 0
     impossible: set[int] = set()
     small = 0.5 / (problem.k + 1)
     for g in range(n):
@@ -185,9 +218,17 @@ def _initial_columns(
             continue
         target = np.where(covered, 0.0, small)
         target[g] = 1.0
-        counts, _, _ = model.solve(target)
-        if counts is None:
-            break
+        counts = search.improve(current, target)
+        if counts[g] == 0:
+            for j in rng.choice(len(columns.items), min(COVER_STARTS, len(columns.items))):
+                counts = search.improve(columns.items[int(j)], target)
+                if counts[g] > 0:
+                    break
+        if counts[g] == 0:
+            found, _, _ = model.solve(target)
+            if found is None:  # the time limit stopped HiGHS before any answer
+                break
+            counts = found
         if counts[g] == 0:
             impossible.add(g)
             continue
@@ -203,15 +244,46 @@ def _probabilities(problem: Problem, columns: list[IntArray], weights: FloatArra
     return (weights @ matrix) / problem.sizes
 
 
+def _improving(
+    search: SwapSearch, columns: _Columns, y: FloatArray, threshold: float
+) -> tuple[list[IntArray], IntArray]:
+    """Panels worth more than ``threshold`` found by swaps from the best panels known.
+
+    Returns them (new ones only) and the best panel reached, to seed the MIP when none is.
+    """
+    values = columns.matrix() @ y
+    starts = np.argsort(-values)[:SEARCH_STARTS]
+    found: list[IntArray] = []
+    best, best_value = columns.items[int(starts[0])], float(columns.items[int(starts[0])] @ y)
+    keys: set[bytes] = set()
+    for j in starts:
+        counts = search.improve(columns.items[int(j)], y, max_swaps=SEARCH_SWAPS)
+        value = float(counts @ y)
+        if value > best_value:
+            best, best_value = counts, value
+        key = counts.tobytes()
+        if value > threshold and key not in columns.seen and key not in keys:
+            keys.add(key)
+            found.append(counts)
+    return found, best
+
+
 def _leximin(
     problem: Problem,
     model: PanelModel,
+    search: SwapSearch,
     columns: _Columns,
     impossible: set[int],
     clock: _Clock,
     *,
     first_stage_only: bool,
 ) -> tuple[FloatArray, bool, float, list[str]]:
+    """LEXIMIN stages (maximin: the first alone) by column generation.
+
+    Each iteration prices with the swap search first; the MIP runs only when the search finds
+    no improving panel, and it is that MIP (with a cut-off at the threshold) which proves the
+    stage optimal. LEXIMIN prices the central (interior-point) duals before fixing anyone.
+    """
     master = _Master(problem)
     for column in columns.items:
         master.add(column)
@@ -223,40 +295,66 @@ def _leximin(
     weights = np.zeros(master.n_columns)
     optimal, gap = True, 0.0
     upper = 1.0
+    relaxed: PanelModel | None = None
     while len(master.fixed) < n:
         stage += 1
         upper = 1.0
+        central = False
+        center: FloatArray | None = None
+        smoothing = SMOOTHING
+        streak = 0  # pricing rounds answered by the swap search in a row
         while True:
             z, weights, y = master.solve()
+            if central:
+                _, _, y = master.solve(interior=True)
             fixed_term = master.fixed_term(y)
-            counts, value, bound = model.solve(y, z + fixed_term + EPS)
-            if counts is None:  # the time limit stopped pricing before any answer
-                optimal, gap = False, max(0.0, upper - z)
-                notes.append(_time_note(stage, gap))
-                break
-            upper = min(upper, bound - fixed_term)
-            clock.report("stage", stage, len(master.fixed), n, z, upper)
-            if value > z + fixed_term + EPS and columns.add(counts):
-                master.add(counts)
-            elif first_stage_only:
-                break
-            else:
-                # Converged with the simplex duals: look for the central dual solution.
-                _, _, central = master.solve(interior=True)
-                counts, value, _ = model.solve(central, z + master.fixed_term(central) + EPS)
+            threshold = z + fixed_term + EPS
+            found: list[IntArray] = []
+            best = columns.items[int(np.argmax(columns.matrix() @ y))]
+            if SEARCH_STARTS > 0 and streak < HEURISTIC_STREAK:
+                found, best = _improving(search, columns, y, threshold)
+            streak = streak + 1 if found else 0
+            complete = True
+            if not found and smoothing > 0 and center is not None and not central:
+                # Wentges smoothing: price a point between the best-bound duals and these.
+                guide = smoothing * center + (1 - smoothing) * y
+                counts, _, bound = model.solve(guide)
                 if counts is None:
-                    optimal, gap = False, max(0.0, upper - z)
-                    notes.append(_time_note(stage, gap))
-                    break
-                if value > z + master.fixed_term(central) + EPS and columns.add(counts):
-                    master.add(counts)
-                    continue
-                y = central
-                break
-            if clock.expired():
+                    complete = False
+                else:
+                    guide_bound = bound - master.fixed_term(guide)
+                    if guide_bound < upper:
+                        upper, center = guide_bound, guide
+                    if float(counts @ y) > threshold and counts.tobytes() not in columns.seen:
+                        found = [counts]
+                        smoothing = SMOOTHING
+                    else:  # mispricing: move towards the master's duals
+                        smoothing = smoothing / 2 if smoothing > 0.1 else 0.0
+                        clock.report("stage", stage, len(master.fixed), n, z, upper)
+                        continue
+            elif not found:
+                counts, bound, complete = model.price(y, threshold, best)
+                if bound - fixed_term < upper:
+                    upper, center = bound - fixed_term, y
+                if counts is not None:
+                    found = [counts]
+                smoothing = SMOOTHING
+            clock.report("stage", stage, len(master.fixed), n, z, upper)
+            added = [counts for counts in found if columns.add(counts)]
+            for counts in added:
+                master.add(counts)
+            if not complete or clock.expired():
+                relaxed = relaxed or PanelModel(problem, integer=False)
+                upper = min(upper, relaxed.relaxation_bound(y) - fixed_term)
                 optimal, gap = False, max(0.0, upper - z)
                 notes.append(_time_note(stage, gap))
                 break
+            if not added:  # certified: no panel beats the threshold
+                if first_stage_only or central:
+                    break
+                central = True  # converged on the simplex duals: now the central ones
+                continue
+            central = False
         if not optimal or first_stage_only:
             z, weights, _ = master.solve()
             break
@@ -483,9 +581,8 @@ def solve(
         optimal, gap = False, float("nan")
     else:
         columns = _Columns()
-        impossible = _initial_columns(problem, model, columns, rng, clock)
-        if not columns.items:  # the time limit left no room for more than the first panel
-            columns.add(first)
+        search = SwapSearch(problem)
+        impossible = _initial_columns(problem, model, search, columns, first, rng, clock)
         if impossible:
             notes.append(
                 tr(
@@ -497,7 +594,13 @@ def solve(
             )
         if algorithm in ("leximin", "maximin"):
             weights, optimal, gap, more = _leximin(
-                problem, model, columns, impossible, clock, first_stage_only=algorithm == "maximin"
+                problem,
+                model,
+                search,
+                columns,
+                impossible,
+                clock,
+                first_stage_only=algorithm == "maximin",
             )
         elif algorithm == "nash":
             weights, optimal, gap, more = _nash(problem, model, columns, impossible, clock)

@@ -265,6 +265,45 @@ class PanelModel:
             self.highs.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
         return counts, value, bound
 
+    def price(
+        self, weights: FloatArray, threshold: float, incumbent: IntArray | None = None
+    ) -> tuple[IntArray | None, float, bool]:
+        """The best composition worth more than ``threshold`` for ``weights``, if any.
+
+        Returns ``(counts, bound, complete)``: ``counts`` is ``None`` when no composition is
+        worth more than ``threshold``; ``bound`` is a proven upper bound on the best value
+        (``threshold`` itself when the cut-off pruned everything); ``complete`` is false when
+        the deadline stopped HiGHS before it could tell. ``incumbent`` (a compliant
+        composition) is handed to HiGHS as a starting solution. Solutions worth no more than
+        ``threshold`` are cut off, so proving that none beats it is usually quick.
+        """
+        import highspy
+
+        weights = np.asarray(weights, dtype=float)
+        self.highs.changeColsCost(len(self._cols), self._cols, weights)
+        # HiGHS minimises internally: for this maximisation the cut-off is -threshold.
+        self.highs.setOptionValue("objective_bound", -float(threshold))
+        if incumbent is not None:
+            self.highs.setSolution(
+                len(self._cols), self._cols, np.asarray(incumbent, dtype=np.float64)
+            )
+        try:
+            counts, value, bound = self._run(weights)
+            status = self.highs.getModelStatus()
+        finally:
+            self.highs.setOptionValue("objective_bound", highspy.kHighsInf)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None, float(threshold), True
+        complete = status == highspy.HighsModelStatus.kOptimal
+        if counts is None:
+            return None, float("inf"), complete
+        if not complete:  # deadline: HiGHS's dual bound still holds
+            bound = float(self.highs.getInfo().mip_dual_bound)
+            bound = max(bound, value) if np.isfinite(bound) else float("inf")
+        if value <= threshold:
+            return None, max(float(threshold), bound), complete
+        return counts, bound, complete
+
     def _run(self, weights: FloatArray) -> tuple[IntArray | None, float, float]:
         import time
 
@@ -286,6 +325,17 @@ class PanelModel:
         if not np.isfinite(bound):
             bound = value
         return counts, value, max(bound, value)
+
+    def relaxation_bound(self, weights: FloatArray) -> float:
+        """An upper bound on the best composition's value: the LP relaxation's optimum.
+
+        Meant for a model built with ``integer=False``; solved without any deadline.
+        """
+        weights = np.asarray(weights, dtype=float)
+        self.highs.changeColsCost(len(self._cols), self._cols, weights)
+        self.highs.setOptionValue("time_limit", float("inf"))
+        self.highs.run()
+        return float(self.highs.getInfo().objective_function_value)
 
     def set_row_bounds(self, lower: FloatArray, upper: FloatArray) -> None:
         rows = np.arange(self.n_rows, dtype=np.int32)
