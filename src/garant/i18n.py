@@ -88,6 +88,22 @@ def tr(fr: str, en: str, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def run_state_word(value: str) -> str:
+    """A run's status or review state as a word of the current language (« terminée »,
+    « en attente »), for screens that must not show the stored key (finished, pending)."""
+    words = {
+        "finished": ("terminée", "finished"),
+        "failed": ("échouée", "failed"),
+        "refused": ("refusée", "refused"),
+        "started": ("en cours", "started"),
+        "pending": ("en attente", "pending"),
+        "approved": ("approuvée", "approved"),
+        "rejected": ("rejetée", "rejected"),
+    }
+    fr, en = words.get(value, (value, value))
+    return tr(fr, en)
+
+
 def format_date(value: date | None) -> str:
     """Format a date as French users read it (23/11/2026), or ISO in English."""
     if value is None:

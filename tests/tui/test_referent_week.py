@@ -187,4 +187,4 @@ async def test_after_a_review_the_reviewed_run_stays_selected_with_its_state_in_
         table = app.screen.query_one(PagedRunsTable)
         assert str(table.coordinate_to_cell_key(table.cursor_coordinate)[0].value) == RUN_ID
         assert "Relecture enregistrée : approuvée" in _notices(app)
-        assert table.get_row(RUN_ID)[1:3] == ["FINISHED", "APPROVED"]  # status words come first
+        assert table.get_row(RUN_ID)[1:3] == ["TERMINÉE", "APPROUVÉE"]  # status words come first

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from garant.i18n import format_date, format_datetime, tr
+from garant.i18n import format_date, format_datetime, run_state_word, tr
 from garant.overview import Overview, workspace_overview
 from garant.tui.screens.base import GarantScreen
 from garant.tui.widgets.dashboard import AttentionList, Block, Item
@@ -68,7 +68,7 @@ def _blocks(o: Overview) -> list[Block]:
     ]
     recent = [
         Item(
-            f"{r.id[:22]} · {r.kind} · {r.status.upper()}"
+            f"{r.id[:22]} · {r.kind} · {run_state_word(r.status).upper()}"
             + (f" ({r.refusal_rule})" if r.refusal_rule else "")
             + f" · {format_datetime(r.started_at)}",
             "runs",
