@@ -23,6 +23,7 @@ Goals (issue 14): ``ask`` (full pseudonymisation) ≤ 5×, ``ask --pseudonymisat
 charter render) ≤ 3×.
 
     .venv/bin/python benchmarks/cli_latency.py [--repeat 3] [--keep DIR] [--drop-caches]
+        [--only "ask (patterns)"] ...
 """
 
 from __future__ import annotations
@@ -212,7 +213,9 @@ def _keep_criteria(panel: Path, criteria: tuple[str, ...]) -> None:
     quotas.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
-def measure(workspace: Path, files: dict[str, Path], repeat: int, drop: bool) -> None:
+def measure(
+    workspace: Path, files: dict[str, Path], repeat: int, drop: bool, only: list[str]
+) -> None:
     import json
 
     listed = subprocess.run(
@@ -249,6 +252,10 @@ def measure(workspace: Path, files: dict[str, Path], repeat: int, drop: bool) ->
             1,
         ),
     ]
+    if only:  # « --help » is always measured: every ratio is to it
+        commands = [
+            c for c in commands if c[0] == "--help" or any(c[0].startswith(o) for o in only)
+        ]
     cold = drop and _drop_caches()
     dropped = "yes" if cold else ("no (not root)" if drop else "no (--drop-caches not given)")
     print(f"cold = a fresh process each time; page cache dropped before each: {dropped}")
@@ -307,6 +314,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the workspace here and keep it")
     parser.add_argument("--drop-caches", action="store_true", help="drop the page cache (root)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only the commands whose name starts with this (repeatable), e.g. « ask (p »",
+    )
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="garant-latency-"))
     workspace = options.keep or folder / "ws"
@@ -315,7 +328,7 @@ def main() -> None:
             shutil.rmtree(workspace)
         _compile_bytecode()
         files = build(workspace)
-        measure(workspace, files, options.repeat, options.drop_caches)
+        measure(workspace, files, options.repeat, options.drop_caches, options.only)
     finally:
         if options.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

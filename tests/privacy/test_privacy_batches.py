@@ -40,3 +40,14 @@ def test_worker_processes_find_exactly_what_one_process_finds(
     parallel.parallel_from = 1
     assert parallel._workers(len(texts)) == 2
     assert parallel.detect_many(texts) == Pseudonymiser("patterns", n_process=1).detect_many(texts)
+
+
+def test_single_texts_skip_spacy_once_the_process_has_run_it_often_and_find_the_same(
+    labelled_set: list[LabelledText], full_pseudonymiser: Pseudonymiser
+) -> None:
+    texts = _texts(labelled_set)[:200]
+    every_text = Pseudonymiser("full", n_process=1)
+    every_text.prefilter_after = 10**9
+    filtered = Pseudonymiser("full", n_process=1)
+    filtered.prefilter_after = 0  # as in a process that has already run spaCy on many texts
+    assert [filtered.detect(text) for text in texts] == [every_text.detect(t) for t in texts]

@@ -55,9 +55,12 @@ def build_analyzer(mode: Mode) -> Any:
     # not to; set for this process only, and only when an analyser is actually built.
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-    from garant.privacy.spacy_import import import_spacy
+    from garant.privacy.presidio_import import import_presidio
 
-    import_spacy()  # Presidio imports spaCy at its top: import it without its command line
+    # Presidio imports spaCy at its top (imported without its command line) and checks the
+    # expressions of every predefined recogniser: imported without that check (garant's own
+    # recognisers are still checked when built below).
+    import_presidio()
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider, NoOpNlpEngine
 

@@ -136,6 +136,11 @@ class Pseudonymiser:
         #: Batches of at least this many pieces skip spaCy for texts where every capitalised
         #: word is an ordinary word (spaCy's persons there would all be dropped anyway).
         self.prefilter_from = 100
+        #: So does every batch once this process has run spaCy on this many pieces (a run of
+        #: many model calls, the TUI): the lexicon the check reads is then loaded once (0.06 s
+        #: from garant's cache, about 10 spaCy passes over a short text) and each later text
+        #: without a possible name costs no spaCy pass (about 6 ms of CPU each).
+        self.prefilter_after = 20
 
     def __repr__(self) -> str:
         return f"Pseudonymiser(mode={self.mode!r})"
@@ -244,8 +249,9 @@ class Pseudonymiser:
         from garant.privacy.name_filter import might_hold_a_name
         from garant.privacy.recognizers import NOT_NAMES
 
+        global _ner_pieces
         engine = analyzer.nlp_engine
-        if len(pieces) >= self.prefilter_from:
+        if len(pieces) >= self.prefilter_from or _ner_pieces >= self.prefilter_after:
             lexicon = engine.lexicon
             with_ner = [
                 index for index, piece in enumerate(pieces)
@@ -253,6 +259,7 @@ class Pseudonymiser:
             ]  # fmt: skip
         else:
             with_ner = list(range(len(pieces)))
+        _ner_pieces += len(with_ner)
         results: list[Any] = [None] * len(pieces)
         batch = BatchAnalyzerEngine(analyzer).analyze_iterator(
             [pieces[index] for index in with_ner],
@@ -294,6 +301,8 @@ class Pseudonymiser:
 
 # The pseudonymiser whose analyser forked workers use (set only while a pool runs).
 _FORKED: Pseudonymiser | None = None
+# Pieces this process has run spaCy on (see ``Pseudonymiser.prefilter_after``).
+_ner_pieces = 0
 
 
 def _analyse_in_worker(pieces: list[str]) -> list[list[tuple[str, int, int, float]]]:
