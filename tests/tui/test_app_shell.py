@@ -171,7 +171,9 @@ async def test_plain_setting_gives_words_ascii_borders_and_no_animation(
         await pilot.pause()
         assert app.plain and app.animation_level == "none" and app.has_class("-plain")
         prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
-        assert "  - run-0001-finished · synthesis · synthese · 01/11/2026 01:00"  # Europe/Paris in prompts
+        assert (
+            "  - run-0001-finished · synthesis · synthese · 01/11/2026 01:00"
+        )  # Europe/Paris in prompts
         assert "  OK : aucune demande ouverte" in prompts  # a word, not only a ✓ or a colour
         assert app.screen.query_one(OptionList).styles.border_top[0] == "ascii"
         await pilot.press("f2")
