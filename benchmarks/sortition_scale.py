@@ -191,9 +191,14 @@ def main() -> None:
                 peer = "no peer on HiGHS" if algorithm == "leximin" else "not run"
                 if theirs is not None:
                     ts, tlow, _ = _fmt(theirs)
-                    tcpu = f"{theirs['cpu']:.1f}" if "cpu" in theirs else "—"
-                    line += f" | sortition-algorithms {ts} s (CPU {tcpu} s) min {tlow}"
-                    peer = f"{ts} s" if "error" not in theirs else theirs["error"][:16]
+                    if "error" in theirs:
+                        line += f" | sortition-algorithms {theirs['error']}"
+                        peer = str(theirs["error"])[:18]
+                    else:
+                        line += (
+                            f" | sortition-algorithms {ts} s (CPU {theirs['cpu']:.1f} s) min {tlow}"
+                        )
+                        peer = f"{ts} s"
                 print(line, flush=True)
                 summary.append(
                     f"{name:10} {algorithm:8} {verdict:>16} {seconds:>9} {cpu:>8} "

@@ -37,8 +37,8 @@ def _check_accounted(path: Path, rows: int) -> None:
     assert numbers == list(range(2, 2 + len(numbers)))
     assert len(table.rows) == rows
     text = path.read_bytes().decode(table.encoding)
-    # Lines as a CSV reader and an editor count them: only CR, LF and CRLF end a line
-    # (str.splitlines would also split on a vertical tab or a form feed inside a cell).
+    # CSV lines end at \r\n, \r or \n only (str.splitlines also breaks at \v, \f, \x1c…, which
+    # a CSV reader keeps inside a cell).
     physical = re.split(r"\r\n|\r|\n", text)
     if physical and physical[-1] == "":
         physical.pop()
