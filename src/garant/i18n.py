@@ -88,9 +88,10 @@ def tr(fr: str, en: str, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
-def run_state_word(value: str) -> str:
-    """A run's status or review state as a word of the current language (« terminée »,
-    « en attente »), for screens that must not show the stored key (finished, pending)."""
+def state_word(value: str) -> str:
+    """A run's status or review state, a policy version's or an arbitration's status, as a
+    word of the current language (« terminée », « en attente », « publiée », « tranchée »),
+    for screens that must not show the stored key (finished, pending, published, decided)."""
     words = {
         "finished": ("terminée", "finished"),
         "failed": ("échouée", "failed"),
@@ -99,6 +100,11 @@ def run_state_word(value: str) -> str:
         "pending": ("en attente", "pending"),
         "approved": ("approuvée", "approved"),
         "rejected": ("rejetée", "rejected"),
+        "draft": ("brouillon", "draft"),
+        "published": ("publiée", "published"),
+        "superseded": ("remplacée", "superseded"),
+        "open": ("ouverte", "open"),
+        "decided": ("tranchée", "decided"),
     }
     fr, en = words.get(value, (value, value))
     return tr(fr, en)

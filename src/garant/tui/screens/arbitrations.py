@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
 from garant.domain.models import ArbitrationRequest
-from garant.i18n import format_datetime, tr
+from garant.i18n import format_datetime, state_word, tr
 from garant.tui.screens.base import GarantScreen
 from garant.tui.widgets.forms import FieldSpec, FormScreen
 
@@ -57,7 +57,7 @@ class ArbitrationsScreen(GarantScreen):
 
         rows = self.in_session(
             lambda s: [
-                (str(r.id), r.status.upper(), r.question[:50], r.decision[:40] or "—")
+                (str(r.id), state_word(r.status).upper(), r.question[:50], r.decision[:40] or "—")
                 for r in list_arbitrations(s)
                 if matches(r)
             ]
@@ -95,7 +95,7 @@ class ArbitrationsScreen(GarantScreen):
             asker = session.get(Person, r.asked_by_id)
             decider = session.get(Person, r.decided_by_id) if r.decided_by_id else None
             lines = [
-                f"[b]n° {r.id}[/b] — {r.status.upper()}",
+                f"[b]n° {r.id}[/b] — {state_word(r.status).upper()}",
                 f"{tr('Question', 'Question')} : {r.question}",
                 f"{tr('Posée par', 'Asked by')} : {asker.full_name if asker else '—'} ({format_datetime(r.created_at)})",
             ]

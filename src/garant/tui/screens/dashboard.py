@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
-from garant.i18n import format_date, format_datetime, run_state_word, tr
+from garant.i18n import format_date, format_datetime, state_word, tr
 from garant.overview import Overview, workspace_overview
 from garant.tui.screens.base import GarantScreen
 from garant.tui.widgets.dashboard import AttentionList, Block, Item
@@ -68,7 +68,7 @@ def _blocks(o: Overview) -> list[Block]:
     ]
     recent = [
         Item(
-            f"{r.id[:22]} · {r.kind} · {run_state_word(r.status).upper()}"
+            f"{r.id[:22]} · {r.kind} · {state_word(r.status).upper()}"
             + (f" ({r.refusal_rule})" if r.refusal_rule else "")
             + f" · {format_datetime(r.started_at)}",
             "runs",
@@ -109,7 +109,7 @@ def _blocks(o: Overview) -> list[Block]:
                     "{id} v{v}: {s}",
                     id=o.policy.policy_id,
                     v=o.policy.version,
-                    s=o.policy.status.upper(),
+                    s=state_word(o.policy.status).upper(),
                 ),
                 "policy",
                 "",

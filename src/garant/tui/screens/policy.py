@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from garant.i18n import format_date, tr
+from garant.i18n import format_date, state_word, tr
 from garant.tui.screens.base import GarantScreen
 from garant.tui.screens.confirm import ConfirmScreen
 from garant.tui.widgets.forms import FieldSpec, FormScreen
@@ -72,7 +72,7 @@ class PolicyScreen(GarantScreen):
                     p=current.path.name,
                     t=policy.title,
                     v=policy.version,
-                    s=str(policy.status.value).upper(),
+                    s=state_word(str(policy.status.value)).upper(),
                     h=current.sha256[:12],
                     a=self.actor,
                 )
@@ -81,7 +81,7 @@ class PolicyScreen(GarantScreen):
             lambda s: [
                 (
                     str(v.version),
-                    v.status.upper(),
+                    state_word(v.status).upper(),
                     v.approved_by_name or "—",
                     format_date(v.approved_on),
                     v.sha256[:12],

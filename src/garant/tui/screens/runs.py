@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Select, Static
 from garant.audit.runs import ReviewDecision
 from garant.domain.models import AuditRun
 from garant.errors import GarantError
-from garant.i18n import format_datetime, tr
+from garant.i18n import format_datetime, state_word, tr
 from garant.tui.screens.base import GarantScreen
 from garant.tui.screens.confirm import ConfirmScreen
 from garant.tui.widgets.forms import FieldSpec, FormScreen
@@ -94,14 +94,14 @@ class RunsScreen(GarantScreen):
         def read(session: Session) -> str:
             run = get_run(session, run_id)
             lines = [
-                f"[b]{run.id}[/b] — {run.kind} · {run.status.upper()}",
+                f"[b]{run.id}[/b] — {run.kind} · {state_word(run.status).upper()}",
                 f"{tr('Usage', 'Use')} : {run.use_key or '—'} · {tr('Outil', 'Tool')} : {run.tool_key or '—'}",
                 f"{tr('Opérateur', 'Operator')} : {run.operator_key or '—'} · {format_datetime(run.started_at)}",
                 f"{tr('Modèle', 'Model')} : {run.model or '—'} ({run.provider or '—'}) · "
                 + (tr("hors ligne", "offline") if run.offline else tr("hébergé", "hosted")),
                 f"{tr('Pseudonymisé', 'Pseudonymised')} : {tr('oui', 'yes') if run.pseudonymised else tr('non', 'no')}",
                 f"{tr('Politique', 'Policy')} : {run.policy_version or '—'}",
-                f"{tr('Relecture', 'Review')} : {run.review_state.upper()} {run.reviewed_by} {run.review_comment}".rstrip(),
+                f"{tr('Relecture', 'Review')} : {state_word(run.review_state).upper()} {run.reviewed_by} {run.review_comment}".rstrip(),
             ]
             if run.refusal_rule:
                 lines.append(

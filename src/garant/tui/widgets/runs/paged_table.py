@@ -8,7 +8,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from garant.domain.models import AuditRun
-from garant.i18n import format_datetime, run_state_word
+from garant.i18n import format_datetime, state_word
 
 __all__ = ["PAGE_SIZE", "PagedRunsTable"]
 
@@ -51,8 +51,8 @@ class PagedRunsTable(DataTable[str]):
         for run in runs:
             self.add_row(
                 run.id[:16],
-                run_state_word(run.status).upper(),
-                run_state_word(run.review_state).upper(),
+                state_word(run.status).upper(),
+                state_word(run.review_state).upper(),
                 run.kind,
                 run.use_key or "—",
                 format_datetime(run.started_at),
