@@ -4,26 +4,31 @@ This feeds the TUI's dashboard (and can feed any other client): obligations due 
 checklists, outputs awaiting human review, recent runs and refusals, AI users without a training
 record, open arbitration requests, the policy's status, and the ledger head.
 
-It is the first thing the TUI shows, so it stays light: one aggregated query per block, read
-through SQLAlchemy Core clauses naming only the columns shown (below, checked against the table
-models by tests/tui/test_overview.py) rather than the SQLModel classes, whose construction costs
-about a tenth of a second; nothing of the governance or audit packages, and no MLflow, litellm,
-Presidio or spaCy.
+It is the first thing the TUI shows, so it stays light: one aggregated query per block, in plain
+SQL naming only the columns shown (``COLUMNS``, checked against the table models by
+tests/tui/test_overview.py), that SQLite and PostgreSQL both accept. :func:`read_overview` runs
+them on the default SQLite store through the standard ``sqlite3`` module, read-only, so the first
+screen imports neither SQLAlchemy nor SQLModel; any other store (PostgreSQL), or a SQLite file
+that cannot be opened that way, is read through the workspace's SQLAlchemy engine.
+:func:`workspace_overview` reads inside a caller's session. Nothing of the governance or audit
+packages, and no MLflow, litellm, Presidio or spaCy.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import JSON, Connection, and_, case, column, func, select, table
-from sqlalchemy.sql.expression import TableClause
-from sqlmodel import Session
-from sqlmodel.sql.sqltypes import UTCDateTime
+from typing import TYPE_CHECKING, Any
 
 from garant.workspace import Workspace
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlmodel import Session
 
 __all__ = [
     "LedgerStatus",
@@ -32,6 +37,7 @@ __all__ = [
     "Overview",
     "PolicyStatus",
     "RunLine",
+    "read_overview",
     "workspace_overview",
 ]
 
@@ -98,69 +104,71 @@ class Overview:
     uses_count: int = 0
 
 
-AUDIT_RUN = table(
-    "audit_run",
-    column("id"),
-    column("kind"),
-    column("use_key"),
-    column("status"),
-    column("review_state"),
-    column("started_at", UTCDateTime()),
-    column("operator_key"),
-    column("refusal_rule"),
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "audit_run": (
+        "id",
+        "kind",
+        "use_key",
+        "status",
+        "review_state",
+        "started_at",
+        "operator_key",
+        "refusal_rule",
+    ),
+    "aiuse": ("id", "key", "title", "status"),
+    "use_assessment": ("use_id", "last_result"),
+    "person": ("id", "key"),
+    "trainingrecord": ("person_id",),
+    "arbitrationrequest": ("id", "question", "status"),
+    "policy_version": ("id", "policy_id", "version", "status"),
+    "policy_acknowledgement": ("person_id", "policy_id", "version"),
+    "ledger_entry": ("seq", "entry_hash"),
+}
+"""The columns the queries below read, by table (the models in garant.domain define them)."""
+
+CONVERTED = {("audit_run", "started_at"): "utc", ("use_assessment", "last_result"): "json"}
+"""Columns converted on the way out as the models do (UTC times, JSON); the others are read as
+the driver gives them (strings and integers)."""
+
+Query = Callable[[str, dict[str, Any]], Sequence[Sequence[Any]]]
+"""Runs one SQL statement (``:name`` parameters) and returns its rows."""
+
+_RUN_LINE = (
+    "SELECT id, kind, use_key, status, review_state, started_at, operator_key, refusal_rule "
+    "FROM audit_run {where} ORDER BY started_at DESC LIMIT :limit"
 )
-AIUSE = table("aiuse", column("id"), column("key"), column("title"), column("status"))
-USE_ASSESSMENT = table("use_assessment", column("use_id"), column("last_result", JSON()))
-PERSON = table("person", column("id"), column("key"))
-TRAINING_RECORD = table("trainingrecord", column("person_id"))
-ARBITRATION = table("arbitrationrequest", column("id"), column("question"), column("status"))
-POLICY_VERSION = table(
-    "policy_version", column("id"), column("policy_id"), column("version"), column("status")
-)
-ACKNOWLEDGEMENT = table(
-    "policy_acknowledgement", column("person_id"), column("policy_id"), column("version")
-)
-LEDGER = table("ledger_entry", column("seq"), column("entry_hash"))
-TABLES: tuple[TableClause, ...] = (
-    AUDIT_RUN,
-    AIUSE,
-    USE_ASSESSMENT,
-    PERSON,
-    TRAINING_RECORD,
-    ARBITRATION,
-    POLICY_VERSION,
-    ACKNOWLEDGEMENT,
-    LEDGER,
-)
-"""The columns the overview reads, by table (the models in garant.domain define them)."""
-
-_RUN = AUDIT_RUN.c
+_AWAITING = "status = 'finished' AND review_state = 'pending'"
 
 
-def _run_lines(connection: Connection, *conditions: Any, limit: int) -> list[RunLine]:
-    query = select(
-        _RUN.id,
-        _RUN.kind,
-        _RUN.use_key,
-        _RUN.status,
-        _RUN.review_state,
-        _RUN.started_at,
-        _RUN.operator_key,
-        _RUN.refusal_rule,
-    )
-    query = query.where(*conditions).order_by(_RUN.started_at.desc()).limit(limit)
-    return [RunLine(*row) for row in connection.execute(query)]
+def _utc(value: Any) -> datetime:
+    """A stored time as the models' ``UTCDateTime`` returns it: aware, in UTC (SQLite keeps
+    the text of the UTC time without offset; PostgreSQL gives an aware datetime)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.utcoffset() is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
-def _obligations(connection: Connection, today: date, limit: int) -> list[Obligation]:
+def _json(value: Any) -> Any:
+    """A JSON column as the models' ``JSON`` type returns it (SQLite keeps text)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _run_lines(query: Query, where: str, limit: int) -> list[RunLine]:
+    rows = query(_RUN_LINE.format(where=f"WHERE {where}" if where else ""), {"limit": limit})
+    return [RunLine(r[0], r[1], r[2], r[3], r[4], _utc(r[5]), r[6], r[7]) for r in rows]
+
+
+def _obligations(query: Query, today: date, limit: int) -> list[Obligation]:
     found: list[Obligation] = []
-    rows = connection.execute(
-        select(AIUSE.c.key, AIUSE.c.title, USE_ASSESSMENT.c.last_result)
-        .select_from(AIUSE.outerjoin(USE_ASSESSMENT, USE_ASSESSMENT.c.use_id == AIUSE.c.id))
-        .where(AIUSE.c.status != "retired")
-        .order_by(AIUSE.c.key)
+    rows = query(
+        "SELECT aiuse.key, aiuse.title, use_assessment.last_result FROM aiuse "
+        "LEFT OUTER JOIN use_assessment ON use_assessment.use_id = aiuse.id "
+        "WHERE aiuse.status != 'retired' ORDER BY aiuse.key",
+        {},
     )
-    for key, title, last_result in rows:
+    for key, title, stored in rows:
+        last_result = _json(stored)
         if not last_result:
             found.append(Obligation(key, title, "", None, True))
             continue
@@ -181,72 +189,67 @@ def _obligations(connection: Connection, today: date, limit: int) -> list[Obliga
     return found[:limit]
 
 
-def _untrained_operators(connection: Connection) -> list[str]:
+def _untrained_operators(query: Query) -> list[str]:
     """Operators of audited runs who have no training record (AI Act Art. 4)."""
-    trained = select(PERSON.c.key).select_from(
-        PERSON.join(TRAINING_RECORD, TRAINING_RECORD.c.person_id == PERSON.c.id)
+    rows = query(
+        "SELECT DISTINCT operator_key FROM audit_run "
+        "WHERE operator_key != '' AND operator_key NOT IN ("
+        "SELECT person.key FROM person "
+        "JOIN trainingrecord ON trainingrecord.person_id = person.id) "
+        "ORDER BY operator_key",
+        {},
     )
-    query = (
-        select(_RUN.operator_key)
-        .where(_RUN.operator_key != "", _RUN.operator_key.not_in(trained))
-        .distinct()
-        .order_by(_RUN.operator_key)
-    )
-    return list(connection.execute(query).scalars())
+    return [row[0] for row in rows]
 
 
-def _policy(connection: Connection) -> PolicyStatus | None:
-    versions = POLICY_VERSION.c
-    latest = connection.execute(
-        select(versions.policy_id, versions.version, versions.status)
-        .order_by(versions.id.desc())
-        .limit(1)
-    ).first()
-    if latest is None:
+def _policy(query: Query) -> PolicyStatus | None:
+    latest = query(
+        "SELECT policy_id, version, status FROM policy_version ORDER BY id DESC LIMIT 1", {}
+    )
+    if not latest:
         return None
-    policy_id, version, status = latest
-    return PolicyStatus(policy_id, version, status, _not_acknowledged(connection, policy_id))
+    policy_id, version, status = latest[0]
+    return PolicyStatus(policy_id, version, status, _not_acknowledged(query, policy_id))
 
 
-def _not_acknowledged(connection: Connection, policy_id: str) -> int:
+def _not_acknowledged(query: Query, policy_id: str) -> int:
     """How many registered people have not confirmed reading the version in force (either
     document), as ``governance.lifecycle.acknowledgement_report`` counts them; 0 while no
     version is in force (the published one, else the latest approved one)."""
-    versions = POLICY_VERSION.c
     in_force = None
     for status in ("published", "approved"):
-        in_force = connection.execute(
-            select(func.max(versions.version)).where(
-                versions.policy_id == policy_id, versions.status == status
-            )
-        ).scalar()
+        in_force = query(
+            "SELECT max(version) FROM policy_version "
+            "WHERE policy_id = :policy AND status = :status",
+            {"policy": policy_id, "status": status},
+        )[0][0]
         if in_force is not None:
             break
     if in_force is None:
         return 0
-    readers = select(ACKNOWLEDGEMENT.c.person_id).where(
-        ACKNOWLEDGEMENT.c.policy_id == policy_id, ACKNOWLEDGEMENT.c.version == in_force
+    rows = query(
+        "SELECT count(*) FROM person WHERE id NOT IN ("
+        "SELECT person_id FROM policy_acknowledgement "
+        "WHERE policy_id = :policy AND version = :version)",
+        {"policy": policy_id, "version": in_force},
     )
-    query = select(func.count()).select_from(PERSON).where(PERSON.c.id.not_in(readers))
-    return int(connection.execute(query).scalar_one())
+    return int(rows[0][0])
 
 
 def _read_anchor(path: Path) -> int | None:
     """The sequence number the anchor file (``ledger.head``) names, if there is one."""
-    import json
-
     if not path.is_file():
         return None
     return int(json.loads(path.read_text(encoding="utf-8"))["seq"])
 
 
-def _ledger(connection: Connection, workspace: Workspace) -> LedgerStatus:
-    count, head_seq = connection.execute(select(func.count(), func.max(LEDGER.c.seq))).one()
+def _ledger(query: Query, workspace: Workspace) -> LedgerStatus:
+    count, head_seq = query("SELECT count(*), max(seq) FROM ledger_entry", {})[0]
     head_hash = ""
     if head_seq is not None:
-        head_hash = connection.execute(
-            select(LEDGER.c.entry_hash).where(LEDGER.c.seq == head_seq)
-        ).scalar_one()
+        head_hash = query(
+            "SELECT entry_hash FROM ledger_entry WHERE seq = :seq", {"seq": head_seq}
+        )[0][0]
     return LedgerStatus(
         entries=int(count),
         head_seq=head_seq,
@@ -255,37 +258,63 @@ def _ledger(connection: Connection, workspace: Workspace) -> LedgerStatus:
     )
 
 
+def _overview(query: Query, workspace: Workspace, today: date | None, limit: int) -> Overview:
+    day = today or date.today()
+    overview = Overview()
+    overview.obligations = _obligations(query, day, limit)
+    overview.awaiting_review = _run_lines(query, _AWAITING, limit)
+    overview.recent_runs = _run_lines(query, "", limit)
+    counts = query(
+        "SELECT count(*), count(CASE WHEN status = 'refused' THEN 1 END), "
+        f"count(CASE WHEN {_AWAITING} THEN 1 END) FROM audit_run",
+        {},
+    )[0]
+    overview.runs_count, overview.refused_count, overview.awaiting_review_count = map(int, counts)
+    overview.uses_count = int(query("SELECT count(*) FROM aiuse", {})[0][0])
+    overview.untrained_operators = _untrained_operators(query)
+    overview.open_arbitrations = [
+        OpenArbitration(*row)
+        for row in query(
+            "SELECT id, question FROM arbitrationrequest WHERE status = 'open' ORDER BY id", {}
+        )
+    ]
+    overview.policy = _policy(query)
+    overview.ledger = _ledger(query, workspace)
+    return overview
+
+
+def _through(connection: Connection) -> Query:
+    from sqlalchemy import text
+
+    def query(sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        return [tuple(row) for row in connection.execute(text(sql), params)]
+
+    return query
+
+
 def workspace_overview(
     session: Session, workspace: Workspace, today: date | None = None, limit: int = 8
 ) -> Overview:
-    """Everything the dashboard shows, in one read-only pass over the store."""
-    day = today or date.today()
-    connection = session.connection()
-    overview = Overview()
-    overview.obligations = _obligations(connection, day, limit)
-    awaiting = (_RUN.status == "finished", _RUN.review_state == "pending")
-    overview.awaiting_review = _run_lines(connection, *awaiting, limit=limit)
-    overview.recent_runs = _run_lines(connection, limit=limit)
-    counts = connection.execute(
-        select(
-            func.count(),
-            func.count(case((_RUN.status == "refused", 1))),
-            func.count(case((and_(*awaiting), 1))),
-        ).select_from(AUDIT_RUN)
-    ).one()
-    overview.runs_count, overview.refused_count, overview.awaiting_review_count = map(int, counts)
-    overview.uses_count = int(
-        connection.execute(select(func.count()).select_from(AIUSE)).scalar_one()
-    )
-    overview.untrained_operators = _untrained_operators(connection)
-    overview.open_arbitrations = [
-        OpenArbitration(*row)
-        for row in connection.execute(
-            select(ARBITRATION.c.id, ARBITRATION.c.question)
-            .where(ARBITRATION.c.status == "open")
-            .order_by(ARBITRATION.c.id)
-        )
-    ]
-    overview.policy = _policy(connection)
-    overview.ledger = _ledger(connection, workspace)
-    return overview
+    """Everything the dashboard shows, in one read-only pass inside the caller's session."""
+    return _overview(_through(session.connection()), workspace, today, limit)
+
+
+def read_overview(workspace: Workspace, today: date | None = None, limit: int = 8) -> Overview:
+    """``workspace_overview`` in its own read-only pass: on a SQLite store through ``sqlite3``
+    (mode ``ro``: nothing can be written), else through the workspace's SQLAlchemy engine."""
+    database = workspace.sqlite_file
+    if database is not None and database.is_file():
+        store = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return _overview(
+                lambda sql, params: store.execute(sql, params).fetchall(),
+                workspace,
+                today,
+                limit,
+            )
+        except sqlite3.OperationalError:
+            pass  # e.g. a read-only medium (the engine opens it as immutable) or an old schema
+        finally:
+            store.close()
+    with workspace.engine.connect() as connection:
+        return _overview(_through(connection), workspace, today, limit)

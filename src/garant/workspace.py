@@ -119,6 +119,11 @@ class Workspace:
         return database is not None and database.exists() and not os.access(database, os.W_OK)
 
     @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite store's file; None for another database (PostgreSQL) or in memory."""
+        return _sqlite_path(self.database_url)
+
+    @property
     def engine(self) -> Engine:
         if self._engine is None:
             from garant.store.evidence import bind_workspace

@@ -30,6 +30,7 @@ import garant.tui.app as tui_app
 NOT_FOR_THE_FIRST_SCREEN = (
     "mlflow", "litellm", "presidio_analyzer", "presidio_anonymizer", "spacy",
     "typer", "click", "garant.cli.main", "garant.domain.models", "garant.governance",
+    "sqlalchemy", "sqlmodel", "garant.store",
 )
 
 def run_in_a_test_terminal(app):
@@ -52,8 +53,9 @@ def test_garant_alone_shows_store_data_without_the_cli_stack_or_heavy_libraries(
     workspace: Workspace,
 ) -> None:
     """`garant -w WS` through the console script's entry: the dashboard with its data, and
-    neither Typer/Click, the table models, the governance services nor MLflow, litellm,
-    Presidio or spaCy loaded for it."""
+    neither Typer/Click, SQLAlchemy/SQLModel (the SQLite store is read through ``sqlite3``), the
+    table models, the governance services nor MLflow, litellm, Presidio or spaCy loaded for
+    it."""
     out = subprocess.run(
         [sys.executable, "-c", FIRST_SCREEN, str(workspace.root)],
         capture_output=True,

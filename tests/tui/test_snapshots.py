@@ -6,7 +6,6 @@ import dataclasses
 from typing import Any
 
 import pytest
-from sqlmodel import Session
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -21,19 +20,19 @@ def test_dashboard_fits_80x24_and_marks_items_with_words_not_only_colour(
     workspace: Workspace, snap_compare: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The dashboard at 80×24 lists the run awaiting review and the untrained operator."""
-    real = dashboard.workspace_overview
+    real = dashboard.read_overview
 
-    def fixed_head(session: Session, workspace: Workspace) -> Overview:
+    def fixed_head(workspace: Workspace) -> Overview:
         # The ledger head hash covers times, host and OS account: the picture shows a fixed one,
         # after checking that the dashboard is given the real head.
-        shown = real(session, workspace)
+        shown = real(workspace)
         assert shown.ledger is not None
         head = read_head(workspace.ledger_anchor)
         assert head is not None and shown.ledger.head_hash == head.entry_hash
         ledger: Any = dataclasses.replace(shown.ledger, head_hash="0123456789ab" * 4)
         return dataclasses.replace(shown, ledger=ledger)
 
-    monkeypatch.setattr(dashboard, "workspace_overview", fixed_head)
+    monkeypatch.setattr(dashboard, "read_overview", fixed_head)
     app = make_app(workspace, actor="claire-martin")
     assert snap_compare(app, terminal_size=(80, 24))  # type: ignore[operator]
 

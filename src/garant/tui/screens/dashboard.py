@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 
 from garant.i18n import format_date, format_datetime, state_word, tr
-from garant.overview import Overview, workspace_overview
+from garant.overview import Overview, read_overview
 from garant.tui.screens.base import GarantScreen
 from garant.tui.widgets.dashboard import AttentionList, Block, Item
 
@@ -30,7 +30,7 @@ class DashboardScreen(GarantScreen):
 
     def reload(self) -> None:
         """Read the overview and show it at once (one list, filled before the next paint)."""
-        overview = self.in_session(lambda s: workspace_overview(s, self.workspace))
+        overview = self.attempt(lambda: read_overview(self.workspace))
         if overview is not None:
             self.query_one(AttentionList).show(_blocks(overview))
 
