@@ -150,9 +150,56 @@ def _compare(title: str, items: list[Any], gold: dict[str, list[str]], seed: int
     return met
 
 
+def _seed_table(sets: list[tuple[str, list[Any], dict[str, list[str]]]], seeds: list[int]) -> int:
+    """One line per seed and set: garant, baseline at garant's k, and the gap (F1/ARI/NMI)."""
+    from garant.analyses.synthesis import run_offline
+    from garant.analyses.synthesis.evaluate import score_assignments
+
+    print("| graine | ensemble | k | garant F1/ARI/NMI | baseline F1/ARI/NMI | écart F1/ARI/NMI |")
+    print("|---:|---|---:|---|---|---|")
+    for seed in seeds:
+        for name, items, gold in sets:
+            result = run_offline(_subset(items), seed=seed)
+            k = len(result.themes)
+            ours = score_assignments(
+                {a.contribution_id: a.theme_ids for a in result.assignments},
+                gold,
+                GOLD.name,
+                seed=seed,
+            )
+            labels = _char_baseline([item.text for item in items], k, seed)
+            base = score_assignments(
+                {item.id: [f"C{label}"] for item, label in zip(items, labels, strict=True)},
+                gold,
+                GOLD.name,
+                seed=seed,
+            )
+            trio = [
+                (ours.f1_samples, base.f1_samples),
+                (ours.adjusted_rand, base.adjusted_rand),
+                (ours.nmi, base.nmi),
+            ]
+            print(
+                f"| {seed} | {name} | {k} | "
+                + "/".join(f"{o:.3f}" for o, _ in trio)
+                + " | "
+                + "/".join(f"{b:.3f}" for _, b in trio)
+                + " | "
+                + "/".join(f"{o - b:+.3f}" for o, b in trio)
+                + " |",
+                flush=True,
+            )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seeds",
+        default="",
+        help="ex. 0,1,2,3,4 : tableau graines × (garant, baseline, écart) seulement",
+    )
     arguments = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from garant.analyses.synthesis import ingest_decidim, load_corpus
@@ -170,6 +217,14 @@ def main() -> int:
         items = list(corpus.contributions)
         print(f"Jeu de développement : {len(gold)} contributions codées ({GOLD.name})")
         coded = [i for i in items if i.id in gold]
+        if arguments.seeds:
+            question_of = {item.id: item.question or "" for item in items}
+            sets = [("jeu entier", coded, gold)] + [
+                (f"moitié {n}", [i for i in coded if i.id in half], half)
+                for n, half in enumerate(_halves(gold, question_of), start=1)
+            ]
+            seeds = [int(seed) for seed in arguments.seeds.split(",")]
+            return _seed_table(sets, seeds)
         met = {"dev": _compare("1. jeu de développement", coded, gold, arguments.seed)}
         question_of = {item.id: item.question or "" for item in items}
         for number, half in enumerate(_halves(gold, question_of), start=1):

@@ -269,3 +269,62 @@ def test_a_flood_of_template_variants_forms_one_flagged_group() -> None:
     assert len(report.groups) == 1 and len(report.groups[0].contribution_ids) == 1500
     assert report.groups[0].campaign and report.groups[0].kind == "near"
     assert len(report.mass_produced_ids) == 1500 and "autre" not in report.mass_produced_ids
+
+
+def _word_salad(count: int, seed: int) -> list[Contribution]:
+    import random
+
+    vocabulary = [
+        "impôt",
+        "école",
+        "route",
+        "santé",
+        "vélo",
+        "retraite",
+        "forêt",
+        "pain",
+        "usine",
+        "commune",
+        "budget",
+        "train",
+        "hôpital",
+        "loyer",
+        "eau",
+        "énergie",
+        "emploi",
+        "sport",
+        "musée",
+        "police",
+        "ferme",
+        "climat",
+        "village",
+    ]
+    rng = random.Random(seed)
+    return [
+        _contribution(f"s{n}", " ".join(rng.sample(vocabulary, 6)), f"a{n}") for n in range(count)
+    ]
+
+
+def test_answers_without_cluster_structure_are_grouped_by_a_consensus_of_runs() -> None:
+    from garant.analyses.synthesis.offline import OfflineParameters, offline_themes
+
+    items = _word_salad(80, seed=1)
+    _themes, _assignments, _singular, details = offline_themes(
+        items, detect_duplicates(items), OfflineParameters(seed=0)
+    )
+    assert details["k_rule"] == "sqrt" and details["grouping"] == "consensus of 20 k-means"
+    _themes, _assignments, _singular, single = offline_themes(
+        items, detect_duplicates(items), OfflineParameters(seed=0, consensus_runs=0)
+    )
+    assert single["grouping"] == "k-means"
+
+
+def test_structured_planted_corpus_keeps_plain_k_means(
+    generated: tuple[Corpus, SyntheticCorpus, SynthesisResult],
+) -> None:
+    from garant.analyses.synthesis.offline import offline_themes
+
+    corpus, _planted, _result = generated
+    items = list(corpus.contributions)
+    _themes, _assignments, _singular, details = offline_themes(items, detect_duplicates(items))
+    assert details["k_rule"] == "silhouette" and details["grouping"] == "k-means"

@@ -108,6 +108,11 @@ class OfflineParameters:
     """Character n-grams are taken from the first characters of each text only (words from the
     whole text): long contributions would otherwise dominate the run time."""
     max_minority_candidates: int = 30_000
+    consensus_runs: int = 20
+    """Above 1: the main themes are the consensus of this many k-means runs (seeds drawn from
+    ``seed``): co-association matrix, then average linkage cut at k (ADR 0022). Quadratic in
+    the number of distinct texts, so used only up to ``consensus_max_docs``."""
+    consensus_max_docs: int = 2_000
     label_sample: int = 5_000
     """Contributions (a seeded sample) whose phrases give the corpus frequencies labels use."""
     campaign_similarity: float = 0.4
@@ -182,6 +187,34 @@ def _choose_k(vectors: Any, parameters: OfflineParameters) -> tuple[int, dict[in
         return min(upper, count), scores
     best = max(scores, key=lambda k: (round(scores[k], 4), -k))
     return best, scores
+
+
+def _consensus_labels(vectors: Any, copies: Any, k: int, parameters: OfflineParameters) -> Any:
+    """k themes agreed by ``consensus_runs`` seeded k-means runs (co-association, average link)."""
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering, KMeans
+
+    n = vectors.shape[0]
+    seeds = np.random.default_rng(parameters.seed).integers(0, 2**31 - 1, parameters.consensus_runs)
+    together = np.zeros((n, n), dtype=np.float64)
+    for run_seed in seeds.tolist():
+        labels = KMeans(n_clusters=k, random_state=run_seed, n_init=1).fit_predict(
+            vectors, sample_weight=copies
+        )
+        together += labels[:, None] == labels[None, :]
+    distance = 1.0 - together / len(seeds)
+    agreed = AgglomerativeClustering(n_clusters=k, metric="precomputed", linkage="average")
+    return agreed.fit_predict(distance)
+
+
+def _weighted_centres(vectors: Any, copies: Any, labels: Any, k: int) -> Any:
+    """Unit centre of each theme, every distinct text weighing its number of copies."""
+    import numpy as np
+    from sklearn.preprocessing import normalize
+
+    centres = np.zeros((k, vectors.shape[1]), dtype=np.float64)
+    np.add.at(centres, labels, vectors * np.asarray(copies, dtype=np.float64)[:, None])
+    return normalize(centres)
 
 
 def _rule_k(count: int, parameters: OfflineParameters) -> int:
@@ -422,6 +455,7 @@ def _offline_themes(
                 silhouettes: dict[int, float] = {}
             elif parameters.k_rule == "sqrt":
                 k, silhouettes = _rule_k(n_unique, parameters), {}
+                details["k_rule"] = "sqrt"
             else:
                 k, silhouettes = _choose_k(unique_vectors, parameters)
                 structured = max(silhouettes.values(), default=0.0)
@@ -437,12 +471,27 @@ def _offline_themes(
             details["silhouette"] = {
                 str(key): round(value, 4) for key, value in silhouettes.items()
             }
-            restarts = parameters.n_init if n_unique <= parameters.char_ngram_full_max_docs else 1
-            kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=restarts)
-            # Each distinct text weighs its number of copies: the result is that of clustering
-            # every contribution, at the cost of the distinct texts only.
-            unique_labels = kmeans.fit_predict(unique_vectors, sample_weight=copies)
-            centres = normalize(kmeans.cluster_centers_)
+            # Consensus only where the texts show no cluster structure (k by the √(n/2) rule):
+            # there single k-means runs disagree from seed to seed; where the silhouette found
+            # structure, k-means with restarts finds it (and its small themes) by itself.
+            if (
+                parameters.consensus_runs > 1
+                and details.get("k_rule") == "sqrt"
+                and 2 < k < n_unique <= parameters.consensus_max_docs
+            ):
+                unique_labels = _consensus_labels(unique_vectors, copies, k, parameters)
+                centres = _weighted_centres(unique_vectors, copies, unique_labels, k)
+                details["grouping"] = f"consensus of {parameters.consensus_runs} k-means"
+            else:
+                restarts = (
+                    parameters.n_init if n_unique <= parameters.char_ngram_full_max_docs else 1
+                )
+                kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=restarts)
+                # Each distinct text weighs its number of copies: the result is that of
+                # clustering every contribution, at the cost of the distinct texts only.
+                unique_labels = kmeans.fit_predict(unique_vectors, sample_weight=copies)
+                centres = normalize(kmeans.cluster_centers_)
+                details["grouping"] = "k-means"
             best_unique = np.einsum("ij,ij->i", unique_vectors, centres[unique_labels])
             fits_unique = best_unique >= parameters.fit_threshold
             labels = unique_labels[inverse]
