@@ -274,3 +274,9 @@ def test_role_labels_are_kept_as_written_as_speakers(tmp_path: Path) -> None:
         ("Porteur de projet", "Le tracé évite la zone humide."),
         ("Commissaire enquêtrice", "Merci, la parole est au public. Premier point : le budget."),
     ]
+
+
+def test_bracketed_time_followed_by_words_starting_with_a_dash_is_read() -> None:
+    """Found by the fuzz test: « [00:00:00.000 --> 00:00:01.000] -0 » was refused as a time."""
+    segments = _read(b"[00:00:00.000 --> 00:00:01.000] -5 degres ce matin\n", "txt")
+    assert [(s.text, s.start_s, s.end_s) for s in segments] == [("-5 degres ce matin", 0.0, 1.0)]

@@ -51,10 +51,12 @@ _SPEAKER_PREFIX = re.compile(
 _CLOCK = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TEXT_TIMESTAMP = re.compile(
     rf"^(?P<open>\[)?(?P<time>{_CLOCK})(?:\s*(?:-->|-|–)\s*(?P<end>{_CLOCK}))?(?(open)\])"
-    r"\s+(?!-->|[-–]\s*\d)(?P<rest>.*)$"
+    r"\s+(?(open)|(?!-->|[-–]\s*\d))(?P<rest>.*)$"
 )
 """``[00:01:02] texte`` or ``00:01:02 --> 00:01:09 texte``: a bracket opened is closed, and a
-half-read range (``[00:01:02 --> 00:0``) is no time at all (then refused by ``_LOOKS_TIMED``)."""
+half-read range (``[00:01:02 --> 00:0``) is no time at all (then refused by ``_LOOKS_TIMED``).
+After a closed bracket the words may start with anything (« [00:01:02] -5 degrés ce matin »);
+without brackets, words that start like the rest of a range (« 00:01:02 - 00:0 ») are no time."""
 
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
