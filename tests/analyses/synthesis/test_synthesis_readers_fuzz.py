@@ -259,3 +259,22 @@ def test_text_file_with_nul_bytes_is_skipped_and_named_in_the_warnings(tmp_path:
     batch = read_folder(tmp_path)
     assert [row.text for row in batch.rows] == ["Plus de pistes cyclables."]
     assert any("deux.txt" in warning for warning in batch.warnings)
+
+
+@pytest.mark.parametrize("second", ["\n,", "\n;"])
+def test_a_stray_quote_paired_with_a_later_one_is_named_where_it_was_typed(
+    tmp_path: Path, second: str
+) -> None:
+    """Found by the fuzz test: a quote typed on line 2 pairs with the quote that opens row 2's
+    text, so the parser stumbles two lines further down; the message names line 2 too."""
+    content, _starts = build_csv([";", second])
+    lines = content.split("\n")
+    lines[1] = lines[1].replace(",", ',"', 1)
+    path = tmp_path / "avis.csv"
+    path.write_bytes("\n".join(lines).encode())
+    try:
+        batch = read_csv(path)
+    except InputError as error:
+        assert 2 in named_lines(str(error)), str(error)
+        return
+    assert 2 in set().union(*(named_lines(warning) for warning in batch.warnings)), batch.warnings

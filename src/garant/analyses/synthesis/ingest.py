@@ -302,23 +302,61 @@ def _csv_rows(
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     start = 1
+    spanning: list[tuple[int, int]] = []  # records whose quoted text spans several lines
+
+    def with_suspects(fault: InputError) -> InputError:
+        misshapen = [(line, line) for line, cells in rows if header and len(cells) != len(header)]
+        # the record just above the fault: a quote that should have closed there often did not
+        above = [(rows[-1][0], rows[-1][0])] if rows else []
+        suspects = sorted(set(spanning) | set(misshapen) | set(above))
+        return InputError(fault.message + _quote_suspects(suspects), fault.hint)
+
     try:
         for cells in reader:
             if header is None:
                 header = [cell.strip() for cell in cells]
             elif reader.line_num > start and len(cells) != len(header):
-                raise _swallowed(path.name, start, reader.line_num, len(cells), len(header))
+                fault = _swallowed(path.name, start, reader.line_num, len(cells), len(header))
+                raise with_suspects(fault)
             else:
+                if reader.line_num > start:
+                    spanning.append((start, reader.line_num))
                 rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise _unreadable_csv(path.name, start, reader.line_num, str(error)) from error
+        fault = _unreadable_csv(path.name, start, reader.line_num, str(error))
+        raise with_suspects(fault) from error
     if header is None:
         raise InputError(
             tr("{file} est vide.", "{file} is empty.", file=path.name),
             tr("Choisissez un fichier avec une ligne d'en-tête.", "Choose a file with a header."),
         )
+    if spanning and any(len(cells) != len(header) for _, cells in rows):
+        warnings.append(path.name + " :" + _quote_suspects(spanning))
     return header, rows, separator
+
+
+def _quote_suspects(suspects: list[tuple[int, int]]) -> str:
+    """When a file is badly quoted, the records read before the fault across several lines, or
+    with a cell count unlike the header's, are where a stray quote may have been paired with the
+    wrong one: name them (the last three)."""
+    if not suspects:
+        return ""
+    shown = suspects[-3:]
+    lines = ", ".join(
+        str(a) if a == b else tr("{a} à {b}", "{a} to {b}", a=a, b=b) for a, b in shown
+    )
+    plural = len(shown) > 1 or shown[0][0] != shown[0][1]
+    return tr(
+        " Un guillemet mal placé plus haut peut en être la cause : vérifiez {where} {lines} "
+        "(texte entre guillemets sur plusieurs lignes, ou nombre de cellules différent de "
+        "l'en-tête).",
+        " A misplaced quote above may be the cause: check {where_en} {lines} (quoted text "
+        "spanning several lines, or a cell count unlike the header's).",
+        where="les lignes" if plural else "la ligne",
+        where_en="lines" if plural else "line",
+        lines=lines,
+    )
 
 
 def _xlsx_rows(
