@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 
 from garant.audit.attestation import Attestation
 from garant.errors import GarantError, InputError
-from garant.i18n import Language, current_language, format_date, set_language, tr
+from garant.i18n import Language, current_language, format_date, set_language, state_word, tr
 from garant.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -389,14 +389,15 @@ class PeriodReport(_Frozen):
         return self._in_language(lambda: _state_label(value) or label(value))
 
 
+_RUN_AND_VERSION_STATES = ("finished", "failed", "refused", "started", "superseded", "published")
+"""States worded by :func:`garant.i18n.state_word` (the others fall back to the vocabulary's
+labels, e.g. a tool « approuvé »)."""
+
+
 def _state_label(value: str) -> str:
+    if value in _RUN_AND_VERSION_STATES:
+        return state_word(value)
     return {
-        "finished": tr("terminée", "finished"),
-        "failed": tr("échouée", "failed"),
-        "refused": tr("refusée", "refused"),
-        "started": tr("en cours", "started"),
-        "superseded": tr("remplacée", "superseded"),
-        "published": tr("publiée", "published"),
         "disclosure_required": tr(
             "mention IA obligatoire en cas de publication", "AI disclosure mandatory if published"
         ),
