@@ -24,6 +24,7 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_datetime_long",
+    "format_datetime_with_zone",
     "local_time",
     "set_language",
     "set_time_zone",
@@ -125,6 +126,14 @@ def format_datetime(value: datetime | None) -> str:
     if _language.get() == "fr":
         return value.strftime("%d/%m/%Y %H:%M")
     return value.strftime("%Y-%m-%d %H:%M")
+
+
+def format_datetime_with_zone(value: datetime) -> str:
+    """A timestamp for a document that others will read elsewhere (a signed annex): local time
+    with its zone and offset, « 04/12/2026 11:00 (Europe/Paris, UTC+01:00) »."""
+    local = local_time(value)
+    offset = local.strftime("%z")
+    return f"{format_datetime(value)} ({_time_zone.get()}, UTC{offset[:3]}:{offset[3:]})"
 
 
 def format_datetime_long(value: datetime | None) -> str:

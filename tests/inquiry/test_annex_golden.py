@@ -85,7 +85,7 @@ def fixed_context() -> AnnexContext:
                 entry_hash="44" * 32,
             )
         ],
-        generated_at="04/12/2026 10:00 UTC",
+        generated_at="04/12/2026 11:00 (Europe/Paris, UTC+01:00)",
     )
 
 

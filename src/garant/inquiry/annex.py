@@ -24,7 +24,7 @@ from garant import __version__
 from garant.audit.runs import disclosure_labels
 from garant.domain.models import AITool, AIUse, AuditRun, LedgerEntry, Person
 from garant.errors import IntegrityError
-from garant.i18n import format_date, tr
+from garant.i18n import format_date, format_datetime_with_zone, tr
 from garant.inquiry.dossiers import attached_runs, observations_digest, observations_of
 from garant.inquiry.manifest import (
     Manifest,
@@ -422,7 +422,7 @@ def collect_annex(
         certificate_sha256=signer.certificate_sha256 if signer else "",
         files=files,
         ledger=list(manifest.ledger),
-        generated_at=generated.strftime("%d/%m/%Y %H:%M UTC"),
+        generated_at=format_datetime_with_zone(generated),
     )
     if verification is not None:
         from garant.audit.attestation import attest
