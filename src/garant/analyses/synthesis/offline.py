@@ -1,5 +1,7 @@
 """Themes without any hosted model: TF-IDF, LSA, k-means, then a second pass for minorities.
 
+Steps 1–3 (vectors, k, main themes) live in ``grouping.py``.
+
 1. **Vectors.** Word unigrams + bigrams (French stop words removed, accents folded) and
    character 3–5-grams inside word boundaries (robust to spelling, plural and conjugation in
    French), each TF-IDF with sublinear counts, concatenated and L2-normalised.
@@ -31,7 +33,6 @@ Contributions with fewer than ``min_tokens`` content words (by default none: onl
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 from collections import Counter
@@ -44,6 +45,7 @@ from garant.errors import InputError
 from garant.i18n import tr
 
 from .campaigns import CampaignParameters, dense_blocks
+from .grouping import main_themes, vectorise
 from .labels import distinct_terms, phrase_document_frequency, theme_label
 from .model import (
     Assignment,
@@ -160,71 +162,6 @@ def _content_tokens(text: str, stop: frozenset[str]) -> int:
     return sum(1 for token in _TOKEN.findall(strip_accents(text.casefold())) if token not in stop)
 
 
-def _choose_k(vectors: Any, parameters: OfflineParameters) -> tuple[int, dict[int, float]]:
-    import numpy as np
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-
-    count = vectors.shape[0]
-    upper = max(
-        2, min(parameters.max_themes, round(parameters.k_scale * math.sqrt(count)), count - 1)
-    )
-    lower = max(2, upper // 3)
-    candidates = sorted({round(float(value)) for value in np.linspace(lower, upper, num=5)})
-    rng = np.random.default_rng(parameters.seed)
-    sample_size = min(count, parameters.silhouette_sample)
-    sample = np.sort(rng.choice(count, size=sample_size, replace=False))
-    subset = vectors[sample]
-    scores: dict[int, float] = {}
-    for k in candidates:
-        if k >= sample_size:
-            continue
-        model = KMeans(n_clusters=k, random_state=parameters.seed, n_init=1).fit(subset)
-        if len(set(model.labels_.tolist())) < 2:
-            continue
-        scores[k] = float(silhouette_score(subset, model.labels_, metric="cosine"))
-    if not scores:
-        return min(upper, count), scores
-    best = max(scores, key=lambda k: (round(scores[k], 4), -k))
-    return best, scores
-
-
-def _consensus_labels(vectors: Any, copies: Any, k: int, parameters: OfflineParameters) -> Any:
-    """k themes agreed by ``consensus_runs`` seeded k-means runs (co-association, average link)."""
-    import numpy as np
-    from sklearn.cluster import AgglomerativeClustering, KMeans
-
-    n = vectors.shape[0]
-    seeds = np.random.default_rng(parameters.seed).integers(0, 2**31 - 1, parameters.consensus_runs)
-    together = np.zeros((n, n), dtype=np.float64)
-    for run_seed in seeds.tolist():
-        labels = KMeans(n_clusters=k, random_state=run_seed, n_init=1).fit_predict(
-            vectors, sample_weight=copies
-        )
-        together += labels[:, None] == labels[None, :]
-    distance = 1.0 - together / len(seeds)
-    agreed = AgglomerativeClustering(n_clusters=k, metric="precomputed", linkage="average")
-    return agreed.fit_predict(distance)
-
-
-def _weighted_centres(vectors: Any, copies: Any, labels: Any, k: int) -> Any:
-    """Unit centre of each theme, every distinct text weighing its number of copies."""
-    import numpy as np
-    from sklearn.preprocessing import normalize
-
-    centres = np.zeros((k, vectors.shape[1]), dtype=np.float64)
-    np.add.at(centres, labels, vectors * np.asarray(copies, dtype=np.float64)[:, None])
-    return normalize(centres)
-
-
-def _rule_k(count: int, parameters: OfflineParameters) -> int:
-    """k = ``k_scale × √count`` rounded, between 2 and ``max_themes`` (and below ``count``)."""
-    return max(
-        1,
-        min(parameters.max_themes, count - 1, max(2, round(parameters.k_scale * math.sqrt(count)))),
-    )
-
-
 Embedder = Callable[[list[str]], Any]
 """Texts → an (n, d) array of sentence embeddings (optional extra, e.g. a local model)."""
 
@@ -296,10 +233,7 @@ def _offline_themes(
 ) -> tuple[list[Theme], list[Assignment], list[SingularContribution], dict[str, Any]]:
     import numpy as np
     import scipy.sparse as sparse
-    from sklearn.cluster import KMeans
-    from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
 
     parameters = parameters or OfflineParameters()
     stop = frozenset(strip_accents(word) for word in FRENCH_STOP_WORDS)
@@ -366,132 +300,20 @@ def _offline_themes(
         details["distinct_texts"] = n_unique
         stop_list = sorted(stop)
         min_df = 2 if n_unique >= 50 else 1
-        words = TfidfVectorizer(
-            strip_accents=None,
-            lowercase=False,
-            stop_words=stop_list,
-            token_pattern=r"(?u)\b\w\w+\b",
-            ngram_range=(1, 2),
-            min_df=min_df,
-            max_df=0.5 if n_unique >= 20 else 1.0,
-            sublinear_tf=True,
-            max_features=parameters.max_word_features,
-            dtype=np.float32,
+        unique_words, word_terms, unique_vectors = vectorise(
+            unique_texts,
+            [texts[eligible[row]] for row in first_row.tolist()],
+            stop_list,
+            parameters,
+            embedder,
+            details,
         )
-        try:
-            unique_words = words.fit_transform(unique_texts)
-        except ValueError:
-            unique_words = sparse.csr_matrix((n_unique, 0), dtype=np.float32)
-        word_terms = words.get_feature_names_out().tolist() if unique_words.shape[1] else []
         word_matrix = unique_words[inverse]
-        blocks = [unique_words] if unique_words.shape[1] else []
-        if parameters.char_ngrams:
-            char_range = (3, 5) if n_unique <= parameters.char_ngram_full_max_docs else (4, 4)
-            details["char_ngram_range"] = f"{char_range[0]}-{char_range[1]}"
-            chars = TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=char_range,
-                strip_accents=None,
-                lowercase=False,
-                min_df=min_df,
-                max_df=0.5 if n_unique >= 20 else 1.0,
-                sublinear_tf=True,
-                max_features=parameters.max_char_features,
-                dtype=np.float32,
-            )
-            limit = parameters.char_text_limit
-            with contextlib.suppress(ValueError):  # no character n-gram survives min_df
-                blocks.append(chars.fit_transform([text[:limit] for text in unique_texts]))
-        if blocks:
-            matrix = normalize(sparse.hstack(blocks).tocsr())
-        else:
-            matrix = sparse.csr_matrix(np.ones((n_unique, 1), dtype=np.float32))
-        components = min(parameters.svd_components, matrix.shape[1] - 1, n_unique - 1)
-        if components >= 2:
-            svd = TruncatedSVD(
-                n_components=components,
-                n_iter=parameters.svd_iterations,
-                random_state=parameters.seed,
-            )
-            unique_vectors = normalize(svd.fit_transform(matrix)).astype(np.float64)
-        else:
-            unique_vectors = normalize(matrix.toarray()).astype(np.float64)
-        if parameters.semantic_weight > 0 and parameters.word_vectors:
-            from .word_vectors import load_french_vectors
-
-            table = load_french_vectors(parameters.word_vectors)
-            if table is not None:
-                limit = parameters.char_text_limit
-                semantic = table.embed([texts[eligible[row]][:limit] for row in first_row.tolist()])
-                # Centred: every French text shares a large common direction ("some words of
-                # French") that would otherwise make all texts look alike.
-                semantic = normalize(semantic - semantic.mean(axis=0))
-                unique_vectors = normalize(
-                    np.hstack([unique_vectors, parameters.semantic_weight * semantic])
-                )
-                details["word_vectors"] = table.name
-        if embedder is not None:
-            embedded = np.asarray(
-                embedder([texts[eligible[row]] for row in first_row.tolist()]), dtype=np.float64
-            )
-            if embedded.ndim != 2 or embedded.shape[0] != n_unique:
-                raise InputError(
-                    tr(
-                        "L'embedder a rendu un tableau de forme {shape} pour {n} textes.",
-                        "The embedder returned an array of shape {shape} for {n} texts.",
-                        shape=embedded.shape,
-                        n=n_unique,
-                    ),
-                    tr("Corrigez la fonction d'embeddings.", "Fix the embedding function."),
-                )
-            unique_vectors = normalize(np.hstack([unique_vectors, normalize(embedded)]))
-            details["embedder"] = True
         vectors = unique_vectors[inverse]
         fits_unique = np.zeros(n_unique, dtype=bool)
         main_members: list[list[int]] = []
         if n_unique >= 2:
-            if parameters.n_themes is not None:
-                k = max(1, min(parameters.n_themes, n_unique))
-                silhouettes: dict[int, float] = {}
-            elif parameters.k_rule == "sqrt":
-                k, silhouettes = _rule_k(n_unique, parameters), {}
-                details["k_rule"] = "sqrt"
-            else:
-                k, silhouettes = _choose_k(unique_vectors, parameters)
-                structured = max(silhouettes.values(), default=0.0)
-                if parameters.k_rule == "auto" and structured < parameters.structure_silhouette:
-                    k = _rule_k(n_unique, parameters)
-                details["k_rule"] = (
-                    "silhouette"
-                    if parameters.k_rule == "silhouette"
-                    or structured >= parameters.structure_silhouette
-                    else "sqrt"
-                )
-            details["k"] = k
-            details["silhouette"] = {
-                str(key): round(value, 4) for key, value in silhouettes.items()
-            }
-            # Consensus only where the texts show no cluster structure (k by the √(n/2) rule):
-            # there single k-means runs disagree from seed to seed; where the silhouette found
-            # structure, k-means with restarts finds it (and its small themes) by itself.
-            if (
-                parameters.consensus_runs > 1
-                and details.get("k_rule") == "sqrt"
-                and 2 < k < n_unique <= parameters.consensus_max_docs
-            ):
-                unique_labels = _consensus_labels(unique_vectors, copies, k, parameters)
-                centres = _weighted_centres(unique_vectors, copies, unique_labels, k)
-                details["grouping"] = f"consensus of {parameters.consensus_runs} k-means"
-            else:
-                restarts = (
-                    parameters.n_init if n_unique <= parameters.char_ngram_full_max_docs else 1
-                )
-                kmeans = KMeans(n_clusters=k, random_state=parameters.seed, n_init=restarts)
-                # Each distinct text weighs its number of copies: the result is that of
-                # clustering every contribution, at the cost of the distinct texts only.
-                unique_labels = kmeans.fit_predict(unique_vectors, sample_weight=copies)
-                centres = normalize(kmeans.cluster_centers_)
-                details["grouping"] = "k-means"
+            unique_labels, centres, k = main_themes(unique_vectors, copies, parameters, details)
             best_unique = np.einsum("ij,ij->i", unique_vectors, centres[unique_labels])
             fits_unique = best_unique >= parameters.fit_threshold
             labels = unique_labels[inverse]
