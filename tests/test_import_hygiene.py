@@ -112,7 +112,7 @@ def test_offline_ask_imports_no_gateway_mirror_migration_or_document_stack(
     # The text was pseudonymised: by Presidio and spaCy in full mode, by garant's patterns
     # engine, which imports neither, in patterns mode (docs/adr-0020, « Session 4 »).
     assert "garant.privacy.french_patterns" in loaded
-    unwanted = ("litellm", "mlflow", "alembic", "reportlab", "textual", "sklearn")
+    unwanted: tuple[str, ...] = ("litellm", "mlflow", "alembic", "reportlab", "textual", "sklearn")
     if mode == "full":
         assert {"presidio_analyzer", "spacy"} <= loaded
     else:
