@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -267,3 +268,30 @@ def test_progress_reports_increasing_iterations() -> None:
     solve(_monitoring(), "leximin", progress=events.append)
     assert [e.iteration for e in events] == list(range(1, len(events) + 1))
     assert events[-1].fixed <= events[-1].total
+
+
+@pytest.mark.parametrize("algorithm", ["maximin", "leximin"])
+def test_a_tiny_time_limit_is_kept_and_the_gap_covers_the_distance_to_the_optimum(
+    tmp_path: Path, algorithm: str
+) -> None:
+    from garant.analyses.sortition import write_demo
+
+    pool, quotas = write_demo(tmp_path, n=400, k=40, seed=1)
+    instance = build_instance(
+        load_pool(pool, id_column="id"),
+        load_quotas(quotas),
+        40,
+        household_columns=("adresse", "code_postal"),
+    )
+    best = min(solve(instance, "maximin").probabilities.values())
+    for limit in (0.05, 0.3):
+        start = time.perf_counter()
+        stopped = solve(instance, algorithm, time_limit_s=limit)  # type: ignore[arg-type]
+        # Each HiGHS solve gets the time left: only Python work between two checks overruns.
+        assert time.perf_counter() - start <= limit + 0.25
+        assert not stopped.optimal and any("temps" in note for note in stopped.notes)
+        _counts_ok(instance, stopped)
+        assert sum(stopped.probabilities.values()) == pytest.approx(40, abs=1e-6)
+        reached = min(stopped.probabilities.values())
+        assert reached <= best + 1e-7
+        assert best - reached <= stopped.gap + 1e-7

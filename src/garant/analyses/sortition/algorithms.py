@@ -34,7 +34,15 @@ from garant.i18n import tr
 from .feasibility import InfeasibleQuotasError, diagnose, explain
 from .model import Algorithm, Instance, ProgressCallback, SolveProgress, SortitionResult
 from .pricing import SwapSearch
-from .problem import FloatArray, IntArray, PanelModel, Problem, new_highs, reduce_instance
+from .problem import (
+    FloatArray,
+    IntArray,
+    PanelModel,
+    Problem,
+    limit_lp_time,
+    new_highs,
+    reduce_instance,
+)
 
 __all__ = ["solve"]
 
@@ -60,6 +68,12 @@ class _Clock:
 
     def expired(self) -> bool:
         return self.limit is not None and time.perf_counter() - self.start > self.limit
+
+    def left(self) -> float | None:
+        """Seconds left before the limit (``None`` without one, never below zero)."""
+        if self.limit is None:
+            return None
+        return max(0.0, self.limit - (time.perf_counter() - self.start))
 
     def report(
         self, phase: str, stage: int, fixed: int, total: int, low: float, high: float
@@ -153,18 +167,30 @@ class _Master:
             group + 1, max(floor, 0.0) if probability > 0 else -self._inf, self._inf
         )
 
-    def solve(self, *, interior: bool = False) -> tuple[float, FloatArray, FloatArray]:
-        """Solve; return z, the weights of the columns and the normalised dual weights y."""
+    def solve(
+        self, *, interior: bool = False, time_limit: float | None = None
+    ) -> tuple[float, FloatArray, FloatArray] | None:
+        """Solve; return z, the weights of the columns and the normalised dual weights y.
+
+        ``None`` when ``time_limit`` (seconds) stopped HiGHS before the optimum: the caller
+        keeps the previous solution, which is still a valid distribution.
+        """
+        import highspy
+
+        if time_limit is not None and time_limit <= 0:
+            return None
         if interior:
             # On a copy, so that the simplex keeps its basis for the next columns.
             highs = new_highs()
             highs.setOptionValue("solver", "ipm")
             highs.setOptionValue("run_crossover", "off")
             highs.passModel(self.highs.getLp())
-            highs.run()
         else:
             highs = self.highs
-            highs.run()
+        limit_lp_time(highs, time_limit)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
         solution = highs.getSolution()
         values = np.array(solution.col_value)
         z = float(values[0])
@@ -179,6 +205,23 @@ class _Master:
 
     def fixed_term(self, y: FloatArray) -> float:
         return float(sum(self.sizes[g] * p * y[g] for g, p in self.fixed.items()))
+
+    def average_bound(self) -> float:
+        """An upper bound on the stage value needing no solve: the unfixed groups' average.
+
+        Every panel seats ``k`` people, so the unfixed groups share at most ``k`` minus what
+        the fixed groups are guaranteed; their smallest probability is at most the average.
+        """
+        unfixed = np.ones(self.problem.n_groups, dtype=bool)
+        unfixed[list(self.fixed)] = False
+        size = float(self.sizes[unfixed].sum())
+        if size == 0:
+            return 1.0
+        guaranteed = sum(
+            max(0.0, p * float(self.sizes[g]) - 1e-9 * max(1.0, float(self.sizes[g])))
+            for g, p in self.fixed.items()
+        )
+        return float(min(1.0, max(0.0, (self.problem.k - guaranteed) / size)))
 
 
 def _initial_columns(
@@ -216,6 +259,8 @@ def _initial_columns(
     for g in range(n):
         if covered[g]:
             continue
+        if clock.expired():  # the groups left uncovered get probability 0 in the answer
+            break
         target = np.where(covered, 0.0, small)
         target[g] = 1.0
         counts = search.improve(current, target)
@@ -283,6 +328,10 @@ def _leximin(
     Each iteration prices with the swap search first; the MIP runs only when the search finds
     no improving panel, and it is that MIP (with a cut-off at the threshold) which proves the
     stage optimal. LEXIMIN prices the central (interior-point) duals before fixing anyone.
+
+    The time limit is a limit: every HiGHS solve gets the time left; a master LP that it
+    stops keeps the previous master solution (a valid distribution), and the certified gap is
+    the best bound proven so far (the unfixed groups' average when nothing better was proven).
     """
     master = _Master(problem)
     for column in columns.items:
@@ -292,21 +341,30 @@ def _leximin(
     n = problem.n_groups
     stage = 0
     notes: list[str] = []
-    weights = np.zeros(master.n_columns)
+    weights, z, y = _fallback(problem, columns, master)
     optimal, gap = True, 0.0
     upper = 1.0
     relaxed: PanelModel | None = None
     while len(master.fixed) < n:
         stage += 1
-        upper = 1.0
+        upper = master.average_bound()
         central = False
         center: FloatArray | None = None
         smoothing = SMOOTHING
         streak = 0  # pricing rounds answered by the swap search in a row
+        stopped = False
         while True:
-            z, weights, y = master.solve()
+            solved = master.solve(time_limit=clock.left())
+            if solved is None:
+                stopped = True
+                break
+            z, weights, y = solved
             if central:
-                _, _, y = master.solve(interior=True)
+                centred = master.solve(interior=True, time_limit=clock.left())
+                if centred is None:
+                    stopped = True
+                    break
+                y = centred[2]
             fixed_term = master.fixed_term(y)
             threshold = z + fixed_term + EPS
             found: list[IntArray] = []
@@ -331,6 +389,9 @@ def _leximin(
                     else:  # mispricing: move towards the master's duals
                         smoothing = smoothing / 2 if smoothing > 0.1 else 0.0
                         clock.report("stage", stage, len(master.fixed), n, z, upper)
+                        if clock.expired():
+                            stopped = True
+                            break
                         continue
             elif not found:
                 counts, bound, complete = model.price(y, threshold, best)
@@ -344,10 +405,7 @@ def _leximin(
             for counts in added:
                 master.add(counts)
             if not complete or clock.expired():
-                relaxed = relaxed or PanelModel(problem, integer=False)
-                upper = min(upper, relaxed.relaxation_bound(y) - fixed_term)
-                optimal, gap = False, max(0.0, upper - z)
-                notes.append(_time_note(stage, gap))
+                stopped = True
                 break
             if not added:  # certified: no panel beats the threshold
                 if first_stage_only or central:
@@ -355,8 +413,19 @@ def _leximin(
                 central = True  # converged on the simplex duals: now the central ones
                 continue
             central = False
-        if not optimal or first_stage_only:
-            z, weights, _ = master.solve()
+        if stopped:
+            # ``z`` and ``weights`` are the last master solution; ``y`` its duals.
+            left = clock.left()
+            if left is not None and left > 0:
+                relaxed = relaxed or PanelModel(problem, integer=False)
+                bound = relaxed.relaxation_bound(y, time_limit=left)
+                upper = min(upper, bound - master.fixed_term(y))
+            optimal, gap = False, max(0.0, upper - z)
+            notes.append(_time_note(stage, gap))
+            clock.report("stage", stage, len(master.fixed), n, z, max(upper, z))
+            break
+        if first_stage_only:
+            gap = max(0.0, upper - z)
             break
         unfixed = [g for g in range(n) if g not in master.fixed]
         newly = [g for g in unfixed if y[g] * problem.sizes[g] > FIX_THRESHOLD]
@@ -364,11 +433,23 @@ def _leximin(
             newly = [max(unfixed, key=lambda g: y[g])]
         for g in newly:
             master.fix(g, max(z, 0.0))
-        if len(master.fixed) == n:
-            z, weights, _ = master.solve()
-    if first_stage_only and optimal:
-        gap = max(0.0, upper - z)
+        # The last master solution already gives every newly fixed group its value, so it
+        # stays the answer when everyone is fixed.
     return weights, optimal, gap, notes
+
+
+def _fallback(
+    problem: Problem, columns: _Columns, master: _Master
+) -> tuple[FloatArray, float, FloatArray]:
+    """The uniform mix of the initial panels: the answer if no master LP finishes in time."""
+    count = len(columns.items)
+    weights = np.full(count, 1.0 / count)
+    probabilities = _probabilities(problem, columns.items, weights)
+    unfixed = np.ones(problem.n_groups, dtype=bool)
+    unfixed[list(master.fixed)] = False
+    z = float(probabilities[unfixed].min()) if unfixed.any() else 1.0
+    y = np.where(unfixed, 1.0, 0.0) / max(1.0, float(master.sizes[unfixed].sum()))
+    return weights, z, y
 
 
 def _time_note(stage: int, gap: float) -> str:

@@ -25,7 +25,7 @@ from garant.i18n import tr
 
 from .model import Instance, Quota
 
-__all__ = ["PanelModel", "Problem", "new_highs", "reduce_instance"]
+__all__ = ["PanelModel", "Problem", "limit_lp_time", "new_highs", "reduce_instance"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -56,6 +56,21 @@ def new_highs() -> Any:
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("random_seed", 0)
     return highs
+
+
+def limit_lp_time(highs: Any, seconds: float | None) -> None:
+    """Let the next LP solve of ``highs`` run at most ``seconds`` (``None``: no limit).
+
+    HiGHS 1.x compares an LP's ``time_limit`` with the object's *cumulative* run time
+    (ERGO-Code/HiGHS#1331, #1477; the MIP solver counts from its own start), so the limit
+    handed over is the run time so far plus ``seconds``.
+    """
+    import highspy
+
+    if seconds is None:
+        highs.setOptionValue("time_limit", highspy.kHighsInf)
+    else:
+        highs.setOptionValue("time_limit", float(highs.getRunTime()) + seconds)
 
 
 @dataclass(frozen=True)
@@ -326,15 +341,20 @@ class PanelModel:
             bound = value
         return counts, value, max(bound, value)
 
-    def relaxation_bound(self, weights: FloatArray) -> float:
+    def relaxation_bound(self, weights: FloatArray, *, time_limit: float | None = None) -> float:
         """An upper bound on the best composition's value: the LP relaxation's optimum.
 
-        Meant for a model built with ``integer=False``; solved without any deadline.
+        Meant for a model built with ``integer=False``; ``inf`` (no bound) when ``time_limit``
+        seconds were not enough.
         """
+        import highspy
+
         weights = np.asarray(weights, dtype=float)
         self.highs.changeColsCost(len(self._cols), self._cols, weights)
-        self.highs.setOptionValue("time_limit", float("inf"))
+        limit_lp_time(self.highs, time_limit)
         self.highs.run()
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return float("inf")
         return float(self.highs.getInfo().objective_function_value)
 
     def set_row_bounds(self, lower: FloatArray, upper: FloatArray) -> None:
