@@ -7,6 +7,7 @@ from garant.analyses.synthesis.passages import (
     best_sentence,
     is_preamble,
     label_tier,
+    sentences,
     theme_quotes,
     verify_original,
 )
@@ -125,3 +126,15 @@ def test_label_tier_is_lemma_aware() -> None:
     assert label_tier("Les taxes d'habitation sont injustes.", "taxe de habitation") == 2
     assert label_tier("La taxe foncière aussi.", "taxe de habitation") == 1
     assert label_tier("Les impôts locaux.", "taxe de habitation") == 0
+
+
+def test_a_line_broken_inside_a_sentence_does_not_cut_the_quote() -> None:
+    # Decidim quoted « …les transports en commun se doivent » and stopped there.
+    text = (
+        "En période de transition écologique, les transports en commun se doivent \r\n"
+        " (et nous doivent ) de se mettre au service des citoyens.\r\n"
+        "On peut aussi envisager la gratuité le samedi."
+    )
+    found = [text[start:end] for start, end in sentences(text)]
+    assert found[0].endswith("de se mettre au service des citoyens.")
+    assert found[1] == "On peut aussi envisager la gratuité le samedi."

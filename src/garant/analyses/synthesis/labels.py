@@ -12,13 +12,15 @@ d'achat »), never a bag of keywords:
    or an adverb breaks the run; a past participle may follow a noun (« contrats aidés ») but
    not start a phrase. Single nouns are candidates too. A phrase made only of broad nouns
    (``GENERIC_NOUNS``: « pays », « politique », « millions d'euros ») is never a label.
-2. **Lemma key.** Words are compared folded (case, accents) and crudely singularised
-   (« impôts » = « impôt »), link words by kind (« du », « des », « d' » = « de »; articles
+2. **Lemma key.** Words are compared folded (case, accents), crudely singularised
+   (« impôts » = « impôt ») and, for adjectives, made masculine (« services publics » =
+   « service publique »), link words by kind (« du », « des », « d' » = « de »; articles
    dropped), so a phrase and its plural are one candidate.
 3. **Choice.** A candidate must be used by enough members (``min_share`` of the theme, at
    least two) and more often than in the rest of the question (positive log lift); its score
-   is its share of members times that lift (a little more for a phrase of two or three
-   content words, so « projet de contournement routier » beats « abandon immédiat » when
+   is its share of members times that lift, times one plus the share of members using the
+   phrase's most used specific noun (what the theme is about), a little more for a phrase of
+   two or three content words so « projet de contournement routier » beats « abandon immédiat » when
    both are in every member). A multi-word phrase that qualifies always beats
    a single word: a single noun (« géothermie ») is the label only when no phrase is shared by
    enough members. A longer phrase holding the best one and used by most of its users is
@@ -207,6 +209,22 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "lors",
         "selon",
         "depuis",
+        "contre",
+        "surtout",
+        "parmi",
+        "malgré",
+        "pendant",
+        "envers",
+        "outre",
+        "ensuite",
+        "enfin",
+        "même",
+        "également",
+        "dès",
+        "puis",
+        "voire",
+        "ailleurs",
+        "davantage",
         "celle-ci",
         "celui-ci",
         "ceux-ci",
@@ -368,14 +386,52 @@ GENERIC_NOUNS: frozenset[str] = frozenset(
 make the whole label. Stored folded; compared by lemma key."""
 
 
+@functools.lru_cache(maxsize=100_000)
 def lemma_key(word: str) -> str:
-    """Folded, crudely singular form of a word: « Impôts » → « impot », « réseaux » → « reseau »."""
+    """Folded, crudely singular and masculine form of a word: « Impôts » → « impot »,
+    « réseaux » → « reseau », « publiques » → « public » (an adjective's feminine is folded
+    only when the word is no noun itself: « commune » stays)."""
     folded = strip_accents(word.casefold()).replace("’", "'").rstrip("'")
     if len(folded) > 4 and folded.endswith("aux") and not folded.endswith("eaux"):
         return folded[:-3] + "al"
     if len(folded) > 3 and folded[-1] in "sx" and not folded.endswith("ss"):
-        return folded[:-1]
+        folded = folded[:-1]
+    return _masculine(folded)
+
+
+_FEMININE = (
+    ("ique", "ic"),
+    ("ale", "al"),
+    ("elle", "el"),
+    ("ive", "if"),
+    ("euse", "eux"),
+    ("enne", "en"),
+    ("ere", "er"),
+    ("e", ""),
+)
+
+
+def _masculine(folded: str) -> str:
+    if not folded.endswith("e") or len(folded) < 5:
+        return folded
+    adjectives, nouns = _folded_classes()
+    if folded in nouns:
+        return folded
+    for ending, replacement in _FEMININE:
+        if folded.endswith(ending):
+            masculine = folded[: -len(ending)] + replacement
+            if masculine in adjectives:
+                return masculine
     return folded
+
+
+@functools.cache
+def _folded_classes() -> tuple[frozenset[str], frozenset[str]]:
+    """Accent-folded adjective and noun lemmas of the French model (empty without it)."""
+    lemmas = french_word_classes().lemmas
+    adjectives = frozenset(strip_accents(word) for word, flags in lemmas.items() if flags & ADJ)
+    nouns = frozenset(strip_accents(word) for word, flags in lemmas.items() if flags & NOUN)
+    return adjectives, nouns
 
 
 def _fold(word: str) -> str:
@@ -416,10 +472,12 @@ def _role(word: str) -> int:
         and (classes & VERB or not classes & NOUN)
     ):
         return 0  # an infinitive: « supprimer », « réduire », « payer »
+    if lower.endswith(("é", "ée", "és", "ées")) and classes & (VERB | ADJ):
+        singular = lower.rstrip("s")
+        if not french_word_classes().lemmas.get(singular, 0) & NOUN:
+            return _PARTICIPLE  # « tirés » (au sort), « aidés »; not « député », « société »
     if classes & NOUN:
         return _HEAD
-    if lower.endswith(("é", "ée", "és", "ées")):
-        return _PARTICIPLE
     if classes & VERB and not classes & ADJ:
         return 0
     return _MODIFIER
@@ -568,8 +626,10 @@ def rank_phrases(
     member_texts: Sequence[str], document_frequency: Counter[str], documents: int
 ) -> list[LabelCandidate]:
     """Candidate phrases of a theme used by at least two members (one for a theme of one)
-    and more often than in the rest of the corpus, best first (share of members × log lift,
-    × 1.25 per content word beyond the first, up to three)."""
+    and more often than in the rest of the corpus, best first: share of members × log lift,
+    × 1.25 per content word beyond the first (up to three), × (1 + the share of members using
+    the phrase's most used specific noun: « service public » in a theme where « services »
+    is everywhere beats a phrase of rarer words)."""
     per_member = [_candidates(text) for text in member_texts]
     counts: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
@@ -580,6 +640,11 @@ def rank_phrases(
     size = len(member_texts)
     needed = 1 if size == 1 else 2
     generic = _generic_keys()
+    nouns = {
+        key
+        for key, spelled in spellings.items()
+        if " " not in key and _is_noun_label(spelled.most_common(1)[0][0])
+    }
     ranked: list[LabelCandidate] = []
     for key, count in counts.items():
         if count < needed:
@@ -593,9 +658,15 @@ def rank_phrases(
         if lift <= 0:
             continue
         surface = sorted(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0][0]
-        words = sum(1 for word in key.split() if word not in _LINK_KINDS)
-        bonus = 1.0 + 0.25 * min(words - 1, 2)  # « taxe d'habitation » over « habitation »
-        ranked.append(LabelCandidate(key, surface, count, share * lift * bonus))
+        content = [word for word in key.split() if word not in _LINK_KINDS]
+        bonus = 1.0 + 0.25 * min(len(content) - 1, 2)  # « taxe d'habitation » > « habitation »
+        # What the theme is about: the share of members using the phrase's most used word.
+        coverage = max(
+            (counts[word] for word in content if word in nouns and word not in generic),
+            default=0,
+        )
+        about = 1.0 + coverage / size
+        ranked.append(LabelCandidate(key, surface, count, share * lift * bonus * about))
     ranked.sort(key=lambda candidate: (-candidate.score, candidate.key))
     return ranked
 

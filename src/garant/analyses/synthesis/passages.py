@@ -38,7 +38,7 @@ __all__ = [
     "verify_original",
 ]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|[ \t\r]*\n\s*")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*(?:_\d+)?>")
 _PREAMBLE = re.compile(
@@ -52,11 +52,27 @@ _MAX_CHARS = 320
 _MIN_CHARS = 20
 
 
+def _wrapped(text: str, match: re.Match[str]) -> bool:
+    """True for a line break inside a sentence: one break, no end punctuation before it, and
+    the next line goes on in lower case or with a bracket (« se doivent ↵ (et nous doivent) »)."""
+    gap = match.group(0)
+    if "\n" not in gap or gap.count("\n") > 1:
+        return False
+    before = text[: match.start()].rstrip()
+    after = text[match.end() : match.end() + 1]
+    if not before or before[-1] in ".!?…:;" or not after:
+        return False
+    return after.islower() or after in "(,"
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences (and lines) of ``text``, stripped."""
+    """(start, end) offsets of the sentences (and lines) of ``text``, stripped; a line
+    broken in the middle of a sentence does not end it."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        if _wrapped(text, match):
+            continue
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
