@@ -6,6 +6,8 @@ from garant.analyses.synthesis.model import Contribution, QuoteCheck
 from garant.analyses.synthesis.passages import (
     best_sentence,
     is_preamble,
+    label_tier,
+    sentences,
     theme_quotes,
     verify_original,
 )
@@ -71,3 +73,68 @@ def test_a_pseudonymisation_tag_stands_for_the_masked_words_only() -> None:
     assert verify_original(masked, original).verified_original
     altered = masked.model_copy(update={"quote": "M. <PERSONNE_1> exige que la piscine rouvre."})
     assert not verify_original(altered, original).verified_original
+
+
+def test_a_broad_theme_is_not_quoted_with_a_central_sentence_about_something_else() -> None:
+    """The consensus grouping quoted « Les strates de la république sont beaucoup trop
+    nombreuses… » for a theme labelled after public services: the member closest to the
+    centre, rich in the theme's distinctive words, but not about its label."""
+    weights = {"communes": 1.0, "departements": 1.0, "regions": 1.0, "services": 0.6}
+    members = [
+        _item(
+            "s:1",
+            "Les strates de la république sont beaucoup trop nombreuses "
+            "(communes, départements, régions, EPCI).",
+            "a",
+        ),
+        _item("s:2", "Les services publics ferment dans les communes rurales.", "b"),
+        _item("s:3", "Rouvrir des services publics de proximité dans les régions.", "c"),
+        _item(
+            "s:4", "Bonjour. Un service public, ça se défend, même dans les petites communes.", "d"
+        ),
+    ]
+    analysed = {item.id: item.text_pseudonymised for item in members}
+    original = {item.id: item.text for item in members}
+    quotes = theme_quotes(members, weights, analysed, original, limit=3, label="service public")
+    assert [quote.contribution_id for quote in quotes] == ["s:2", "s:3", "s:4"]
+    assert all(label_tier(quote.quote, "service public") == 2 for quote in quotes)
+    # Without the label (the old rule), the sentence about the strata came first.
+    unlabelled = theme_quotes(members, weights, analysed, original, limit=1)
+    assert unlabelled[0].contribution_id == "s:1"
+
+
+def test_a_sentence_that_develops_the_label_may_follow_from_a_member_who_names_it() -> None:
+    weights = {"terres": 1.0, "agricoles": 1.0, "foret": 0.8}
+    slogan = "Non au projet de contournement routier !"
+    members = [
+        _item("c:1", f"{slogan} Ce projet détruira les terres agricoles et la forêt.", "a"),
+        _item("c:2", f"{slogan} Ce projet va détruire les terres agricoles.", "b"),
+        _item("c:3", "Les terres agricoles du plateau sont menacées par la forêt.", "c"),
+    ]
+    analysed = {item.id: item.text_pseudonymised for item in members}
+    original = {item.id: item.text for item in members}
+    label = "projet de contournement routier"
+    quotes = theme_quotes(members, weights, analysed, original, limit=3, label=label)
+    said = [quote.quote for quote in quotes]
+    assert said[0] == slogan
+    assert said.count(slogan) == 1  # the same sentence is never quoted twice
+    assert "c:3" not in {quote.contribution_id for quote in quotes}  # never names the label
+    assert said[1] == "Ce projet va détruire les terres agricoles."
+
+
+def test_label_tier_is_lemma_aware() -> None:
+    assert label_tier("Les taxes d'habitation sont injustes.", "taxe de habitation") == 2
+    assert label_tier("La taxe foncière aussi.", "taxe de habitation") == 1
+    assert label_tier("Les impôts locaux.", "taxe de habitation") == 0
+
+
+def test_a_line_broken_inside_a_sentence_does_not_cut_the_quote() -> None:
+    # Decidim quoted « …les transports en commun se doivent » and stopped there.
+    text = (
+        "En période de transition écologique, les transports en commun se doivent \r\n"
+        " (et nous doivent ) de se mettre au service des citoyens.\r\n"
+        "On peut aussi envisager la gratuité le samedi."
+    )
+    found = [text[start:end] for start, end in sentences(text)]
+    assert found[0].endswith("de se mettre au service des citoyens.")
+    assert found[1] == "On peut aussi envisager la gratuité le samedi."

@@ -45,8 +45,8 @@ from garant.errors import InputError
 from garant.i18n import tr
 
 from .campaigns import CampaignParameters, dense_blocks
+from .describe import DescriptionSettings, describe_themes
 from .grouping import main_themes, vectorise
-from .labels import distinct_terms, phrase_document_frequency, theme_label
 from .model import (
     Assignment,
     Contribution,
@@ -55,7 +55,6 @@ from .model import (
     StanceCounts,
     Theme,
 )
-from .passages import theme_quotes
 from .text import FRENCH_STOP_WORDS, excerpt, normalise_for_duplicates, strip_accents
 
 __all__ = [
@@ -458,8 +457,6 @@ def _offline_themes(
     )
     renumber = {old: new for new, old in enumerate(order)}
     by_id = {item.id: item for item in contributions}
-    analysed = {item.id: item.text_pseudonymised for item in contributions}
-    original = {item.id: item.text for item in contributions}
     estimated = {
         item.id: estimate_stance(item.text_pseudonymised)
         for item in contributions
@@ -474,45 +471,32 @@ def _offline_themes(
         for other in others:
             member_rows[renumber[other]].append(row)
 
-    # Phrase frequencies over (a seeded sample of) the contributions, for label lift.
-    pool = [texts[index][: parameters.char_text_limit] for index in eligible]
-    if len(pool) > parameters.label_sample:
-        picked = np.random.default_rng(parameters.seed).choice(
-            len(pool), size=parameters.label_sample, replace=False
-        )
-        pool = [pool[i] for i in sorted(picked.tolist())]
-    phrase_frequency, phrase_documents = phrase_document_frequency(pool)
-    if word_matrix is not None and word_matrix.shape[1]:
-        overall = np.asarray(word_matrix.mean(axis=0)).ravel()
-    else:
-        overall = None
+    # Label, distinctive terms and quotes of each theme (describe.py).
+    ranked_rows = [
+        sorted(themes_members[old_index], key=lambda row: (-scores.get(row, 0.0), row))
+        for old_index in order
+    ]
+    asked = {item.question for item in contributions}
+    descriptions = describe_themes(
+        ranked_rows,
+        [contributions[index] for index in eligible],
+        word_matrix,
+        word_terms,
+        question=asked.pop() if len(asked) == 1 else None,
+        settings=DescriptionSettings(
+            seed=parameters.seed,
+            terms_per_theme=parameters.terms_per_theme,
+            quotes_per_theme=parameters.quotes_per_theme,
+            text_limit=parameters.char_text_limit,
+            label_sample=parameters.label_sample,
+        ),
+    )
     for new_index, old_index in enumerate(order):
-        primary_rows = sorted(themes_members[old_index])
+        primary_rows = themes_members[old_index]
         rows = sorted(set(member_rows[new_index]))
         ids = [contributions[eligible[row]].id for row in rows]
-        terms: list[str] = []
-        weights: dict[str, float] = {}
-        ranked = sorted(primary_rows, key=lambda row: (-scores.get(row, 0.0), row))
-        sample = [texts[eligible[row]][: parameters.char_text_limit] for row in ranked[:300]]
-        if overall is not None:
-            mean = np.asarray(word_matrix[primary_rows].mean(axis=0)).ravel()
-            lift = mean - overall
-            top = np.argsort(-lift)[: 4 * parameters.terms_per_theme]
-            folded_terms = [word_terms[i] for i in top.tolist() if lift[i] > 0]
-            weights = {word_terms[i]: float(lift[i]) for i in top.tolist() if lift[i] > 0}
-            terms = distinct_terms(_surface_forms(folded_terms, sample), parameters.terms_per_theme)
-        label = (
-            theme_label(sample, phrase_frequency, phrase_documents)
-            or " · ".join(terms[:2])
-            or tr("thème {n}", "theme {n}", n=new_index + 1)
-        )
-        quotes = theme_quotes(
-            [contributions[eligible[row]] for row in ranked],
-            weights,
-            analysed,
-            original,
-            limit=parameters.quotes_per_theme,
-        )
+        description = descriptions[new_index]
+        label, terms, quotes = description.label, description.terms, description.quotes
         members = [by_id[identifier] for identifier in ids]
         themes.append(
             Theme(
@@ -559,22 +543,6 @@ def _offline_themes(
     details["themes"] = len(themes)
     details["small_themes"] = sum(1 for theme in themes if theme.small)
     return themes, assignments, singular, details
-
-
-def _surface_forms(folded_terms: list[str], sample: Sequence[str]) -> list[str]:
-    """Give accent-folded terms back their most frequent spelling in ``sample`` (democratie →
-    démocratie); a word never seen keeps its folded form."""
-    needed = {word for term in folded_terms for word in term.split()}
-    seen: dict[str, Counter[str]] = {word: Counter() for word in needed}
-    for text in sample:
-        for token in _TOKEN.findall(text.casefold()):
-            key = strip_accents(token)
-            if key in seen:
-                seen[key][token] += 1
-    spelled = {
-        word: counts.most_common(1)[0][0] if counts else word for word, counts in seen.items()
-    }
-    return [" ".join(spelled[word] for word in term.split()) for term in folded_terms]
 
 
 def stance_counts(

@@ -1,9 +1,17 @@
 """Quotes that say what a theme is about: the best sentence of its most central members.
 
 For each theme, the members closest to the theme's centre are read in order; each is split
-into sentences, and the sentence that carries most of the theme's distinctive words (weighted
-by how distinctive they are, lightly penalised for length) is its candidate. Greetings and
-preambles (« Bonjour », « Je vais me servir de ce premier paragraphe… ») are never candidates.
+into sentences. A sentence is first judged by what it says of the theme's **label**: one that
+holds the label's phrase (lemma-aware: « taxes d'habitation » holds « taxe d'habitation »)
+comes before one that holds only a specific word of it, which comes before one that holds
+neither — the latter is quoted only from a contribution that names the label in another
+sentence, or when no member names it at all, and never when it carries none of the theme's
+distinctive words. The same sentence is never quoted twice (a campaign's slogan once). Among equals, the sentence that
+carries most of the theme's distinctive words (weighted by how distinctive they are, lightly
+penalised for length) wins, and central members are preferred. So a broad theme is never
+quoted with a sentence about something else that merely sits near its centre (« Les strates
+de la république… » under « services publics »). Greetings and preambles (« Bonjour », « Je
+vais me servir de ce premier paragraphe… ») are never candidates.
 Quotes come from different authors and different texts; each is a verbatim span of the text,
 so it is then verified like any quote — against the analysed (pseudonymised) text and against
 the original text, a pseudonymisation tag standing for the words it replaced.
@@ -16,13 +24,21 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .labels import content_keys, label_words, phrase_keys
 from .model import Contribution, QuoteCheck
 from .quotes import verify_quote
 from .text import normalise_for_duplicates, strip_accents
 
-__all__ = ["best_sentence", "is_preamble", "sentences", "theme_quotes", "verify_original"]
+__all__ = [
+    "best_sentence",
+    "is_preamble",
+    "label_tier",
+    "sentences",
+    "theme_quotes",
+    "verify_original",
+]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|[ \t\r]*\n\s*")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*(?:_\d+)?>")
 _PREAMBLE = re.compile(
@@ -36,11 +52,27 @@ _MAX_CHARS = 320
 _MIN_CHARS = 20
 
 
+def _wrapped(text: str, match: re.Match[str]) -> bool:
+    """True for a line break inside a sentence: one break, no end punctuation before it, and
+    the next line goes on in lower case or with a bracket (« se doivent ↵ (et nous doivent) »)."""
+    gap = match.group(0)
+    if "\n" not in gap or gap.count("\n") > 1:
+        return False
+    before = text[: match.start()].rstrip()
+    after = text[match.end() : match.end() + 1]
+    if not before or before[-1] in ".!?…:;" or not after:
+        return False
+    return after.islower() or after in "(,"
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences (and lines) of ``text``, stripped."""
+    """(start, end) offsets of the sentences (and lines) of ``text``, stripped; a line
+    broken in the middle of a sentence does not end it."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        if _wrapped(text, match):
+            continue
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
@@ -69,10 +101,30 @@ def _trim(text: str, begin: int, end: int) -> tuple[int, int]:
     return begin, cut if cut > begin + _MAX_CHARS // 2 else begin + _MAX_CHARS
 
 
-def best_sentence(text: str, weights: Mapping[str, float]) -> tuple[float, int, int] | None:
+def best_sentence(
+    text: str, weights: Mapping[str, float], label: str | None = None
+) -> tuple[float, int, int] | None:
     """(score, start, end) of the sentence of ``text`` that best carries ``weights``' words
-    (accent-folded lower-case unigrams and bigrams), or None when none is usable."""
-    best: tuple[float, int, int] | None = None
+    (accent-folded lower-case unigrams and bigrams), or None when none is usable. With a
+    ``label`` (its lemma key), sentences that name it come first (see the module's doc)."""
+    found = _best(text, weights, label)
+    return None if found is None else found[1:]
+
+
+def label_tier(sentence: str, label: str | None) -> int:
+    """2: ``sentence`` holds the label's phrase; 1: a specific word of it; 0: neither."""
+    if not label:
+        return 0
+    if label in phrase_keys(sentence):
+        return 2
+    return 1 if label_words(label) & content_keys(sentence) else 0
+
+
+def _scored(
+    text: str, weights: Mapping[str, float], label: str | None
+) -> list[tuple[int, float, int, int]]:
+    """(tier, score, start, end) of every usable sentence of ``text``."""
+    found: list[tuple[int, float, int, int]] = []
     spans = sentences(text)
     for begin, end in spans:
         sentence = text[begin:end]
@@ -85,9 +137,18 @@ def best_sentence(text: str, weights: Mapping[str, float]) -> tuple[float, int, 
             continue
         grams = set(tokens) | {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
         score = sum(weights.get(gram, 0.0) for gram in grams) / (1.0 + len(tokens) / 40.0)
-        if best is None or score > best[0]:
-            best = (score, *_trim(text, begin, end))
-    return best
+        tier = label_tier(sentence, label)
+        if label and tier == 0 and score <= 0:
+            continue  # names neither the label nor any distinctive word: off the theme
+        found.append((tier, score, *_trim(text, begin, end)))
+    return found
+
+
+def _best(
+    text: str, weights: Mapping[str, float], label: str | None
+) -> tuple[int, float, int, int] | None:
+    scored = _scored(text, weights, label)
+    return max(scored, key=lambda found: (found[0], found[1], -found[2])) if scored else None
 
 
 def verify_original(check: QuoteCheck, original: Mapping[str, str]) -> QuoteCheck:
@@ -100,6 +161,9 @@ def verify_original(check: QuoteCheck, original: Mapping[str, str]) -> QuoteChec
 
 @dataclass(frozen=True)
 class _Candidate:
+    tier: int
+    named: bool
+    """The contribution names the label somewhere (in this sentence or another)."""
     score: float
     order: int
     item: Contribution
@@ -114,13 +178,16 @@ def theme_quotes(
     original: Mapping[str, str],
     *,
     limit: int = 3,
-    read: int = 30,
+    read: int = 60,
+    label: str | None = None,
 ) -> list[QuoteCheck]:
-    """Up to ``limit`` verified quotes from different authors and texts.
+    """Up to ``limit`` verified quotes from different authors, texts and sentences.
 
     ``ranked_members``: the theme's members, closest to its centre first (the first ``read``
-    distinct texts are read). A candidate's score is its sentence score, discounted by the
-    member's rank so that central members are preferred at equal wording.
+    distinct texts are read). ``label``: the lemma key of the theme's label
+    (``LabelCandidate.key``). Candidates are ordered by how they name the label, then by
+    their sentence score discounted by the member's rank so that central members are
+    preferred at equal wording.
     """
     candidates: list[_Candidate] = []
     seen_texts: set[str] = set()
@@ -129,21 +196,29 @@ def theme_quotes(
         if key in seen_texts:
             continue
         seen_texts.add(key)
-        found = best_sentence(item.text_pseudonymised, weights)
-        if found is not None:
-            score, start, end = found
-            order = len(seen_texts)
-            candidates.append(_Candidate(score / (1.0 + order / 10.0), order, item, start, end))
+        order = len(seen_texts)
+        scored = _scored(item.text_pseudonymised, weights, label)
+        named = any(tier for tier, _score, _start, _end in scored)
+        for tier, score, start, end in scored:
+            discounted = score / (1.0 + order / 10.0)
+            candidates.append(_Candidate(tier, named, discounted, order, item, start, end))
         if len(seen_texts) >= read:
             break
-    candidates.sort(key=lambda candidate: (-candidate.score, candidate.order))
+    if any(candidate.named for candidate in candidates):
+        # Some members name the label: quote only them (a sentence of theirs that develops it
+        # may follow, after the sentences that name it).
+        candidates = [candidate for candidate in candidates if candidate.named]
+    candidates.sort(
+        key=lambda candidate: (-candidate.tier, -candidate.score, candidate.order, candidate.start)
+    )
     quotes: list[QuoteCheck] = []
     authors: set[str] = set()
+    said: set[str] = set()
     for candidate in candidates:
         author = candidate.item.author or candidate.item.id
-        if author in authors:
-            continue
         quote = candidate.item.text_pseudonymised[candidate.start : candidate.end]
+        if author in authors or normalise_for_duplicates(quote) in said:
+            continue
         check = verify_quote(candidate.item.id, quote, analysed)
         if not check.verified:
             continue
@@ -152,6 +227,7 @@ def theme_quotes(
             continue
         quotes.append(check)
         authors.add(author)
+        said.add(normalise_for_duplicates(quote))
         if len(quotes) >= limit:
             break
     return quotes
