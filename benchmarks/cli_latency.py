@@ -6,12 +6,14 @@ command as a user runs it:
 
 - *cold*: a fresh ``garant`` process for every measure; with ``--drop-caches`` (as root) the
   page cache is dropped before each one (``sync; echo 3 > /proc/sys/vm/drop_caches``) so files
-  are read from disk again — the script says whether it could (off by default: on a shared
-  machine it slows everyone else down);
+  are read from disk again — the script says whether it could, and shows the page cache's size
+  before and after the first drop as proof (off by default: on a shared machine it slows
+  everyone else down);
 - the MLflow mirror runs in the background as by default (docs/adr-0010); the next measure
   waits until it has drained (its time is printed apart), so that no measure pays for the
   previous command's background work;
-- the median of ``--repeat`` runs (analyses that take long run once);
+- the median of ``--repeat`` runs of every command (3 by default; the raw runs are printed
+  under the table);
 - wall time and CPU time (user + system of the command's process) side by side, each with its
   ratio to ``--help``: on a shared machine the CPU ratio is the steadier one;
 - garant's bytecode is compiled first, as an installed package has it; the user cache (the
@@ -113,7 +115,20 @@ def _timed(workspace: Path, *args: str, stdin: str | None = None) -> tuple[float
     return elapsed, cpu
 
 
+def _page_cache_mib() -> float | None:
+    """The kernel's page cache (``Cached`` in /proc/meminfo), in MiB; None when unreadable."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("Cached:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def _drop_caches() -> bool:
+    """Write back dirty pages, then drop the page cache (``sync; echo 3 >
+    /proc/sys/vm/drop_caches``); False when this process may not (not root)."""
     try:
         os.sync()
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
@@ -234,30 +249,35 @@ def measure(
         ("runs show", ["runs", "show", run_id], repeat),
         ("audit verify", ["audit", "verify"], repeat),
         ("audit report", ["audit", "report"], repeat),
-        ("charter render", ["charter", "render", "--kind", "internal", "--format", "html"], 1),
+        ("charter render", ["charter", "render", "--kind", "internal", "--format", "html"], repeat),
         ("ask (patterns)", [*ask, "--pseudonymisation", "patterns"], repeat),
         ("ask (full)", ask, repeat),
-        ("ask (full), no user cache", ask, 1),
+        ("ask (full), no user cache", ask, repeat),
         (
             "sortition run (200)",
             [
                 *("sortition", "run", str(files["pool"]), str(files["quotas"]), "--k", "20"),
                 *("--use", "tirage", "--by", "amina-benali"),
             ],
-            1,
+            repeat,
         ),
         (
             "synthesis run (2,000)",
             ["synthesis", "run", "quartiers", "--use", "synthese", "--by", "amina-benali"],
-            1,
+            repeat,
         ),
     ]
     if only:  # « --help » is always measured: every ratio is to it
         commands = [
             c for c in commands if c[0] == "--help" or any(c[0].startswith(o) for o in only)
         ]
+    before_mib = _page_cache_mib()
     cold = drop and _drop_caches()
+    after_mib = _page_cache_mib()
     dropped = "yes" if cold else ("no (not root)" if drop else "no (--drop-caches not given)")
+    if cold and before_mib is not None and after_mib is not None:
+        # Proof that the drop took effect: the page cache shrinks to what is in use right now.
+        dropped += f" (page cache {before_mib:,.0f} MiB → {after_mib:,.0f} MiB at the first drop)"
     print(f"cold = a fresh process each time; page cache dropped before each: {dropped}")
     print(
         f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
@@ -267,7 +287,12 @@ def measure(
         "garant's bytecode is compiled beforehand, as « pip install » does; the user cache "
         "(spaCy lexicon) is the one the set-up's first ask wrote, except where said\n"
     )
+    print(
+        f"medians of {repeat} fresh runs each; the raw runs (wall/cpu, s) are listed below the "
+        "table\n"
+    )
     print(f"{'command':28s} {'wall':>8s} {'ratio':>6s} {'cpu':>8s} {'ratio':>6s}   goal")
+    raw: list[str] = []
     help_wall = help_cpu = 0.0
     for name, args, times in commands:
         samples, cpus, drains = [], [], []
@@ -295,6 +320,10 @@ def measure(
         print(
             f"{name:28s} {wall:7.2f}s {ratio:5.1f}× {cpu:7.2f}s {cpu_ratio:5.1f}×   {verdict}{mirror}"
         )
+        runs = ", ".join(f"{w:.2f}/{c:.2f}" for w, c in zip(samples, cpus, strict=True))
+        raw.append(f"  {name:28s} {runs}")
+    print("\nraw runs (wall/cpu, s):")
+    print("\n".join(raw))
 
 
 def _cache_dir(workspace: Path) -> Path:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
@@ -24,12 +24,14 @@ from garant.audit.ledger import append_event, read_head, verify_chain
 from garant.domain.models import LedgerEntry
 from garant.errors import InputError, IntegrityError
 from garant.i18n import tr
-from garant.signing.keys import LoadedPersonKey, sign_bytes, verify_signature
 from garant.store.chain import canonical_json
 from garant.store.engine import unit_of_work
 from garant.store.evidence import set_actor
 from garant.util.files import atomic_write_text
 from garant.workspace import Workspace
+
+if TYPE_CHECKING:  # cryptography is imported when a checkpoint is signed or checked only
+    from garant.signing.keys import LoadedPersonKey
 
 __all__ = [
     "CHECKPOINT_FORMAT",
@@ -80,6 +82,8 @@ class Checkpoint:
             signature = base64.b64decode(self.signature, validate=True)
         except ValueError:
             return False
+        from garant.signing.keys import verify_signature
+
         return verify_signature(self.certificate_pem.encode("ascii"), self.statement(), signature)
 
     def as_dict(self) -> dict[str, Any]:
@@ -154,6 +158,8 @@ def create_checkpoint(workspace: Workspace, person: str, key: LoadedPersonKey) -
         certificate_sha256=certificate.fingerprint(hashes.SHA256()).hex(),
         signature="",
     )
+    from garant.signing.keys import sign_bytes
+
     signature = base64.b64encode(sign_bytes(key, unsigned.statement())).decode("ascii")
     signed = Checkpoint(**{**unsigned.__dict__, "signature": signature})
     stamp = signed.signed_at.replace(":", "").replace("-", "").replace("+0000", "Z")
