@@ -295,3 +295,30 @@ def test_a_tiny_time_limit_is_kept_and_the_gap_covers_the_distance_to_the_optimu
         reached = min(stopped.probabilities.values())
         assert reached <= best + 1e-7
         assert best - reached <= stopped.gap + 1e-7
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_stages_ended_by_a_capacity_row_give_the_same_leximin_as_pricing_alone(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from garant.analyses.sortition import algorithms, write_demo
+
+    pool, quotas = write_demo(tmp_path, n=120, k=15, seed=seed)
+    instance = build_instance(
+        load_pool(pool, id_column="id"),
+        load_quotas(quotas),
+        15,
+        household_columns=("adresse", "code_postal"),
+    )
+    fast = {alg: solve(instance, alg) for alg in ("leximin", "maximin")}  # type: ignore[misc]
+    monkeypatch.setattr(algorithms, "ROW_BOUNDS", False)
+    slow = {alg: solve(instance, alg) for alg in ("leximin", "maximin")}  # type: ignore[misc]
+    for alg in ("leximin", "maximin"):
+        assert fast[alg].optimal and slow[alg].optimal
+        _counts_ok(instance, fast[alg])
+    assert min(fast["maximin"].probabilities.values()) == pytest.approx(
+        min(slow["maximin"].probabilities.values()), abs=1e-6
+    )
+    # LEXIMIN's probabilities are unique: the same for every person, whichever way it ends.
+    for person, probability in slow["leximin"].probabilities.items():
+        assert fast["leximin"].probabilities[person] == pytest.approx(probability, abs=1e-6)

@@ -48,6 +48,9 @@ __all__ = ["solve"]
 
 EPS = 1e-7
 FIX_THRESHOLD = 1e-6
+# A fixed group keeps its value to within this (per member): HiGHS meets constraints to 1e-7,
+# so a tighter floor can make the next stage's master infeasible by rounding alone.
+FIX_SLACK = 1e-7
 NASH_TOLERANCE = 1e-5  # Frank-Wolfe gap, relative to the number of people, at which Nash stops
 INITIAL_DIVISOR = 4  # multiplicative-weights rounds: n / 4, at most INITIAL_ROUNDS
 INITIAL_ROUNDS = 30
@@ -57,6 +60,7 @@ HEURISTIC_STREAK = 10  # swap-search rounds in a row before an exact (MIP) prici
 SEARCH_SWAPS = 20  # at most this many swaps from each start
 SEARCH_STARTS = 3  # best known panels the swap search starts from at each pricing round
 SIMPLEX_STRATEGY = 4  # primal simplex: adding a column keeps the basis primal feasible
+ROW_BOUNDS = True  # end a stage when a capacity row pins it (False: pricing and central duals only)
 
 
 @dataclass
@@ -149,8 +153,21 @@ class _Master:
         self.highs.setOptionValue("simplex_strategy", SIMPLEX_STRATEGY)
         self.highs.passModel(lp)
         self.fixed: dict[int, float] = {}
+        self.status: object = None  # HiGHS's model status after the last solve
         self.n_columns = 0
         self._inf = highspy.kHighsInf
+        # Capacity rows: every quota row (at most ``high`` seats), every household (one
+        # seat) and the whole pool (``k`` seats); see ``row_bounds``.
+        rows = [list(row.groups) for row in problem.rows] + [list(h) for h in problem.households]
+        self.capacity_rows = np.zeros((len(rows) + 1, n))
+        for r, members in enumerate(rows):
+            self.capacity_rows[r, members] = 1.0
+        self.capacity_rows[-1, :] = 1.0
+        self.capacities = np.array(
+            [float(row.high) for row in problem.rows]
+            + [1.0] * len(problem.households)
+            + [float(problem.k)]
+        )
 
     def add(self, counts: IntArray) -> None:
         nz = np.flatnonzero(counts)
@@ -162,7 +179,7 @@ class _Master:
     def fix(self, group: int, probability: float) -> None:
         self.fixed[group] = probability
         self.highs.changeCoeff(group + 1, 0, 0.0)
-        floor = probability * self.sizes[group] - 1e-9 * max(1.0, self.sizes[group])
+        floor = probability * self.sizes[group] - FIX_SLACK * max(1.0, self.sizes[group])
         self.highs.changeRowBounds(
             group + 1, max(floor, 0.0) if probability > 0 else -self._inf, self._inf
         )
@@ -189,7 +206,8 @@ class _Master:
             highs = self.highs
         limit_lp_time(highs, time_limit)
         highs.run()
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        self.status = highs.getModelStatus()
+        if self.status != highspy.HighsModelStatus.kOptimal:
             return None
         solution = highs.getSolution()
         values = np.array(solution.col_value)
@@ -206,22 +224,35 @@ class _Master:
     def fixed_term(self, y: FloatArray) -> float:
         return float(sum(self.sizes[g] * p * y[g] for g, p in self.fixed.items()))
 
-    def average_bound(self) -> float:
-        """An upper bound on the stage value needing no solve: the unfixed groups' average.
+    def row_bounds(self) -> FloatArray:
+        """Upper bounds on the stage value that need no solve, one per capacity row.
 
-        Every panel seats ``k`` people, so the unfixed groups share at most ``k`` minus what
-        the fixed groups are guaranteed; their smallest probability is at most the average.
+        Every panel seats ``k`` people, at most ``high`` from each quota row and at most one
+        from each household; the fixed groups are guaranteed their value. So the unfixed
+        groups of a row share at most its capacity minus what its fixed groups are
+        guaranteed, and the smallest of their probabilities is at most the average. A row
+        without unfixed groups bounds nothing (``inf``). When the master reaches a row's
+        bound, every unfixed group of that row has exactly the stage value in every optimal
+        distribution (none can be above it without another being below).
         """
         unfixed = np.ones(self.problem.n_groups, dtype=bool)
         unfixed[list(self.fixed)] = False
-        size = float(self.sizes[unfixed].sum())
-        if size == 0:
-            return 1.0
-        guaranteed = sum(
-            max(0.0, p * float(self.sizes[g]) - 1e-9 * max(1.0, float(self.sizes[g])))
-            for g, p in self.fixed.items()
-        )
-        return float(min(1.0, max(0.0, (self.problem.k - guaranteed) / size)))
+        guaranteed = np.zeros(self.problem.n_groups)
+        for g, p in self.fixed.items():
+            guaranteed[g] = max(0.0, p * self.sizes[g] - FIX_SLACK * max(1.0, self.sizes[g]))
+        shared = self.capacity_rows @ np.where(unfixed, self.sizes, 0.0)
+        left = self.capacities - self.capacity_rows @ guaranteed
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bounds = np.where(shared > 0, np.maximum(left, 0.0) / shared, np.inf)
+        return np.asarray(bounds, dtype=np.float64)
+
+    def forced(self, z: float, bounds: FloatArray) -> list[int]:
+        """Unfixed groups of the rows whose bound ``z`` reaches: their probability is ``z``."""
+        tight = np.flatnonzero(bounds <= z + EPS)
+        if len(tight) == 0:
+            return []
+        members = self.capacity_rows[tight].max(axis=0) > 0
+        return [int(g) for g in np.flatnonzero(members) if int(g) not in self.fixed]
 
 
 def _initial_columns(
@@ -333,6 +364,9 @@ def _leximin(
     stops keeps the previous master solution (a valid distribution), and the certified gap is
     the best bound proven so far (the unfixed groups' average when nothing better was proven).
     """
+    import highspy
+
+    timely = (None, highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit)
     master = _Master(problem)
     for column in columns.items:
         master.add(column)
@@ -347,7 +381,11 @@ def _leximin(
     relaxed: PanelModel | None = None
     while len(master.fixed) < n:
         stage += 1
-        upper = master.average_bound()
+        bounds = master.row_bounds()
+        if not ROW_BOUNDS:
+            bounds[:-1] = np.inf  # the whole pool's average only
+        upper = float(bounds.min())
+        forced: list[int] = []  # groups a capacity row pins at the stage value
         central = False
         center: FloatArray | None = None
         smoothing = SMOOTHING
@@ -359,6 +397,12 @@ def _leximin(
                 stopped = True
                 break
             z, weights, y = solved
+            if z >= float(bounds.min()) - EPS:
+                # Certified without pricing: a capacity row allows no more (``row_bounds``).
+                upper = min(upper, float(bounds.min()))
+                forced = master.forced(z, bounds)
+                clock.report("stage", stage, len(master.fixed), n, z, upper)
+                break
             if central:
                 centred = master.solve(interior=True, time_limit=clock.left())
                 if centred is None:
@@ -367,8 +411,9 @@ def _leximin(
                 y = centred[2]
             fixed_term = master.fixed_term(y)
             threshold = z + fixed_term + EPS
+            values = columns.matrix() @ y
             found: list[IntArray] = []
-            best = columns.items[int(np.argmax(columns.matrix() @ y))]
+            best = columns.items[int(np.argmax(values))]
             if SEARCH_STARTS > 0 and streak < HEURISTIC_STREAK:
                 found, best = _improving(search, columns, y, threshold)
             streak = streak + 1 if found else 0
@@ -421,12 +466,29 @@ def _leximin(
                 bound = relaxed.relaxation_bound(y, time_limit=left)
                 upper = min(upper, bound - master.fixed_term(y))
             optimal, gap = False, max(0.0, upper - z)
-            notes.append(_time_note(stage, gap))
+            if master.status in timely or clock.expired():
+                notes.append(_time_note(stage, gap))
+            else:  # HiGHS failed on the master (numerical trouble): say so, keep the answer
+                notes.append(
+                    tr(
+                        "Arrêt à l'étape {stage} (le solveur n'a pas résolu le problème maître : "
+                        "{status}) : écart certifié {gap:.2e}",
+                        "Stopped at stage {stage} (the solver failed on the master problem: "
+                        "{status}): certified gap {gap:.2e}",
+                        stage=stage,
+                        status=str(master.status),
+                        gap=gap,
+                    )
+                )
             clock.report("stage", stage, len(master.fixed), n, z, max(upper, z))
             break
         if first_stage_only:
             gap = max(0.0, upper - z)
             break
+        if forced:
+            for g in forced:
+                master.fix(g, max(z, 0.0))
+            continue
         unfixed = [g for g in range(n) if g not in master.fixed]
         newly = [g for g in unfixed if y[g] * problem.sizes[g] > FIX_THRESHOLD]
         if not newly:
@@ -639,6 +701,32 @@ def solve(
     verifiable whatever the solver does. Raises :class:`InfeasibleQuotasError` with an
     explanation and the smallest relaxation when no panel meets the quotas.
     """
+    from threadpoolctl import threadpool_limits
+
+    # The swap search multiplies small matrices: OpenBLAS's threads only spin (and, on a loaded
+    # machine, triple its CPU time), so BLAS runs on one thread while solving.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _solve(
+            instance,
+            algorithm,
+            time_limit_s=time_limit_s,
+            progress=progress,
+            seed=seed,
+            legacy_draws=legacy_draws,
+            aggregate=aggregate,
+        )
+
+
+def _solve(
+    instance: Instance,
+    algorithm: Algorithm,
+    *,
+    time_limit_s: float | None,
+    progress: ProgressCallback | None,
+    seed: int,
+    legacy_draws: int,
+    aggregate: bool,
+) -> SortitionResult:
     clock = _Clock(time.perf_counter(), time_limit_s, progress)
     problem = reduce_instance(instance, aggregate=aggregate)
     model = PanelModel(problem)
