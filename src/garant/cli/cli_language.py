@@ -16,9 +16,13 @@ English keeps Typer's own words (``--lang en`` or ``language = "en"`` in the wor
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from garant.i18n import Language, current_language, tr, translate_validation_message
@@ -168,9 +172,7 @@ def peek_language(args: list[str], workspace_option: str | None = None) -> Langu
     return "en" if settings.get("language") == "en" else "fr"
 
 
-def _french_rich_settings() -> None:
-    from typer import rich_utils
-
+def _french_rich_settings(rich_utils: Any) -> None:
     rich_utils.DEPRECATED_STRING = "(obsolète) "
     rich_utils.DEFAULT_STRING = "[défaut : {}]"
     rich_utils.ENVVAR_STRING = "[variable d'environnement : {}]"
@@ -187,8 +189,24 @@ _ENGLISH_RICH_SETTINGS: dict[str, Any] = {}
 
 
 def _apply_rich_settings(language: Language) -> None:
-    from typer import rich_utils
+    """Set Typer's rich help words for ``language`` now if ``typer.rich_utils`` is imported,
+    else the moment Typer imports it: Typer imports it only to draw a help page or an error,
+    and importing it (with ``rich.markdown``) cost about 0.1 s of CPU in every command."""
+    global _pending_language
+    module = sys.modules.get(_RICH_UTILS)
+    if module is not None:
+        _set_rich_settings(module, language)
+        return
+    _pending_language = language
+    if not any(isinstance(finder, _WhenRichUtilsImported) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _WhenRichUtilsImported())
 
+
+_RICH_UTILS = "typer.rich_utils"
+_pending_language: Language = "fr"
+
+
+def _set_rich_settings(rich_utils: Any, language: Language) -> None:
     names = (
         "DEPRECATED_STRING",
         "DEFAULT_STRING",
@@ -207,7 +225,33 @@ def _apply_rich_settings(language: Language) -> None:
         for name, value in _ENGLISH_RICH_SETTINGS.items():
             setattr(rich_utils, name, value)
     else:
-        _french_rich_settings()
+        _french_rich_settings(rich_utils)
+
+
+class _WhenRichUtilsImported(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``typer.rich_utils`` once and, after Typer's own code has run, sets its words in
+    the language :func:`_apply_rich_settings` was last given."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != _RICH_UTILS:
+            return None
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)  # one import only
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        self._loader = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        _set_rich_settings(module, _pending_language)
 
 
 def _french_context_class() -> type[Any]:

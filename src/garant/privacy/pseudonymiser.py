@@ -1,8 +1,8 @@
 """Replace personal data in French text by stable pseudonyms before it leaves the machine.
 
-Detection is Presidio's with spaCy in full mode (:mod:`garant.privacy.recognizers`) and
-garant's patterns engine in patterns mode (:mod:`garant.privacy.patterns_engine`, the same
-French patterns without Presidio's import); the replacement is done here
+Detection is garant's (:mod:`garant.privacy.full_engine`: spaCy's persons plus the French
+patterns of :mod:`garant.privacy.french_patterns`; :mod:`garant.privacy.patterns_engine`: the
+patterns alone), checked span by span against Presidio's analyser; the replacement is done here
 rather than by ``presidio_anonymizer`` because every replacement must go through one
 :class:`PseudonymMapping` (same value, same tag, across many texts) and callers need the exact
 spans and raw values that were replaced (to check that none of them reaches a model).
@@ -245,43 +245,23 @@ class Pseudonymiser:
         return [[(r.entity_type, r.start, r.end, r.score) for r in results] for results in raw]
 
     def _analyse_full(self, analyzer: Any, pieces: list[str], wanted: list[str]) -> list[Any]:
-        from presidio_analyzer import BatchAnalyzerEngine
-        from presidio_analyzer.nlp_engine import NlpArtifacts
-
         from garant.privacy.french_patterns import NOT_NAMES
         from garant.privacy.name_filter import might_hold_a_name
 
         global _ner_pieces
-        engine = analyzer.nlp_engine
         if len(pieces) >= self.prefilter_from or _ner_pieces >= self.prefilter_after:
-            lexicon = engine.lexicon
-            with_ner = [
-                index for index, piece in enumerate(pieces)
-                if might_hold_a_name(piece, lexicon, NOT_NAMES)
-            ]  # fmt: skip
+            lexicon = analyzer.lexicon
+            with_ner = [might_hold_a_name(piece, lexicon, NOT_NAMES) for piece in pieces]
         else:
-            with_ner = list(range(len(pieces)))
-        _ner_pieces += len(with_ner)
-        results: list[Any] = [None] * len(pieces)
-        batch = BatchAnalyzerEngine(analyzer).analyze_iterator(
-            [pieces[index] for index in with_ner],
-            language="fr",
-            batch_size=self.batch_size,
+            with_ner = [True] * len(pieces)
+        _ner_pieces += sum(with_ner)
+        results: list[Any] = analyzer.analyze_many(
+            pieces,
             entities=wanted,
             score_threshold=self.score_threshold,
+            batch_size=self.batch_size,
+            with_ner=with_ner,
         )
-        for index, found in zip(with_ner, batch, strict=True):
-            results[index] = found
-        no_names = NlpArtifacts([], None, [], [], engine, "fr")  # type: ignore[arg-type]
-        for index, piece in enumerate(pieces):
-            if results[index] is None:
-                results[index] = analyzer.analyze(
-                    piece,
-                    language="fr",
-                    entities=wanted,
-                    score_threshold=self.score_threshold,
-                    nlp_artifacts=no_names,
-                )
         return results
 
     # -- pseudonymisation ----------------------------------------------------------------------

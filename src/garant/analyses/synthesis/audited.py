@@ -103,7 +103,7 @@ def ingest(
         create_corpus(folder)
     try:
         pseudonymise, mapping = _pseudonymiser(folder, pseudonymisation)
-        label = f"presidio-fr ({pseudonymisation})"
+        label = f"garant-fr ({pseudonymisation})"  # garant's engines (docs/adr-0020)
         try:
             records = _ingest(
                 workspace, folder, source, fmt, columns or {}, transcript_run, pseudonymise, label
