@@ -53,6 +53,7 @@ __all__ = [
     "choose_labels",
     "content_keys",
     "distinct_terms",
+    "is_nominal",
     "label_is_grounded",
     "label_words",
     "lemma_key",
@@ -152,6 +153,21 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "rendre",
         "rend",
         "semble",
+        "existe",
+        "existent",
+        "manque",
+        "manquent",
+        "coûte",
+        "coûtent",
+        "représente",
+        "représentent",
+        "utilise",
+        "utilisent",
+        "arrive",
+        "reste",
+        "restent",
+        "concerne",
+        "concernent",
         "demande",
         "demander",
         "voir",
@@ -466,12 +482,13 @@ def _role(word: str) -> int:
     if classes & ADV and not classes & (NOUN | ADJ):
         return 0  # « vraiment », « ensuite »
     plural = lower.endswith(("s", "x"))
+    direct = french_word_classes().lemmas.get(lower, 0)
     if (
         not plural
         and lower.endswith(("er", "ir", "re", "oir"))
-        and (classes & VERB or not classes & NOUN)
+        and (direct & VERB or not classes & NOUN)
     ):
-        return 0  # an infinitive: « supprimer », « réduire », « payer »
+        return 0  # an infinitive: « supprimer », « réduire », « payer »; not « centre »
     if lower.endswith(("é", "ée", "és", "ées")) and classes & (VERB | ADJ):
         singular = lower.rstrip("s")
         if not french_word_classes().lemmas.get(singular, 0) & NOUN:
@@ -828,6 +845,13 @@ def phrase_key(phrase: str) -> str | None:
     if longest is None or _display(found[longest]).casefold() != _display(phrase).casefold():
         return None
     return longest
+
+
+def is_nominal(term: str) -> bool:
+    """True when every word of ``term`` may stand in a noun phrase and one is a noun
+    (« évidemment · assises » and « financer » are not; « qualité air » is)."""
+    roles = [_role(word) for word in _tokens(term)]
+    return bool(roles) and all(roles) and _HEAD in roles
 
 
 def content_keys(text: str) -> frozenset[str]:
