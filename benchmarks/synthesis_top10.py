@@ -54,7 +54,7 @@ def main() -> int:
         print("| # | question | thème | contributions | citation |")
         print("|---:|---|---|---:|---|")
         for rank, theme in enumerate(largest[:10], start=1):
-            quote = theme.quotes[0].quote if theme.quotes else ""
+            quote = " ".join(theme.quotes[0].quote.split()) if theme.quotes else ""
             question = (theme.question or "")[:60]
             print(
                 f"| {rank} | {question} | {theme.label} | {len(theme.contribution_ids)} "

@@ -12,6 +12,7 @@ from garant.analyses.synthesis.labels import (
     GENERIC_WORDS,
     choose_labels,
     distinct_terms,
+    is_nominal,
     label_is_grounded,
     lemma_key,
     phrase_document_frequency,
@@ -251,3 +252,21 @@ def test_decidim_largest_themes_are_named_by_phrases(
     largest = sorted(result.themes, key=lambda theme: -len(theme.contribution_ids))[:10]
     phrases = [theme.label for theme in largest if " " in theme.label.replace("'", " ")]
     assert len(phrases) >= 8, [theme.label for theme in largest]
+
+
+def test_a_noun_ending_like_an_infinitive_is_still_a_noun() -> None:
+    # « centre » ends like « -re » verbs (and « centrer » is a verb): it is a listed noun.
+    members = [
+        "Ouvrir un centre de santé dans le quartier.",
+        "Le centre de santé manque de médecins.",
+        "Un centre de santé avec des infirmières.",
+    ]
+    assert _label(members, members + _OTHERS) == "centre de santé"
+
+
+def test_fallback_terms_of_a_label_are_noun_phrases_only() -> None:
+    assert not is_nominal("évidemment")
+    assert not is_nominal("financer")
+    assert not is_nominal("existe")
+    assert is_nominal("qualité air")
+    assert is_nominal("assises")

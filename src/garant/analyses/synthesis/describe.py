@@ -14,8 +14,8 @@ first), this module
 4. picks the quotes (``passages.theme_quotes``): sentences that name the label, from
    different authors, verified against the analysed and the original text.
 
-A theme with no phrase shared by two members is labelled with its first two terms, else
-« thème N ».
+A theme with no phrase shared by two members is labelled with its first two terms that are
+noun phrases (no « évidemment », no « financer »), else « thème N ».
 """
 
 from __future__ import annotations
@@ -28,7 +28,13 @@ from typing import Any
 
 from garant.i18n import tr
 
-from .labels import choose_labels, distinct_terms, phrase_document_frequency, phrase_keys
+from .labels import (
+    choose_labels,
+    distinct_terms,
+    is_nominal,
+    phrase_document_frequency,
+    phrase_keys,
+)
 from .model import Contribution, QuoteCheck
 from .passages import theme_quotes
 from .text import strip_accents
@@ -112,7 +118,7 @@ def describe_themes(
             terms = distinct_terms(_surface_forms(folded_terms, sample), settings.terms_per_theme)
         label = (
             (chosen.surface if chosen is not None else "")
-            or " · ".join(terms[:2])
+            or " · ".join([term for term in terms if is_nominal(term)][:2])
             or tr("thème {n}", "theme {n}", n=number)
         )
         key = chosen.key if chosen is not None else ""

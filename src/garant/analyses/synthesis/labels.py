@@ -53,6 +53,7 @@ __all__ = [
     "choose_labels",
     "content_keys",
     "distinct_terms",
+    "is_nominal",
     "label_is_grounded",
     "label_words",
     "lemma_key",
@@ -152,6 +153,21 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "rendre",
         "rend",
         "semble",
+        "existe",
+        "existent",
+        "manque",
+        "manquent",
+        "coûte",
+        "coûtent",
+        "représente",
+        "représentent",
+        "utilise",
+        "utilisent",
+        "arrive",
+        "reste",
+        "restent",
+        "concerne",
+        "concernent",
         "demande",
         "demander",
         "voir",
@@ -455,6 +471,7 @@ _PARTICIPLE = 3
 """Role of a past participle (« aidés »): may follow a noun, never start a phrase."""
 
 
+@functools.lru_cache(maxsize=200_000)
 def _role(word: str) -> int:
     """0 when ``word`` cannot be part of a noun phrase label, else its role."""
     lower = word.casefold().replace("’", "'")
@@ -466,12 +483,13 @@ def _role(word: str) -> int:
     if classes & ADV and not classes & (NOUN | ADJ):
         return 0  # « vraiment », « ensuite »
     plural = lower.endswith(("s", "x"))
+    direct = french_word_classes().lemmas.get(lower, 0)
     if (
         not plural
         and lower.endswith(("er", "ir", "re", "oir"))
-        and (classes & VERB or not classes & NOUN)
+        and (direct & VERB or not classes & NOUN)
     ):
-        return 0  # an infinitive: « supprimer », « réduire », « payer »
+        return 0  # an infinitive: « supprimer », « réduire », « payer »; not « centre »
     if lower.endswith(("é", "ée", "és", "ées")) and classes & (VERB | ADJ):
         singular = lower.rstrip("s")
         if not french_word_classes().lemmas.get(singular, 0) & NOUN:
@@ -632,18 +650,25 @@ def rank_phrases(
     is everywhere beats a phrase of rarer words)."""
     per_member = [_candidates(text) for text in member_texts]
     counts: Counter[str] = Counter()
-    spellings: dict[str, Counter[str]] = {}
+    written: dict[str, Counter[str]] = {}
     for found in per_member:
         counts.update(found.keys())
         for key, surface in found.items():
-            spellings.setdefault(key, Counter())[_display(surface)] += 1
+            written.setdefault(key, Counter())[surface] += 1
     size = len(member_texts)
     needed = 1 if size == 1 else 2
     generic = _generic_keys()
+
+    def spelling(key: str) -> str:
+        shown: Counter[str] = Counter()
+        for surface, times in written[key].items():
+            shown[_display(surface)] += times
+        return sorted(shown.items(), key=lambda item: (-item[1], item[0]))[0][0]
+
     nouns = {
         key
-        for key, spelled in spellings.items()
-        if " " not in key and _is_noun_label(spelled.most_common(1)[0][0])
+        for key, count in counts.items()
+        if count >= needed and " " not in key and _is_noun_label(spelling(key))
     }
     ranked: list[LabelCandidate] = []
     for key, count in counts.items():
@@ -657,7 +682,7 @@ def rank_phrases(
         lift = math.log((share + 0.01) / (elsewhere / rest + 0.01))
         if lift <= 0:
             continue
-        surface = sorted(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0][0]
+        surface = spelling(key)
         content = [word for word in key.split() if word not in _LINK_KINDS]
         bonus = 1.0 + 0.25 * min(len(content) - 1, 2)  # « taxe d'habitation » > « habitation »
         # What the theme is about: the share of members using the phrase's most used word.
@@ -704,11 +729,23 @@ def choose_label(
     (and two): then it beats any single noun.
     """
     ranked = rank_phrases(member_texts, document_frequency, documents)
-    used = set(taken)
+    chosen = _pick(ranked, len(member_texts), set(taken), min_share, phrase_ratio)
+    if chosen is None:
+        return None
+    return replace(chosen, surface=_cased(chosen.surface, member_texts))
+
+
+def _pick(
+    ranked: Sequence[LabelCandidate],
+    size: int,
+    used: set[str],
+    min_share: float = 0.1,
+    phrase_ratio: float = 0.3,
+) -> LabelCandidate | None:
+    """``choose_label`` on a theme's ranked candidates (spelling not yet cased)."""
     free = [candidate for candidate in ranked if candidate.key not in used]
     if not free:
         return None
-    size = len(member_texts)
     nouns = [c for c in free if c.words == 1 and _is_noun_label(c.surface)]
     enough = (
         1
@@ -721,17 +758,12 @@ def choose_label(
     )
     phrases = [c for c in free if c.words >= 2 and c.members >= enough]
     common = [c for c in nouns if c.members >= enough]
-    chosen: LabelCandidate | None
     if phrases:
-        chosen = _longest_holding(phrases[0], free)
-    elif common:
-        chosen = common[0]
-    else:
-        # Nothing used by enough members: the best candidate used by two (a phrase first).
-        chosen = next((c for c in free if c.words >= 2), nouns[0] if nouns else None)
-    if chosen is None:
-        return None
-    return replace(chosen, surface=_cased(chosen.surface, member_texts))
+        return _longest_holding(phrases[0], free)
+    if common:
+        return common[0]
+    # Nothing used by enough members: the best candidate used by two (a phrase first).
+    return next((c for c in free if c.words >= 2), nouns[0] if nouns else None)
 
 
 _ADJECTIVE_ENDINGS = ("ale", "ales", "elle", "elles", "enne", "ennes", "ive", "ives", "aux")
@@ -785,13 +817,12 @@ def choose_labels(
     question's own words).
     """
     forbidden: list[set[str]] = [set(taken) for _ in themes]
+    ranked = [rank_phrases(texts, document_frequency, documents) for texts in themes]
     chosen: list[LabelCandidate | None] = [None for _ in themes]
     pending = list(range(len(themes)))
     while pending:
         for index in pending:
-            chosen[index] = choose_label(
-                themes[index], document_frequency, documents, taken=forbidden[index]
-            )
+            chosen[index] = _pick(ranked[index], len(themes[index]), forbidden[index])
         pending = []
         holders: dict[str, int] = {}
         order = sorted(range(len(themes)), key=lambda i: (-len(themes[i]), i))
@@ -811,7 +842,10 @@ def choose_labels(
             forbidden[loser].add(candidate.key)
             pending.append(loser)
         pending = sorted(set(pending))
-    return chosen
+    return [
+        None if found is None else replace(found, surface=_cased(found.surface, texts))
+        for found, texts in zip(chosen, themes, strict=True)
+    ]
 
 
 def phrase_keys(text: str) -> frozenset[str]:
@@ -828,6 +862,13 @@ def phrase_key(phrase: str) -> str | None:
     if longest is None or _display(found[longest]).casefold() != _display(phrase).casefold():
         return None
     return longest
+
+
+def is_nominal(term: str) -> bool:
+    """True when every word of ``term`` may stand in a noun phrase and one is a noun
+    (« évidemment · assises » and « financer » are not; « qualité air » is)."""
+    roles = [_role(word) for word in _tokens(term)]
+    return bool(roles) and all(roles) and _HEAD in roles
 
 
 def content_keys(text: str) -> frozenset[str]:

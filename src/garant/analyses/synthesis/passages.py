@@ -1,20 +1,23 @@
-"""Quotes that say what a theme is about: the best sentence of its most central members.
+"""Quotes that say what a theme is about: the best sentences of its most central members.
 
 For each theme, the members closest to the theme's centre are read in order; each is split
-into sentences. A sentence is first judged by what it says of the theme's **label**: one that
-holds the label's phrase (lemma-aware: « taxes d'habitation » holds « taxe d'habitation »)
-comes before one that holds only a specific word of it, which comes before one that holds
-neither — the latter is quoted only from a contribution that names the label in another
-sentence, or when no member names it at all, and never when it carries none of the theme's
-distinctive words. The same sentence is never quoted twice (a campaign's slogan once). Among equals, the sentence that
-carries most of the theme's distinctive words (weighted by how distinctive they are, lightly
-penalised for length) wins, and central members are preferred. So a broad theme is never
-quoted with a sentence about something else that merely sits near its centre (« Les strates
-de la république… » under « services publics »). Greetings and preambles (« Bonjour », « Je
-vais me servir de ce premier paragraphe… ») are never candidates.
-Quotes come from different authors and different texts; each is a verbatim span of the text,
-so it is then verified like any quote — against the analysed (pseudonymised) text and against
-the original text, a pseudonymisation tag standing for the words it replaced.
+into sentences (a line broken inside a sentence does not end it; a list item loses its
+bullet). A sentence is first judged by what it says of the theme's **label**: one that holds
+the label's phrase (lemma-aware: « taxes d'habitation » holds « taxe d'habitation ») comes
+before one that holds only a specific word of it, which comes before one that holds neither.
+The latter is quoted only from a contribution that names the label in another sentence, or
+when no member names the label at all, and never when it carries none of the theme's
+distinctive words. So a broad theme is not quoted with a sentence about something else that
+merely sits near its centre (« Les strates de la république… » under « services »).
+
+Among equals, the sentence that carries most of the theme's distinctive words wins (weighted
+by how distinctive they are, scaled down below eight words — a fragment says little — and
+lightly penalised for length), and central members are preferred. Greetings and preambles
+(« Bonjour », « Je vais me servir de ce premier paragraphe… ») are never candidates. Quotes
+come from different authors, texts and sentences (a campaign's slogan is quoted once); each
+is a verbatim span of the text, so it is then verified like any quote — against the analysed
+(pseudonymised) text and against the original text, a pseudonymisation tag standing for the
+words it replaced.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ __all__ = [
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|[ \t\r]*\n\s*")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_BULLETS = "-–—•*·>"
+_FULL_WORDS = 8
+"""A sentence of fewer words is a fragment (« Transports en commun et vélo »): its score is
+scaled down in proportion, so a full sentence that names the label is preferred."""
 _PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*(?:_\d+)?>")
 _PREAMBLE = re.compile(
     r"^(?:bonjour|bonsoir|salut|hello|madame|monsieur|mesdames|messieurs|cher|chere|chers|"
@@ -78,9 +85,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans.append((start, len(text)))
     result = []
     for begin, end in spans:
-        while begin < end and text[begin].isspace():
-            begin += 1
-        while end > begin and text[end - 1].isspace():
+        while begin < end and (
+            text[begin].isspace()
+            or (text[begin] in _BULLETS and begin + 1 < end and text[begin + 1].isspace())
+        ):
+            begin += 1  # a list item is quoted without its bullet (« -5 degrés » keeps its sign)
+        while end > begin and (text[end - 1].isspace() or text[end - 1] == ","):
             end -= 1
         if end > begin:
             result.append((begin, end))
@@ -137,6 +147,7 @@ def _scored(
             continue
         grams = set(tokens) | {f"{a} {b}" for a, b in itertools.pairwise(tokens)}
         score = sum(weights.get(gram, 0.0) for gram in grams) / (1.0 + len(tokens) / 40.0)
+        score *= min(1.0, len(tokens) / _FULL_WORDS)
         tier = label_tier(sentence, label)
         if label and tier == 0 and score <= 0:
             continue  # names neither the label nor any distinctive word: off the theme
