@@ -110,3 +110,10 @@ def test_tables_at_80_columns_never_cut_a_word(
     for word in [*words, "approuvée", "Délégué", "protection"]:
         assert word in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("group", ["tools", "uses", "people", "runs", "training"])
+def test_listing_an_empty_registry_says_there_is_no_entry(workspace_root: Any, group: str) -> None:
+    result = runner.invoke(app, ["--workspace", str(workspace_root), group, "list"])
+    assert result.exit_code == 0, result.output
+    assert "(aucune entrée)" in result.output

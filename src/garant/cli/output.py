@@ -40,7 +40,7 @@ def _widths(
     """Column widths: each column's longest word, then the space left shared in proportion to
     what each column would need to print its longest cell on one line."""
     wanted = [
-        max(len(column), *(len(row[index]) for row in cells))
+        max([len(column), *(len(row[index]) for row in cells)])
         for index, column in enumerate(columns)
     ]
     spare = total - (sum(minimums) + 3 * len(columns) + 1)
@@ -63,7 +63,7 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     console = Console()
     minimums = [
-        max(_longest_word(column), *(_longest_word(row[index]) for row in cells))
+        max([_longest_word(column), *(_longest_word(row[index]) for row in cells)])
         for index, column in enumerate(columns)
     ]
     if sum(minimums) + 3 * len(columns) + 1 > console.width:
