@@ -42,7 +42,7 @@ def main() -> int:
             folder / "corpus",
             DECIDIM,
             pseudonymise=pseudonymise,
-            pseudonymiser_name="presidio-fr (patterns)",
+            pseudonymiser_name="garant-fr (patterns)",
         )
         corpus = load_corpus(folder / "corpus")
         result = run_offline(corpus, seed=arguments.seed)

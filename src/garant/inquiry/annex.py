@@ -186,8 +186,9 @@ def _pseudonymisation(workspace: Workspace, run: AuditRun, events: list[LedgerEn
         )
     if run.pseudonymised or required:
         return tr(
-            "pseudonymisation appliquée avant tout traitement (Presidio, règles de la politique)",
-            "pseudonymised before any processing (Presidio, policy rules)",
+            "pseudonymisation appliquée avant tout traitement (noms et coordonnées remplacés par des "
+            "étiquettes, règles de la politique)",
+            "pseudonymised before any processing (names and contacts replaced by tags, policy rules)",
         )
     return tr("aucune (données non personnelles)", "none (no personal data)")
 

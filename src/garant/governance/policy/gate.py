@@ -129,7 +129,8 @@ class RunRequest:
     purposes: frozenset[str] = frozenset()
     """Purposes declared for the use or the run (ids such as ``individual_decision``)."""
     pseudonymisation_available: bool = True
-    """Whether the run can pseudonymise text before sending it (e.g. the Presidio stack works)."""
+    """Whether the run can pseudonymise text before sending it (e.g. the French model its NER
+    needs is installed)."""
     pseudonymisation_mode: PseudonymisationMode | str | None = None
     """The mode the operator asked for (``full``, ``patterns``); ``None`` when not known."""
 
