@@ -12,8 +12,12 @@ with a cut-off at the threshold, proves that no panel improves. At the end of a 
 master is re-solved (on a copy) with HiGHS's interior-point method *without crossover*, which
 returns a (nearly) strictly complementary dual solution; the people with a positive dual value
 are exactly those who cannot get more than the stage value in any optimal distribution, and are
-fixed at it. Maximin is the first stage alone. Every exact pricing gives a certified upper
-bound on the stage value; a time stop adds the bound of the pricing LP relaxation.
+fixed at it. A stage also ends, without pricing, when the master reaches a capacity row's
+bound (a quota maximum, a household or the whole panel shared by the unfixed groups of the
+row): those groups are then pinned at the stage value and fixed (ADR 0021, session 4).
+Maximin is the first stage alone. Every exact pricing gives a certified upper bound on the
+stage value; a time stop adds the bound of the pricing LP relaxation, and every HiGHS solve
+gets only the time left.
 
 Nash welfare maximises the sum of the logarithms of the probabilities, by fully corrective
 Frank–Wolfe: pricing with weights 1/p_i finds the best new panel, the weights over the panels
