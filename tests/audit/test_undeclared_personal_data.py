@@ -7,6 +7,7 @@ import json
 
 import pytest
 from sqlmodel import select
+from workspace_support import record_policy_approval
 
 from garant.audit.run import audited_run
 from garant.domain.models import LedgerEntry
@@ -65,6 +66,12 @@ def test_personal_data_in_a_use_declared_without_it_is_pseudonymised_and_recorde
 
 
 def test_refuse_setting_stops_the_call_naming_the_rule(audit_workspace: Workspace) -> None:
+    policy = audit_workspace.policies_dir / "politique.yaml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(
+        text + "pseudonymisation:\n  undeclared_personal_data: refuse\n", encoding="utf-8"
+    )
+    record_policy_approval(audit_workspace)  # the policy's setting, once approved, governs
     gateway = RecordingGateway()
     with (
         pytest.raises(PolicyRefusal) as caught,
@@ -78,7 +85,6 @@ def test_refuse_setting_stops_the_call_naming_the_rule(audit_workspace: Workspac
             pseudonymisation_mode="patterns",
         ) as run,
     ):
-        run.undeclared_personal_data = "refuse"
         run.complete([ChatMessage("user", FULL_OF_DATA)])
     assert caught.value.rule == "data.undeclared_personal_data"
     assert gateway.calls == []

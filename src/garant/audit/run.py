@@ -176,12 +176,24 @@ class AuditedRun:
         if self._pseudonymiser is None:
             from garant.privacy import Pseudonymiser
 
-            self._pseudonymiser = Pseudonymiser(self.pseudonymisation_mode)  # type: ignore[arg-type]
+            self._pseudonymiser = Pseudonymiser(
+                self.pseudonymisation_mode,  # type: ignore[arg-type]
+                keep_public_figures=self.keep_public_office_holders,
+            )
         return self._pseudonymiser
 
-    #: Personal data found in a use declared without it: "pseudonymise" (default: pseudonymise
-    #: and record it in the ledger) or "refuse" (rule ``data.undeclared_personal_data``).
-    undeclared_personal_data: str = "pseudonymise"
+    @property
+    def undeclared_personal_data(self) -> str:
+        """Personal data found in a use declared without it: "pseudonymise" (pseudonymise and
+        record it in the ledger) or "refuse" (rule ``data.undeclared_personal_data``), as the
+        governing policy says (``pseudonymisation.undeclared_personal_data``)."""
+        return self.decision.pseudonymisation_settings.undeclared_personal_data
+
+    @property
+    def keep_public_office_holders(self) -> bool:
+        """Public office holders' names stay readable (the governing policy's
+        ``pseudonymisation.keep_public_office_holders``; off by default)."""
+        return self.decision.pseudonymisation_settings.keep_public_office_holders
 
     def pseudonymise(self, texts: Sequence[str], *, always: bool = False) -> list[str]:
         """Pseudonymise ``texts`` with this run's mapping when the policy asks it (or ``always``,
@@ -200,7 +212,11 @@ class AuditedRun:
         from garant.errors import PolicyRefusal
         from garant.privacy.detection import detect_personal_data
 
-        findings = detect_personal_data(texts, mode=self.pseudonymisation_mode)  # type: ignore[arg-type]
+        findings = detect_personal_data(
+            texts,
+            mode=self.pseudonymisation_mode,  # type: ignore[arg-type]
+            keep_public_figures=self.keep_public_office_holders,
+        )
         if not findings:
             return False
         action = "refuse" if self.undeclared_personal_data == "refuse" else "pseudonymise"
@@ -240,11 +256,12 @@ class AuditedRun:
         self.input_hashes[name] = digest
         if log_copy and (isinstance(content, str | bytes) or _is_text_file(content)):
             text = data.decode("utf-8", errors="replace")
-            if self.pseudonymise_required:
-                self.tracker.log_text(
-                    self.pseudonymise([text])[0], f"inputs/{name}.pseudonymise.txt"
-                )
-            elif not self.facts.handles_personal_data:
+            # Checked before any copy is logged: personal data in a use declared without it
+            # is pseudonymised here too, or refused before anything of it is written.
+            copy = self.pseudonymise([text])[0]
+            if self.pseudonymise_required or copy != text:
+                self.tracker.log_text(copy, f"inputs/{name}.pseudonymise.txt")
+            else:
                 self.tracker.log_text(text, f"inputs/{name}")
         self._ledger("input", {"name": name, "sha256": digest, "size": len(data)})
         return digest
@@ -628,6 +645,7 @@ def _gate_payload(facts: GateFacts, decision: GateDecision) -> dict[str, Any]:
         "hosting": str(facts.hosting),
         "pseudonymise": decision.pseudonymisation_required or facts.handles_personal_data,
         "pseudonymisation_rules": list(decision.pseudonymisation_rules),
+        "pseudonymisation_settings": decision.pseudonymisation_settings.model_dump(mode="json"),
     }
 
 

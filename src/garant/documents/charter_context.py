@@ -186,6 +186,9 @@ class CharterContext(_Model):
     """Tools with their status."""
     data_rules: tuple[DataRule, ...] = ()
     """Rules per data category."""
+    pseudonymisation: tuple[str, ...] = ()
+    """What happens to undeclared personal data and to public office holders' names (the
+    policy's ``pseudonymisation`` settings, one sentence each)."""
     human_review: tuple[str, ...] = ()
     """Human review commitments (before publication, for decisions…)."""
     disclosure_commitments: tuple[str, ...] = ()

@@ -415,6 +415,7 @@ def _build(session: Session, policy: Policy, today: date) -> CharterContext:
         forbidden_uses=forbidden,
         tools=tuple(tools),
         data_rules=data_rules,
+        pseudonymisation=policy.pseudonymisation.statements(),
         human_review=_human_review(policy),
         disclosure_commitments=_disclosure(policy),
         disclosure_label_reviewed=tr(

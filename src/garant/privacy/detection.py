@@ -39,12 +39,16 @@ class PersonalDataFindings:
         }
 
 
-def detect_personal_data(texts: Sequence[str], *, mode: Mode = "full") -> PersonalDataFindings:
+def detect_personal_data(
+    texts: Sequence[str], *, mode: Mode = "full", keep_public_figures: bool = False
+) -> PersonalDataFindings:
     """Detect personal data in ``texts`` with the recognisers of ``mode`` (patterns + NER in
-    ``full``); reuses the process's analyser, so repeated checks cost only the analysis."""
+    ``full``); reuses the process's analyser, so repeated checks cost only the analysis.
+    ``keep_public_figures``: public office holders' names are not counted (the policy keeps
+    them readable, see :class:`~garant.privacy.pseudonymiser.Pseudonymiser`)."""
     from garant.privacy.pseudonymiser import Pseudonymiser
 
-    found = Pseudonymiser(mode).detect_many(list(texts))
+    found = Pseudonymiser(mode, keep_public_figures=keep_public_figures).detect_many(list(texts))
     counts = Counter(entity.type for entities in found for entity in entities)
     return PersonalDataFindings(
         counts=dict(counts),

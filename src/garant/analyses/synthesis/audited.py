@@ -35,7 +35,7 @@ from garant.analyses.synthesis.service import (
 )
 from garant.audit.reports import render_run_report
 from garant.audit.run import AuditedRun, RunGateway, audited_run
-from garant.errors import InputError, NotFoundError
+from garant.errors import InputError, NotFoundError, PolicyRefusal
 from garant.i18n import tr
 from garant.settings import OFFLINE_MODEL_ALIAS
 from garant.workspace import Workspace
@@ -59,13 +59,32 @@ def corpus_dir(workspace: Workspace, name: str) -> Path:
     return workspace.private_dir / "corpus" / name
 
 
-def _pseudonymiser(folder: Path, mode: str) -> tuple[Pseudonymiser, Any]:
+KEPT_OFFICE_HOLDERS = "keep_public_office_holders"
+"""Marks, in a corpus source's pseudonymiser label, that public office holders stayed readable."""
+
+
+def _office_holders_kept(workspace: Workspace) -> bool:
+    """The approved policy's ``pseudonymisation.keep_public_office_holders``; ``False`` (mask)
+    when no policy is in force in the workspace (none adopted, or only a draft)."""
+    from garant.audit.policy_bridge import workspace_policy_in_force, workspace_policy_path
+    from garant.governance.policy import PolicyStatus
+
+    if not workspace_policy_path(workspace).is_file():
+        return False
+    policy = workspace_policy_in_force(workspace).governing()
+    in_force = policy.status in {PolicyStatus.APPROVED, PolicyStatus.PUBLISHED}
+    return in_force and policy.pseudonymisation.keep_public_office_holders
+
+
+def _pseudonymiser(
+    folder: Path, mode: str, *, keep_office_holders: bool
+) -> tuple[Pseudonymiser, Any]:
     from garant.privacy import Pseudonymiser as PresidioPseudonymiser
     from garant.privacy import PseudonymMapping
 
     mapping_file = folder / "pseudonymes.json"
     mapping = PseudonymMapping.load(mapping_file) if mapping_file.is_file() else PseudonymMapping()
-    engine = PresidioPseudonymiser(mode)  # type: ignore[arg-type]
+    engine = PresidioPseudonymiser(mode, keep_public_figures=keep_office_holders)  # type: ignore[arg-type]
 
     def pseudonymise(texts: list[str]) -> list[str]:
         return [result.text for result in engine.pseudonymise_many(texts, mapping)]
@@ -96,14 +115,16 @@ def ingest(
     ``columns`` maps ``text``, ``id``, ``author``, ``date``, ``stance`` and ``question`` to the
     column (table) or field (JSON lines) holding them.
     """
+    keep = _office_holders_kept(workspace)  # read first: a policy error creates nothing
     folder = corpus_dir(workspace, name)
     created = not (folder / "manifest.json").is_file()
     if created:
         folder.parent.mkdir(parents=True, exist_ok=True)
         create_corpus(folder)
     try:
-        pseudonymise, mapping = _pseudonymiser(folder, pseudonymisation)
-        label = f"garant-fr ({pseudonymisation})"  # garant's engines (docs/adr-0020)
+        pseudonymise, mapping = _pseudonymiser(folder, pseudonymisation, keep_office_holders=keep)
+        # garant's engines (docs/adr-0020); the policy setting that applied (docs/adr-0011)
+        label = f"garant-fr ({pseudonymisation}{'; ' + KEPT_OFFICE_HOLDERS if keep else ''})"
         try:
             records = _ingest(
                 workspace, folder, source, fmt, columns or {}, transcript_run, pseudonymise, label
@@ -229,6 +250,7 @@ def synthesise(
     alias = model_alias or OFFLINE_MODEL_ALIAS
     config = workspace.settings.models.get(alias)
     offline = config is None or config.model.startswith("offline/")
+    pseudonymisers = sorted({source.pseudonymiser for source in corpus.manifest.sources})
     with audited_run(
         workspace,
         use=use,
@@ -239,10 +261,12 @@ def synthesise(
         parameters={
             "corpus": name,
             "corpus_sha256": corpus.sha256,
+            "corpus_pseudonymisation": " | ".join(pseudonymisers),
             "seed": seed,
             "n_themes": n_themes or "auto",
         },
     ) as run:
+        _check_corpus_pseudonymisation(run, name, pseudonymisers)
         run.add_input(
             "corpus.jsonl", "\n".join(c.text for c in corpus.contributions), log_copy=False
         )
@@ -254,6 +278,31 @@ def synthesise(
         run.log_params(**{f"method.{k}": v for k, v in result.parameters.items()})
         _write_outputs(run, result, corpus, formats)
     return SynthesisOutcome(run.id, run.outputs_dir, result)
+
+
+def _check_corpus_pseudonymisation(run: AuditedRun, name: str, labels: Sequence[str]) -> None:
+    """Refuse a corpus that kept public office holders' names readable when the policy in force
+    no longer does: its texts would show names the policy now masks."""
+    if run.keep_public_office_holders or not any(KEPT_OFFICE_HOLDERS in label for label in labels):
+        return
+    raise PolicyRefusal(
+        tr(
+            "Règle pseudonymisation.keep_public_office_holders : le corpus « {name} » a été "
+            "importé en laissant lisibles les noms des responsables publics, ce que la politique "
+            "en vigueur ne permet plus.",
+            "Rule pseudonymisation.keep_public_office_holders: corpus '{name}' was ingested "
+            "with public office holders' names left readable, which the policy in force no "
+            "longer allows.",
+            name=name,
+        ),
+        tr(
+            "Importez à nouveau les sources dans un nouveau corpus (garant synthesis ingest), "
+            "qui appliquera la politique en vigueur.",
+            "Ingest the sources again into a new corpus (garant synthesis ingest), which will "
+            "apply the policy in force.",
+        ),
+        rule="pseudonymisation.keep_public_office_holders",
+    )
 
 
 def _write_outputs(

@@ -80,21 +80,21 @@ class RuleChange:
                 "{title} — nouvelle règle : {after}",
                 "{title} — new rule: {after}",
                 title=title,
-                after=_render(self.after),
+                after=_render(self.after, self.rule),
             )
         if self.kind is ChangeKind.REMOVED:
             return tr(
                 "{title} — règle supprimée (était : {before})",
                 "{title} — rule removed (was: {before})",
                 title=title,
-                before=_render(self.before),
+                before=_render(self.before, self.rule),
             )
         return tr(
             "{title} — {before} → {after}",
             "{title} — {before} → {after}",
             title=title,
-            before=_render(self.before),
-            after=_render(self.after),
+            before=_render(self.before, self.rule),
+            after=_render(self.after, self.rule),
         )
 
 
@@ -102,7 +102,17 @@ def _join(items: tuple[str, ...], render: Callable[[str], str]) -> str:
     return ", ".join(f"« {render(i)} »" if render is not str else i for i in items)
 
 
-def _render(value: Value) -> str:
+_VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "pseudonymisation.undeclared_personal_data": {
+        "pseudonymise": ("pseudonymisées et notées au registre", "pseudonymised and recorded"),
+        "refuse": ("exécution refusée", "run refused"),
+    },
+}
+
+
+def _render(value: Value, rule: str = "") -> str:
+    if isinstance(value, str) and value in _VALUE_LABELS.get(rule, {}):
+        return tr(*_VALUE_LABELS[rule][value])
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -149,6 +159,14 @@ _SIMPLE_TITLES: dict[str, tuple[str, str]] = {
     "disclosure.chatbot_notice": ("Avertissement des agents conversationnels", "Chatbot notice"),
     "disclosure.public_register": ("Publication au registre public", "Public register"),
     "disclosure.contact": ("Contact pour le public", "Contact for the public"),
+    "pseudonymisation.undeclared_personal_data": (
+        "Données personnelles non déclarées pour l'usage",
+        "Personal data not declared for the use",
+    ),
+    "pseudonymisation.keep_public_office_holders": (
+        "Noms des responsables publics laissés lisibles",
+        "Public office holders' names left readable",
+    ),
     "retention.run_records_months": (
         "Conservation des traces d'exécution (mois)",
         "Retention of run records (months)",
@@ -239,6 +257,8 @@ def _flatten(policy: Policy) -> dict[str, Value]:
     rules["human_review.distinct_from_operator"] = review.distinct_from_operator
     for name, value in policy.disclosure.model_dump().items():
         rules[f"disclosure.{name}"] = value
+    for name, value in policy.pseudonymisation.model_dump().items():
+        rules[f"pseudonymisation.{name}"] = value
     for name, value in policy.retention.model_dump().items():
         rules[f"retention.{name}"] = value
     rules["review.every_months"] = policy.review.every_months

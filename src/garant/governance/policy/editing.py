@@ -177,6 +177,8 @@ def render_policy(policy: Policy) -> str:
                 modes=", ".join(f"{hosting_label(h)} → {rule.required_mode(h)}" for h in hosted)
             )
         out.append(line)
+    out += ["", tr("Pseudonymisation :", "Pseudonymisation:")]
+    out += [f"  {sentence}" for sentence in policy.pseudonymisation.statements()]
     out += ["", tr("Usages interdits :", "Forbidden uses:")]
     out += [f"  - {use.label} [{use.id}]" for use in policy.forbidden_uses]
     review = policy.human_review

@@ -16,6 +16,10 @@ Rule ids:
   ``data.<category>.minimum_mode`` (the requested pseudonymisation mode is too weak);
 - ``roles.run_analyses`` (or ``roles.run_by_kind.<kind>``);
 - ``forbidden_uses.<id>``.
+
+The decision also carries the policy's ``pseudonymisation`` settings, which the audited run
+applies while it runs (rule ``data.undeclared_personal_data`` when personal data shows up in a
+use declared without any and the policy says ``refuse``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from garant.governance.policy.model import (
     Policy,
     PolicyStatus,
     PseudonymisationMode,
+    PseudonymisationSettings,
     ToolRule,
     hosting_label,
 )
@@ -157,6 +162,11 @@ class GateDecision:
     """Text must be pseudonymised before it reaches the model (decided by the data rules)."""
     pseudonymisation_rules: tuple[str, ...] = field(default=())
     """The data rules that require pseudonymisation (e.g. ``data.personal.pseudonymisation``)."""
+    pseudonymisation_settings: PseudonymisationSettings = field(
+        default_factory=PseudonymisationSettings
+    )
+    """The governing policy's ``pseudonymisation`` section (undeclared personal data, public
+    office holders), which the audited run applies and the ledger records."""
     note_fr: str = ""
     """Why this policy version governs rather than the file as edited (empty when they agree)."""
     note_en: str = ""
@@ -478,6 +488,7 @@ def evaluate_run_request(policy: Policy, request: RunRequest) -> GateDecision:
         refusals=tuple(refusals),
         pseudonymisation_required=bool(pseudonymising),
         pseudonymisation_rules=tuple(pseudonymising),
+        pseudonymisation_settings=policy.pseudonymisation,
         note_fr=note_fr,
         note_en=note_en,
     )

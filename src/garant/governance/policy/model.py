@@ -44,6 +44,7 @@ __all__ = [
     "Policy",
     "PolicyStatus",
     "Pseudonymisation",
+    "PseudonymisationSettings",
     "Retention",
     "ReviewCadence",
     "Roles",
@@ -327,6 +328,54 @@ class Disclosure(_Strict):
     """Where the public asks questions about AI uses (an address, a form)."""
 
 
+class PseudonymisationSettings(_Strict):
+    """What pseudonymisation does where the data rules cannot decide in advance (ADR 0011).
+
+    Applies to every audited run (ask, synthesis, transcription) and to the ingest of a
+    synthesis corpus; only the approved version of the policy governs, like the other rules."""
+
+    undeclared_personal_data: Literal["pseudonymise", "refuse"] = "pseudonymise"
+    """Personal data found in a use declared without any: pseudonymised and recorded in the
+    ledger (default), or the run is refused (rule ``data.undeclared_personal_data``)."""
+    keep_public_office_holders: bool = False
+    """Names of national public office holders (« Emmanuel Macron », the list in
+    ``garant/privacy/data/personnalites_publiques.txt``) stay readable, so that a political
+    argument keeps its meaning. Off by default: the list is short and a namesake would be
+    exposed; every other name is masked either way."""
+
+    def statements(self) -> tuple[str, str]:
+        """Both settings as sentences for people (policy show, the guide, the charter), in the
+        current language: undeclared personal data first, then office holders' names."""
+        if self.undeclared_personal_data == "refuse":
+            undeclared = tr(
+                "Un texte contenant des données personnelles non déclarées pour l'usage est "
+                "refusé : l'analyse s'arrête avant tout envoi.",
+                "A text holding personal data not declared for the use is refused: the "
+                "analysis stops before anything is sent.",
+            )
+        else:
+            undeclared = tr(
+                "Des données personnelles non déclarées pour l'usage sont tout de même "
+                "pseudonymisées, et le registre des exécutions le note.",
+                "Personal data not declared for the use are pseudonymised all the same, and "
+                "the run ledger records it.",
+            )
+        if self.keep_public_office_holders:
+            names = tr(
+                "Les noms des responsables publics cités dans un argument politique restent "
+                "lisibles ; tout autre nom de personne est masqué.",
+                "The names of public office holders cited in a political argument stay "
+                "readable; every other person's name is masked.",
+            )
+        else:
+            names = tr(
+                "Les noms des responsables publics sont masqués comme tous les autres noms de "
+                "personnes.",
+                "The names of public office holders are masked like every other person's name.",
+            )
+        return undeclared, names
+
+
 class Retention(_Strict):
     run_records_months: int = Field(ge=1, le=600)
     """Run records, traces and ledger entries (AI Act Art. 26(6): at least 6 months if high-risk)."""
@@ -428,6 +477,8 @@ class Policy(_Strict):
     forbidden_uses: list[ForbiddenUse] = Field(default_factory=list)
     human_review: HumanReview
     disclosure: Disclosure = Field(default_factory=Disclosure)
+    pseudonymisation: PseudonymisationSettings = Field(default_factory=PseudonymisationSettings)
+    """Undeclared personal data and public office holders' names (defaults: pseudonymise, mask)."""
     retention: Retention
     review: ReviewCadence
     roles: Roles
