@@ -14,9 +14,12 @@ from workspace_support import record_policy_approval
 
 from garant.analyses.synthesis.audited import corpus_dir, ingest, synthesise
 from garant.analyses.synthesis.corpus import load_corpus
+from garant.analyses.transcription.audited import PSEUDONYMISED_FILE, run_transcription
 from garant.audit.run import audited_run
+from garant.domain.inputs import UseInput
 from garant.domain.models import AuditRun, LedgerEntry
 from garant.errors import PolicyRefusal
+from garant.governance.uses import add_use
 from garant.llm.testing import RecordingGateway
 from garant.llm.types import ChatMessage
 from garant.store.engine import unit_of_work
@@ -221,6 +224,47 @@ def test_synthesis_refuses_a_corpus_whose_kept_names_the_policy_now_masks(
         synthesise(audit_workspace, "debat", use="synthese", operator="claire-martin")
     assert caught.value.rule == "pseudonymisation.keep_public_office_holders"
     assert "importez à nouveau" in caught.value.hint.lower()
+
+
+def test_transcription_follows_the_office_holders_setting(
+    audit_workspace: Workspace, tmp_path: Path
+) -> None:
+    with unit_of_work(audit_workspace.engine) as session:
+        add_use(
+            session,
+            UseInput(
+                title="Comptes rendus",
+                purpose="Transcrire les réunions publiques",
+                stage="animation",
+                tools=["garant-hors-ligne"],
+                data_categories=["personal"],
+                status="approved",
+                key="comptes-rendus",
+            ),
+            "t",
+        )
+    source = tmp_path / "reunion.vtt"
+    source.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:06.000\n<v Jeanne Morel>" + ARGUMENT + "\n",
+        encoding="utf-8",
+    )
+
+    def transcribed() -> str:
+        outcome = run_transcription(
+            audit_workspace,
+            source,
+            use="comptes-rendus",
+            operator="claire-martin",
+            backend="import",
+            pseudonymisation_mode="patterns",
+        )
+        return (outcome.folder / PSEUDONYMISED_FILE).read_text(encoding="utf-8")
+
+    assert "Macron" not in transcribed()
+    _set_policy(audit_workspace, "pseudonymise", True, approve=True)
+    kept = transcribed()
+    assert "Emmanuel Macron avait promis" in kept
+    assert "Nguyen" not in kept and "Jeanne Morel" not in kept
 
 
 def _run_started(workspace: Workspace, run_id: str) -> dict[str, dict[str, object]]:
