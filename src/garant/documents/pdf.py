@@ -26,10 +26,17 @@ from xml.sax.saxutils import escape as xml_escape
 from garant.documents.environment import in_language
 from garant.documents.integrity import PDF_KEYWORD, PDF_SEAL_KEYWORD, VERIFY_COMMAND
 from garant.documents.markup import HtmlNode, markdown_to_html, parse_html
+from garant.documents.reportlab_import import defer_pillow
 from garant.documents.source import Figure, PreparedDocument
 from garant.i18n import tr
 
-__all__ = ["PdfFonts", "find_dejavu", "register_fonts", "render_pdf_bytes"]
+__all__ = [
+    "PdfFonts",
+    "find_dejavu",
+    "register_fonts",
+    "register_oblique_faces",
+    "render_pdf_bytes",
+]
 
 _ACCENT = "#1d3f8a"
 _MUTED = "#4a4a4a"
@@ -103,10 +110,11 @@ def find_dejavu() -> Path | None:
 
 
 def register_fonts(*, prefer_unicode: bool = True) -> PdfFonts:
-    """Register DejaVu with reportlab (once per process) or fall back to Helvetica."""
+    """Register DejaVu's upright faces with reportlab (once per process) or fall back to
+    Helvetica. The oblique faces are registered by :func:`register_oblique_faces`, only for a
+    document that draws italics: each face costs ~0.01 s to read (docs/adr-0020)."""
+    defer_pillow()
     from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     folder = find_dejavu() if prefer_unicode else None
     if folder is None:
@@ -118,29 +126,47 @@ def register_fonts(*, prefer_unicode: bool = True) -> PdfFonts:
             "Courier",
             unicode=False,
         )
-    names = {
-        "regular": "GarantSans",
-        "bold": "GarantSans-Bold",
-        "italic": "GarantSans-Oblique",
-        "bold_italic": "GarantSans-BoldOblique",
-        "mono": "GarantMono",
-    }
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for key, name in names.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(folder / _DEJAVU_FILES[key])))
-    addMapping("GarantSans", 0, 0, names["regular"])
-    addMapping("GarantSans", 1, 0, names["bold"])
-    addMapping("GarantSans", 0, 1, names["italic"])
-    addMapping("GarantSans", 1, 1, names["bold_italic"])
+    _register_faces(folder, ("regular", "bold", "mono"))
+    addMapping("GarantSans", 0, 0, _DEJAVU_NAMES["regular"])
+    addMapping("GarantSans", 1, 0, _DEJAVU_NAMES["bold"])
+    addMapping("GarantSans", 0, 1, _DEJAVU_NAMES["italic"])
+    addMapping("GarantSans", 1, 1, _DEJAVU_NAMES["bold_italic"])
     return PdfFonts(
-        names["regular"],
-        names["bold"],
-        names["italic"],
-        names["bold_italic"],
-        names["mono"],
+        _DEJAVU_NAMES["regular"],
+        _DEJAVU_NAMES["bold"],
+        _DEJAVU_NAMES["italic"],
+        _DEJAVU_NAMES["bold_italic"],
+        _DEJAVU_NAMES["mono"],
         unicode=True,
     )
+
+
+def register_oblique_faces(fonts: PdfFonts) -> None:
+    """Register the italic and bold italic faces of ``fonts`` (DejaVu; Helvetica's are
+    built into reportlab)."""
+    folder = find_dejavu() if fonts.unicode else None
+    if folder is not None:
+        _register_faces(folder, ("italic", "bold_italic"))
+
+
+_DEJAVU_NAMES = {
+    "regular": "GarantSans",
+    "bold": "GarantSans-Bold",
+    "italic": "GarantSans-Oblique",
+    "bold_italic": "GarantSans-BoldOblique",
+    "mono": "GarantMono",
+}
+
+
+def _register_faces(folder: Path, faces: Sequence[str]) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for face in faces:
+        name = _DEJAVU_NAMES[face]
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(folder / _DEJAVU_FILES[face])))
 
 
 _INLINE = frozenset(
@@ -196,6 +222,8 @@ class _Converter:
         self.height = height
         self.heading_base = heading_base
         self.last_toc_level = -1
+        self.uses_italic = False
+        """Whether a flowable draws an oblique face (then :func:`register_oblique_faces`)."""
         self.colors = colors
         base = ParagraphStyle(
             "garant-body",
@@ -295,6 +323,7 @@ class _Converter:
             elif tag in ("strong", "b"):
                 parts.append(f"<b>{inner}</b>")
             elif tag in ("em", "i"):
+                self.uses_italic = True
                 parts.append(f"<i>{inner}</i>")
             elif tag == "code":
                 parts.append(f'<font face="{self.fonts.mono}">{inner}</font>')
@@ -393,6 +422,7 @@ class _Converter:
         figure = self.figures.get(node.attrs.get("src", ""))
         alt = node.attrs.get("alt", "")
         if figure is None:
+            self.uses_italic = True  # the caption style
             return Paragraph(self.escape(f"[{alt}]"), self.styles["caption"])
         pixel_width, pixel_height = _png_size(figure.data)
         width = min(self.width, pixel_width * 0.75)
@@ -402,6 +432,7 @@ class _Converter:
             width, height = width * limit / height, limit
         parts: list[Any] = [Image(io.BytesIO(figure.data), width=width, height=height)]
         if alt:
+            self.uses_italic = True  # the caption style
             parts.append(Paragraph(self.escape(alt), self.styles["caption"]))
         return KeepTogether(parts)
 
@@ -613,6 +644,7 @@ def _canvas_class(draw_footer: Callable[[Any, int], None], pdf_date: str) -> typ
 
 def render_pdf_bytes(prepared: PreparedDocument, *, prefer_unicode: bool = True) -> bytes:
     """Render ``prepared`` to PDF bytes: title page, contents, body, footers."""
+    defer_pillow()
     return in_language(
         prepared.document.language, lambda: _render(prepared, prefer_unicode=prefer_unicode)
     )
@@ -856,6 +888,8 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
     story += [NextPageTemplate("body"), PageBreak()]
 
     flowables = converter.blocks(parse_html(body.html))
+    if converter.uses_italic:
+        register_oblique_faces(fonts)
     if body.headings:
         contents = TableOfContents(dotsMinLevel=0)
         contents.levelStyles = [
