@@ -7,11 +7,18 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from documents_support import FIXED_AT
 
-from garant.documents import Document, example_charter_context, render, render_charter
+from garant.documents import (
+    Document,
+    DocumentMetadata,
+    example_charter_context,
+    render,
+    render_charter,
+)
 from garant.documents.environment import make_environment
 from garant.documents.pdf import render_pdf_bytes
 from garant.documents.source import prepare
@@ -213,3 +220,44 @@ def test_first_pdf_of_a_process_with_italics_and_a_figure_draws_them(tmp_path: P
         check=True,
     ).stdout
     assert len(images.strip().splitlines()) >= 3  # header, rule, one image
+
+
+def test_contents_is_laid_out_in_one_pass_with_each_headings_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    passes: list[int] = []
+    original = BaseDocTemplate.multiBuild
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> int:
+        passes.append(original(self, *args, **kwargs))
+        return passes[-1]
+
+    monkeypatch.setattr(BaseDocTemplate, "multiBuild", counting)
+    sections = "\n\n".join(
+        f"## Section {n:02d}\n\n" + "Un paragraphe assez long pour remplir la page. " * 25
+        for n in range(1, 46)
+    )
+    path = tmp_path / "long.pdf"
+    render(
+        Document(
+            title="Long",
+            organisation="Ville",
+            metadata=DocumentMetadata(generated_at=FIXED_AT),
+            body=sections,
+        ),
+        "pdf",
+        path,
+    )
+    assert passes == [1]
+    pages = _pages(path)
+    listed = {
+        int(match.group(1)): int(match.group(2))
+        for page in pages[1:3]
+        for match in re.finditer(r"Section (\d\d)[ .]+(\d+)\s*$", page, re.M)
+    }
+    assert "Section 45" not in pages[1] and "Section 45" in pages[2]  # on two pages
+    assert len(listed) == 45  # every line has its number
+    for section, number in listed.items():
+        assert re.search(rf"^\s*Section {section:02d}\s*$", pages[number - 1], re.M), section

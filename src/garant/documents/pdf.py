@@ -614,10 +614,109 @@ def _heading_class() -> type[Any]:
     return _HEADING_CLASS[0]
 
 
+_CONTENTS_CLASS: list[type[Any]] = []
+
+
+def _contents_class() -> type[Any]:
+    """reportlab's ``TableOfContents`` laid out in one pass when its entries are known.
+
+    Its lines (the level 0–1 headings' texts) are known before layout, so it is given them
+    from the start: its height — hence every page after it — is final in the first pass. Only
+    the page numbers are not known yet: each line's dots and number are drawn by reportlab's
+    own ``drawPageNumbers`` into a form XObject that the line references where it is drawn and
+    that the canvas defines when the document is saved, once every heading has its page (as
+    « Page n / N » footers are). If the headings seen differ from the expected lines, the
+    table asks reportlab for another pass, as before (docs/adr-0020, Session 4, audit report).
+    """
+    if not _CONTENTS_CLASS:
+        from ast import literal_eval
+
+        from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
+
+        class OnePassContents(TableOfContents):  # type: ignore[misc]
+            def __init__(self, expected: Sequence[tuple[int, str, str]], **kwargs: Any) -> None:
+                super().__init__(**kwargs)
+                self._lastEntries = [(level, text, 0, key) for level, text, key in expected]
+                self.garant_drawn: list[tuple[Any, ...]] = []
+                self.garant_first = True
+
+            def beforeBuild(self) -> None:
+                if not self.garant_first:  # a further pass lays out the headings seen
+                    super().beforeBuild()
+                self.garant_first = False
+                self.garant_drawn = []
+
+            def isSatisfied(self) -> bool:
+                def lines(entries: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+                    return [(level, text, key) for level, text, _, key in entries]
+
+                return bool(lines(self._entries) == lines(self._lastEntries))
+
+            def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+                size: tuple[float, float] = super().wrap(availWidth, availHeight)
+
+                def draw_entry_end(canvas: Any, kind: str, label: str) -> None:
+                    _, level, key = label.split(",")
+                    name = f"garantContents{len(self.garant_drawn)}"
+                    info = canvas._curr_tx_info
+                    # The page number's link, where reportlab adds it; its rectangle is set
+                    # once the number (hence its width) is known.
+                    destination = literal_eval(key)
+                    canvas.linkRect("", destination, (0, 0, 0, 0), relative=0)
+                    annotation = canvas._doc.idToObject[
+                        canvas._doc.annotationName(f"NUMBER{canvas._annotationCount}")
+                    ]
+                    self.garant_drawn.append(
+                        (
+                            name,
+                            int(level),
+                            destination,
+                            info["cur_x"],
+                            info["cur_y"],
+                            availWidth,
+                            availHeight,
+                            canvas._currentMatrix,
+                            annotation,
+                        )
+                    )
+                    canvas.doForm(name)
+
+                self.canv.setNamedCB("drawTOCEntryEnd", draw_entry_end)
+                return size
+
+            def draw_page_numbers(self, canvas: Any) -> None:
+                """Define each line's form (dots, page number) and its link's rectangle."""
+                pages = {key: page for _, _, page, key in self._entries}
+                page_matrix = canvas._currentMatrix
+                for drawn in self.garant_drawn:
+                    name, level, key, x, y, width, height, matrix, annotation = drawn
+                    style = self.getLevelStyle(level)
+                    dot = " . " if 0 <= self.dotsMinLevel <= level else ""
+                    links: list[tuple[float, float, float, float]] = []
+                    canvas.beginForm(name, -width, -height, 2 * width, 2 * height)
+                    canvas._curr_tx_info = {"cur_x": x, "cur_y": y}
+                    canvas.linkRect = lambda _c, _d, rect, _into=links, **_: _into.append(rect)
+                    try:
+                        drawPageNumbers(canvas, style, [(pages[key], key)], width, height, dot)
+                    finally:
+                        del canvas.linkRect
+                    canvas.endForm()
+                    canvas._currentMatrix = matrix  # where the line was drawn
+                    annotation.Rect = canvas._absRect(links[0], 1)
+                    canvas._currentMatrix = page_matrix
+
+        _CONTENTS_CLASS.append(OnePassContents)
+    return _CONTENTS_CLASS[0]
+
+
 # ---------------------------------------------------------------------------------------------
 
 
-def _canvas_class(draw_footer: Callable[[Any, int], None], pdf_date: str) -> type[Any]:
+def _canvas_class(
+    draw_footer: Callable[[Any, int], None],
+    pdf_date: str,
+    before_save: Callable[[Any], None] = lambda canvas: None,
+) -> type[Any]:
     """A canvas that keeps pages until the end so each footer can say "Page n / N"."""
     from reportlab.pdfgen.canvas import Canvas
 
@@ -632,6 +731,7 @@ def _canvas_class(draw_footer: Callable[[Any, int], None], pdf_date: str) -> typ
             self._startPage()
 
         def save(self) -> None:
+            before_save(self)
             total = len(self._garant_pages)
             for state in self._garant_pages:
                 self.__dict__.update(state)
@@ -667,7 +767,6 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
         Table,
         TableStyle,
     )
-    from reportlab.platypus.tableofcontents import TableOfContents
 
     document = prepared.document
     fonts = register_fonts(prefer_unicode=prefer_unicode)
@@ -890,8 +989,15 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
     flowables = converter.blocks(parse_html(body.html))
     if converter.uses_italic:
         register_oblique_faces(fonts)
+    contents: Any = None
     if body.headings:
-        contents = TableOfContents(dotsMinLevel=0)
+        heading = _heading_class()
+        expected = [
+            (flowable.garant_level, xml_escape(flowable.garant_text), flowable.garant_key)
+            for flowable in flowables
+            if isinstance(flowable, heading) and flowable.garant_key and flowable.garant_level <= 1
+        ]
+        contents = _contents_class()(expected, dotsMinLevel=0)
         contents.levelStyles = [
             ParagraphStyle(
                 "garant-toc0",
@@ -919,6 +1025,10 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
             PageBreak(),
         ]
     story += flowables
-    canvas_class = _canvas_class(draw_footer, pdf_date)
+    canvas_class = _canvas_class(
+        draw_footer,
+        pdf_date,
+        contents.draw_page_numbers if contents is not None else lambda _: None,
+    )
     template.multiBuild(story, canvasmaker=canvas_class, maxPasses=8)
     return buffer.getvalue()
