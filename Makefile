@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck system-deps benchmarks clean-demo
+.PHONY: demo test check lint typecheck system-deps benchmarks clean-demo templates
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP) system-deps
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+
+# Built-in document templates compiled ahead of time (docs/adr-0020, Session 4, audit report);
+# a test fails when a template changed without this.
+templates: $(STAMP)
+	$(BIN)/python -c "from garant.documents.precompiled import main; main()"
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -9,7 +9,7 @@ import garant.documents as documents
 
 
 def test_all_lists_exactly_the_public_names() -> None:
-    public = {name for name in vars(documents) if not name.startswith("_")}
+    public = {name for name in dir(documents) if not name.startswith("_")}
     modules = {
         "charter_context",
         "charters",
@@ -26,6 +26,9 @@ def test_all_lists_exactly_the_public_names() -> None:
         "annex_signing",
         "exports",
         "review_addendum",
+        "reportlab_import",
+        "precompiled",
+        "compiled_templates",
     }
     assert set(documents.__all__) == public - modules
     assert len(documents.__all__) == len(set(documents.__all__))
@@ -39,3 +42,18 @@ def test_importing_documents_does_not_load_pdf_or_ui_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_charter_names_load_on_first_use_only() -> None:
+    code = (
+        "import sys, garant.documents as d; "
+        "before = 'garant.documents.charter_context' in sys.modules; "
+        "from garant.documents import CharterContext, render_charter; "
+        "print(before, CharterContext.__module__, render_charter.__module__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        "False",
+        "garant.documents.charter_context",
+        "garant.documents.charters",
+    ]

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from documents_support import FIXED_AT
 
-from garant.documents import Document, example_charter_context, render, render_charter
+from garant.documents import (
+    Document,
+    DocumentMetadata,
+    example_charter_context,
+    render,
+    render_charter,
+)
 from garant.documents.environment import make_environment
 from garant.documents.pdf import render_pdf_bytes
 from garant.documents.source import prepare
@@ -152,3 +160,104 @@ def test_document_without_headings_has_no_contents_page(tmp_path: Path) -> None:
     assert "Sommaire" not in "\n".join(pages)
     assert "Un seul paragraphe, sans section." in pages[1]
     assert "Page 2 / 2" in pages[1]
+
+
+def _render_in_fresh_process(tmp_path: Path, body: str, with_figure: bool) -> tuple[set[str], bool]:
+    """Render one PDF as the first thing a process does; return what it loaded."""
+    code = f"""
+import sys
+from pathlib import Path
+from documents_support import FIXED_AT, FIXTURES
+from garant.documents import Document, DocumentImage, DocumentMetadata, render
+figure = Path({str(tmp_path)!r}) / "themes.png"
+figure.write_bytes((FIXTURES / "themes.png").read_bytes())
+images = (DocumentImage(name="themes.png", path=figure, alt="Légende"),) if {with_figure} else ()
+document = Document(title="Essai", organisation="Ville", metadata=DocumentMetadata(
+    generated_at=FIXED_AT), body={body!r}, images=images)
+render(document, "pdf", Path({str(tmp_path)!r}) / "essai.pdf")
+from reportlab.pdfbase import pdfmetrics
+print(sorted(pdfmetrics.getRegisteredFontNames()))
+print("PIL.ExifTags" in sys.modules)
+"""
+    import os
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    fonts, pillow = done.stdout.splitlines()
+    return set(ast.literal_eval(fonts)), pillow == "True"
+
+
+def test_pdf_without_italics_or_figures_reads_no_oblique_face_and_no_pillow(
+    tmp_path: Path,
+) -> None:
+    fonts, pillow = _render_in_fresh_process(tmp_path, "## Titre\n\nTexte **gras** `code`.", False)
+    assert "GarantSans" in fonts
+    assert "GarantSans-Oblique" not in fonts and "GarantSans-BoldOblique" not in fonts
+    assert pillow is False
+    assert "Texte gras code." in _pages(tmp_path / "essai.pdf")[-1]
+
+
+def test_first_pdf_of_a_process_with_italics_and_a_figure_draws_them(tmp_path: Path) -> None:
+    fonts, pillow = _render_in_fresh_process(
+        tmp_path, "## Titre\n\nTexte *penché* et ***les deux***.\n\n![Légende](themes.png)", True
+    )
+    assert {"GarantSans-Oblique", "GarantSans-BoldOblique"} <= fonts
+    assert pillow is True  # the figure loaded Pillow when it was drawn
+    fonts_listed = subprocess.run(
+        ["pdffonts", str(tmp_path / "essai.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "DejaVuSans-Oblique" in fonts_listed and "DejaVuSans-BoldOblique" in fonts_listed
+    images = subprocess.run(
+        ["pdfimages", "-list", str(tmp_path / "essai.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert len(images.strip().splitlines()) >= 3  # header, rule, one image
+
+
+def test_contents_is_laid_out_in_one_pass_with_each_headings_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    passes: list[int] = []
+    original = BaseDocTemplate.multiBuild
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> int:
+        passes.append(original(self, *args, **kwargs))
+        return passes[-1]
+
+    monkeypatch.setattr(BaseDocTemplate, "multiBuild", counting)
+    sections = "\n\n".join(
+        f"## Section {n:02d}\n\n" + "Un paragraphe assez long pour remplir la page. " * 25
+        for n in range(1, 46)
+    )
+    path = tmp_path / "long.pdf"
+    render(
+        Document(
+            title="Long",
+            organisation="Ville",
+            metadata=DocumentMetadata(generated_at=FIXED_AT),
+            body=sections,
+        ),
+        "pdf",
+        path,
+    )
+    assert passes == [1]
+    pages = _pages(path)
+    listed = {
+        int(match.group(1)): int(match.group(2))
+        for page in pages[1:3]
+        for match in re.finditer(r"Section (\d\d)[ .]+(\d+)\s*$", page, re.M)
+    }
+    assert "Section 45" not in pages[1] and "Section 45" in pages[2]  # on two pages
+    assert len(listed) == 45  # every line has its number
+    for section, number in listed.items():
+        assert re.search(rf"^\s*Section {section:02d}\s*$", pages[number - 1], re.M), section

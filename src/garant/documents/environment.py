@@ -20,7 +20,6 @@ from jinja2 import (
     ChoiceLoader,
     Environment,
     FileSystemLoader,
-    PackageLoader,
     StrictUndefined,
     TemplateError,
     pass_context,
@@ -28,6 +27,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from garant.documents.precompiled import PrecompiledPackageLoader
 from garant.errors import InputError, NotFoundError
 from garant.i18n import (
     Language,
@@ -117,8 +117,9 @@ def make_environment(
                 ),
             )
     loaders: list[BaseLoader] = [FileSystemLoader([str(folder) for folder in template_dirs])]
-    loaders += [PackageLoader(package, "templates") for package in packages]
-    loaders.append(PackageLoader(BUILTIN_PACKAGE, "templates"))
+    # Built-in templates listed in precompiled.PRECOMPILED load from their compiled modules.
+    loaders += [PrecompiledPackageLoader(package, "templates") for package in packages]
+    loaders.append(PrecompiledPackageLoader(BUILTIN_PACKAGE, "templates"))
     environment = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(

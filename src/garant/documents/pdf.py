@@ -26,10 +26,17 @@ from xml.sax.saxutils import escape as xml_escape
 from garant.documents.environment import in_language
 from garant.documents.integrity import PDF_KEYWORD, PDF_SEAL_KEYWORD, VERIFY_COMMAND
 from garant.documents.markup import HtmlNode, markdown_to_html, parse_html
+from garant.documents.reportlab_import import defer_pillow
 from garant.documents.source import Figure, PreparedDocument
 from garant.i18n import tr
 
-__all__ = ["PdfFonts", "find_dejavu", "register_fonts", "render_pdf_bytes"]
+__all__ = [
+    "PdfFonts",
+    "find_dejavu",
+    "register_fonts",
+    "register_oblique_faces",
+    "render_pdf_bytes",
+]
 
 _ACCENT = "#1d3f8a"
 _MUTED = "#4a4a4a"
@@ -103,10 +110,11 @@ def find_dejavu() -> Path | None:
 
 
 def register_fonts(*, prefer_unicode: bool = True) -> PdfFonts:
-    """Register DejaVu with reportlab (once per process) or fall back to Helvetica."""
+    """Register DejaVu's upright faces with reportlab (once per process) or fall back to
+    Helvetica. The oblique faces are registered by :func:`register_oblique_faces`, only for a
+    document that draws italics: each face costs ~0.01 s to read (docs/adr-0020)."""
+    defer_pillow()
     from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     folder = find_dejavu() if prefer_unicode else None
     if folder is None:
@@ -118,29 +126,47 @@ def register_fonts(*, prefer_unicode: bool = True) -> PdfFonts:
             "Courier",
             unicode=False,
         )
-    names = {
-        "regular": "GarantSans",
-        "bold": "GarantSans-Bold",
-        "italic": "GarantSans-Oblique",
-        "bold_italic": "GarantSans-BoldOblique",
-        "mono": "GarantMono",
-    }
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for key, name in names.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, str(folder / _DEJAVU_FILES[key])))
-    addMapping("GarantSans", 0, 0, names["regular"])
-    addMapping("GarantSans", 1, 0, names["bold"])
-    addMapping("GarantSans", 0, 1, names["italic"])
-    addMapping("GarantSans", 1, 1, names["bold_italic"])
+    _register_faces(folder, ("regular", "bold", "mono"))
+    addMapping("GarantSans", 0, 0, _DEJAVU_NAMES["regular"])
+    addMapping("GarantSans", 1, 0, _DEJAVU_NAMES["bold"])
+    addMapping("GarantSans", 0, 1, _DEJAVU_NAMES["italic"])
+    addMapping("GarantSans", 1, 1, _DEJAVU_NAMES["bold_italic"])
     return PdfFonts(
-        names["regular"],
-        names["bold"],
-        names["italic"],
-        names["bold_italic"],
-        names["mono"],
+        _DEJAVU_NAMES["regular"],
+        _DEJAVU_NAMES["bold"],
+        _DEJAVU_NAMES["italic"],
+        _DEJAVU_NAMES["bold_italic"],
+        _DEJAVU_NAMES["mono"],
         unicode=True,
     )
+
+
+def register_oblique_faces(fonts: PdfFonts) -> None:
+    """Register the italic and bold italic faces of ``fonts`` (DejaVu; Helvetica's are
+    built into reportlab)."""
+    folder = find_dejavu() if fonts.unicode else None
+    if folder is not None:
+        _register_faces(folder, ("italic", "bold_italic"))
+
+
+_DEJAVU_NAMES = {
+    "regular": "GarantSans",
+    "bold": "GarantSans-Bold",
+    "italic": "GarantSans-Oblique",
+    "bold_italic": "GarantSans-BoldOblique",
+    "mono": "GarantMono",
+}
+
+
+def _register_faces(folder: Path, faces: Sequence[str]) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for face in faces:
+        name = _DEJAVU_NAMES[face]
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(folder / _DEJAVU_FILES[face])))
 
 
 _INLINE = frozenset(
@@ -196,6 +222,8 @@ class _Converter:
         self.height = height
         self.heading_base = heading_base
         self.last_toc_level = -1
+        self.uses_italic = False
+        """Whether a flowable draws an oblique face (then :func:`register_oblique_faces`)."""
         self.colors = colors
         base = ParagraphStyle(
             "garant-body",
@@ -295,6 +323,7 @@ class _Converter:
             elif tag in ("strong", "b"):
                 parts.append(f"<b>{inner}</b>")
             elif tag in ("em", "i"):
+                self.uses_italic = True
                 parts.append(f"<i>{inner}</i>")
             elif tag == "code":
                 parts.append(f'<font face="{self.fonts.mono}">{inner}</font>')
@@ -393,6 +422,7 @@ class _Converter:
         figure = self.figures.get(node.attrs.get("src", ""))
         alt = node.attrs.get("alt", "")
         if figure is None:
+            self.uses_italic = True  # the caption style
             return Paragraph(self.escape(f"[{alt}]"), self.styles["caption"])
         pixel_width, pixel_height = _png_size(figure.data)
         width = min(self.width, pixel_width * 0.75)
@@ -402,6 +432,7 @@ class _Converter:
             width, height = width * limit / height, limit
         parts: list[Any] = [Image(io.BytesIO(figure.data), width=width, height=height)]
         if alt:
+            self.uses_italic = True  # the caption style
             parts.append(Paragraph(self.escape(alt), self.styles["caption"]))
         return KeepTogether(parts)
 
@@ -583,10 +614,109 @@ def _heading_class() -> type[Any]:
     return _HEADING_CLASS[0]
 
 
+_CONTENTS_CLASS: list[type[Any]] = []
+
+
+def _contents_class() -> type[Any]:
+    """reportlab's ``TableOfContents`` laid out in one pass when its entries are known.
+
+    Its lines (the level 0–1 headings' texts) are known before layout, so it is given them
+    from the start: its height — hence every page after it — is final in the first pass. Only
+    the page numbers are not known yet: each line's dots and number are drawn by reportlab's
+    own ``drawPageNumbers`` into a form XObject that the line references where it is drawn and
+    that the canvas defines when the document is saved, once every heading has its page (as
+    « Page n / N » footers are). If the headings seen differ from the expected lines, the
+    table asks reportlab for another pass, as before (docs/adr-0020, Session 4, audit report).
+    """
+    if not _CONTENTS_CLASS:
+        from ast import literal_eval
+
+        from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
+
+        class OnePassContents(TableOfContents):  # type: ignore[misc]
+            def __init__(self, expected: Sequence[tuple[int, str, str]], **kwargs: Any) -> None:
+                super().__init__(**kwargs)
+                self._lastEntries = [(level, text, 0, key) for level, text, key in expected]
+                self.garant_drawn: list[tuple[Any, ...]] = []
+                self.garant_first = True
+
+            def beforeBuild(self) -> None:
+                if not self.garant_first:  # a further pass lays out the headings seen
+                    super().beforeBuild()
+                self.garant_first = False
+                self.garant_drawn = []
+
+            def isSatisfied(self) -> bool:
+                def lines(entries: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+                    return [(level, text, key) for level, text, _, key in entries]
+
+                return bool(lines(self._entries) == lines(self._lastEntries))
+
+            def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+                size: tuple[float, float] = super().wrap(availWidth, availHeight)
+
+                def draw_entry_end(canvas: Any, kind: str, label: str) -> None:
+                    _, level, key = label.split(",")
+                    name = f"garantContents{len(self.garant_drawn)}"
+                    info = canvas._curr_tx_info
+                    # The page number's link, where reportlab adds it; its rectangle is set
+                    # once the number (hence its width) is known.
+                    destination = literal_eval(key)
+                    canvas.linkRect("", destination, (0, 0, 0, 0), relative=0)
+                    annotation = canvas._doc.idToObject[
+                        canvas._doc.annotationName(f"NUMBER{canvas._annotationCount}")
+                    ]
+                    self.garant_drawn.append(
+                        (
+                            name,
+                            int(level),
+                            destination,
+                            info["cur_x"],
+                            info["cur_y"],
+                            availWidth,
+                            availHeight,
+                            canvas._currentMatrix,
+                            annotation,
+                        )
+                    )
+                    canvas.doForm(name)
+
+                self.canv.setNamedCB("drawTOCEntryEnd", draw_entry_end)
+                return size
+
+            def draw_page_numbers(self, canvas: Any) -> None:
+                """Define each line's form (dots, page number) and its link's rectangle."""
+                pages = {key: page for _, _, page, key in self._entries}
+                page_matrix = canvas._currentMatrix
+                for drawn in self.garant_drawn:
+                    name, level, key, x, y, width, height, matrix, annotation = drawn
+                    style = self.getLevelStyle(level)
+                    dot = " . " if 0 <= self.dotsMinLevel <= level else ""
+                    links: list[tuple[float, float, float, float]] = []
+                    canvas.beginForm(name, -width, -height, 2 * width, 2 * height)
+                    canvas._curr_tx_info = {"cur_x": x, "cur_y": y}
+                    canvas.linkRect = lambda _c, _d, rect, _into=links, **_: _into.append(rect)
+                    try:
+                        drawPageNumbers(canvas, style, [(pages[key], key)], width, height, dot)
+                    finally:
+                        del canvas.linkRect
+                    canvas.endForm()
+                    canvas._currentMatrix = matrix  # where the line was drawn
+                    annotation.Rect = canvas._absRect(links[0], 1)
+                    canvas._currentMatrix = page_matrix
+
+        _CONTENTS_CLASS.append(OnePassContents)
+    return _CONTENTS_CLASS[0]
+
+
 # ---------------------------------------------------------------------------------------------
 
 
-def _canvas_class(draw_footer: Callable[[Any, int], None], pdf_date: str) -> type[Any]:
+def _canvas_class(
+    draw_footer: Callable[[Any, int], None],
+    pdf_date: str,
+    before_save: Callable[[Any], None] = lambda canvas: None,
+) -> type[Any]:
     """A canvas that keeps pages until the end so each footer can say "Page n / N"."""
     from reportlab.pdfgen.canvas import Canvas
 
@@ -601,6 +731,7 @@ def _canvas_class(draw_footer: Callable[[Any, int], None], pdf_date: str) -> typ
             self._startPage()
 
         def save(self) -> None:
+            before_save(self)
             total = len(self._garant_pages)
             for state in self._garant_pages:
                 self.__dict__.update(state)
@@ -613,6 +744,7 @@ def _canvas_class(draw_footer: Callable[[Any, int], None], pdf_date: str) -> typ
 
 def render_pdf_bytes(prepared: PreparedDocument, *, prefer_unicode: bool = True) -> bytes:
     """Render ``prepared`` to PDF bytes: title page, contents, body, footers."""
+    defer_pillow()
     return in_language(
         prepared.document.language, lambda: _render(prepared, prefer_unicode=prefer_unicode)
     )
@@ -635,7 +767,6 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
         Table,
         TableStyle,
     )
-    from reportlab.platypus.tableofcontents import TableOfContents
 
     document = prepared.document
     fonts = register_fonts(prefer_unicode=prefer_unicode)
@@ -856,8 +987,17 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
     story += [NextPageTemplate("body"), PageBreak()]
 
     flowables = converter.blocks(parse_html(body.html))
+    if converter.uses_italic:
+        register_oblique_faces(fonts)
+    contents: Any = None
     if body.headings:
-        contents = TableOfContents(dotsMinLevel=0)
+        heading = _heading_class()
+        expected = [
+            (flowable.garant_level, xml_escape(flowable.garant_text), flowable.garant_key)
+            for flowable in flowables
+            if isinstance(flowable, heading) and flowable.garant_key and flowable.garant_level <= 1
+        ]
+        contents = _contents_class()(expected, dotsMinLevel=0)
         contents.levelStyles = [
             ParagraphStyle(
                 "garant-toc0",
@@ -885,6 +1025,10 @@ def _render(prepared: PreparedDocument, *, prefer_unicode: bool) -> bytes:
             PageBreak(),
         ]
     story += flowables
-    canvas_class = _canvas_class(draw_footer, pdf_date)
+    canvas_class = _canvas_class(
+        draw_footer,
+        pdf_date,
+        contents.draw_page_numbers if contents is not None else lambda _: None,
+    )
     template.multiBuild(story, canvasmaker=canvas_class, maxPasses=8)
     return buffer.getvalue()

@@ -1,0 +1,2 @@
+"""Built-in templates compiled by « make templates » (garant.documents.precompiled); generated,
+do not edit."""
