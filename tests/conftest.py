@@ -22,6 +22,10 @@ OFFLINE_ENV = {
 }
 for _name, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_name, _value)
+# Module- and session-scoped fixtures run before the per-test environment below: without this,
+# the commands they run left background MLflow drains writing to the workspace (SQLite -wal
+# and -shm files appearing and vanishing) while the next fixture copied it.
+os.environ["GARANT_MLFLOW_MIRROR"] = "deferred"
 
 SHARED_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
