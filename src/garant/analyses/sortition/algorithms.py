@@ -55,6 +55,8 @@ FIX_THRESHOLD = 1e-6
 # A fixed group keeps its value to within this (per member): HiGHS meets constraints to 1e-7,
 # so a tighter floor can make the next stage's master infeasible by rounding alone.
 FIX_SLACK = 1e-7
+FINISH_RESERVE = 0.01  # part of a time limit kept for the last solves and the answer ...
+FINISH_RESERVE_MAX = 2.0  # ... at most this many seconds
 NASH_TOLERANCE = 1e-5  # Frank-Wolfe gap, relative to the number of people, at which Nash stops
 INITIAL_DIVISOR = 4  # multiplicative-weights rounds: n / 4, at most INITIAL_ROUNDS
 INITIAL_ROUNDS = 30
@@ -751,6 +753,12 @@ def _solve(
     legacy_draws: int,
     aggregate: bool,
 ) -> SortitionResult:
+    if time_limit_s is not None:
+        # The solvers stop a little before the limit: the last solves overrun their own limit
+        # by milliseconds and the answer still has to be assembled (600.2 s for 600 s before).
+        time_limit_s = max(
+            0.0, time_limit_s - min(FINISH_RESERVE_MAX, FINISH_RESERVE * time_limit_s)
+        )
     clock = _Clock(time.perf_counter(), time_limit_s, progress)
     problem = reduce_instance(instance, aggregate=aggregate)
     model = PanelModel(problem)
