@@ -322,3 +322,49 @@ def test_stages_ended_by_a_capacity_row_give_the_same_leximin_as_pricing_alone(
     # LEXIMIN's probabilities are unique: the same for every person, whichever way it ends.
     for person, probability in slow["leximin"].probabilities.items():
         assert fast["leximin"].probabilities[person] == pytest.approx(probability, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_fixing_by_priced_simplex_duals_gives_the_same_leximin_as_central_duals(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from garant.analyses.sortition import algorithms, write_demo
+
+    pool, quotas = write_demo(tmp_path, n=120, k=15, seed=seed)
+    instance = build_instance(
+        load_pool(pool, id_column="id"),
+        load_quotas(quotas),
+        15,
+        household_columns=("adresse", "code_postal"),
+    )
+    simplex = solve(instance, "leximin")
+    monkeypatch.setattr(algorithms, "SIMPLEX_FIXING", False)
+    central = solve(instance, "leximin")
+    assert simplex.optimal and central.optimal
+    _counts_ok(instance, simplex)
+    # LEXIMIN's probabilities are unique: whichever optimal duals justify each fixing, every
+    # person ends with the same probability.
+    for person, probability in central.probabilities.items():
+        assert simplex.probabilities[person] == pytest.approx(probability, abs=1e-6)
+
+
+def test_fixing_a_group_without_a_positive_priced_dual_changes_the_leximin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test above can fail: a wrong shortcut (fix every unfixed group) is caught."""
+    from garant.analyses.sortition import algorithms, write_demo
+
+    pool, quotas = write_demo(tmp_path, n=120, k=15, seed=3)
+    instance = build_instance(
+        load_pool(pool, id_column="id"),
+        load_quotas(quotas),
+        15,
+        household_columns=("adresse", "code_postal"),
+    )
+    right = solve(instance, "leximin")
+    monkeypatch.setattr(algorithms, "FIX_THRESHOLD", -1.0)  # every unfixed group "positive"
+    wrong = solve(instance, "leximin")
+    assert (
+        max(abs(wrong.probabilities[person] - p) for person, p in right.probabilities.items())
+        > 1e-3
+    )

@@ -8,11 +8,11 @@ HiGHS primal simplex, kept warm). Pricing (ADR 0021) tries a swap search first
 ``HEURISTIC_STREAK`` such rounds, or when it finds nothing, a HiGHS MIP prices exactly, at a
 point between the master's duals and the best-bound duals so far (Wentges smoothing; on a
 mispricing the point moves back to the master's duals), and a stage ends only when the MIP,
-with a cut-off at the threshold, proves that no panel improves. At the end of a stage the
-master is re-solved (on a copy) with HiGHS's interior-point method *without crossover*, which
-returns a (nearly) strictly complementary dual solution; the people with a positive dual value
-are exactly those who cannot get more than the stage value in any optimal distribution, and are
-fixed at it. A stage also ends, without pricing, when the master reaches a capacity row's
+with a cut-off at the threshold, proves that no panel improves. Those priced simplex duals are
+then optimal over every panel, so the groups with a positive dual cannot get more than the
+stage value in any optimal distribution and are fixed at it (ADR 0021, session 4b). Only when
+they fix nobody is the master re-solved (on a copy) with HiGHS's interior-point method
+*without crossover*, whose (nearly) strictly complementary duals are priced in turn. A stage also ends, without pricing, when the master reaches a capacity row's
 bound (a quota maximum, a household or the whole panel shared by the unfixed groups of the
 row): those groups are then pinned at the stage value and fixed (ADR 0021, session 4).
 Maximin is the first stage alone. Every exact pricing gives a certified upper bound on the
@@ -55,6 +55,8 @@ FIX_THRESHOLD = 1e-6
 # A fixed group keeps its value to within this (per member): HiGHS meets constraints to 1e-7,
 # so a tighter floor can make the next stage's master infeasible by rounding alone.
 FIX_SLACK = 1e-7
+FINISH_RESERVE = 0.01  # part of a time limit kept for the last solves and the answer ...
+FINISH_RESERVE_MAX = 2.0  # ... at most this many seconds
 NASH_TOLERANCE = 1e-5  # Frank-Wolfe gap, relative to the number of people, at which Nash stops
 INITIAL_DIVISOR = 4  # multiplicative-weights rounds: n / 4, at most INITIAL_ROUNDS
 INITIAL_ROUNDS = 30
@@ -63,8 +65,16 @@ SMOOTHING = 0.5  # Wentges dual smoothing: weight of the best-bound duals in exa
 HEURISTIC_STREAK = 10  # swap-search rounds in a row before an exact (MIP) pricing round
 SEARCH_SWAPS = 20  # at most this many swaps from each start
 SEARCH_STARTS = 3  # best known panels the swap search starts from at each pricing round
+# ... from the second LEXIMIN stage on. Every master solve refactorises its basis (each column
+# seats k people, so the LU is dense: about 40 ms on the 400-person pool whatever the number of
+# pivots), so there fewer rounds with more columns each win; in the first stage (maximin) of
+# the 2,000-person pool the wider search cost more than it saved (ADR 0021, session 4b).
+LATER_STARTS = 24
 SIMPLEX_STRATEGY = 4  # primal simplex: adding a column keeps the basis primal feasible
 ROW_BOUNDS = True  # end a stage when a capacity row pins it (False: pricing and central duals only)
+# Fix the groups with a positive dual in the priced simplex solution, without the interior-point
+# solve (which runs only when that solution fixes nobody). False: central duals always.
+SIMPLEX_FIXING = True
 
 
 @dataclass
@@ -325,14 +335,14 @@ def _probabilities(problem: Problem, columns: list[IntArray], weights: FloatArra
 
 
 def _improving(
-    search: SwapSearch, columns: _Columns, y: FloatArray, threshold: float
+    search: SwapSearch, columns: _Columns, y: FloatArray, threshold: float, n_starts: int
 ) -> tuple[list[IntArray], IntArray]:
     """Panels worth more than ``threshold`` found by swaps from the best panels known.
 
     Returns them (new ones only) and the best panel reached, to seed the MIP when none is.
     """
     values = columns.matrix() @ y
-    starts = np.argsort(-values)[:SEARCH_STARTS]
+    starts = np.argsort(-values)[:n_starts]
     found: list[IntArray] = []
     best, best_value = columns.items[int(starts[0])], float(columns.items[int(starts[0])] @ y)
     keys: set[bytes] = set()
@@ -419,7 +429,8 @@ def _leximin(
             found: list[IntArray] = []
             best = columns.items[int(np.argmax(values))]
             if SEARCH_STARTS > 0 and streak < HEURISTIC_STREAK:
-                found, best = _improving(search, columns, y, threshold)
+                n_starts = SEARCH_STARTS if stage == 1 else LATER_STARTS
+                found, best = _improving(search, columns, y, threshold, n_starts)
             streak = streak + 1 if found else 0
             complete = True
             if not found and smoothing > 0 and center is not None and not central:
@@ -458,6 +469,10 @@ def _leximin(
                 break
             if not added:  # certified: no panel beats the threshold
                 if first_stage_only or central:
+                    break
+                if SIMPLEX_FIXING and _fixes_someone(master, y):
+                    # These duals were just priced: they are optimal for every panel, so a
+                    # group with a positive dual has the stage value in every optimum.
                     break
                 central = True  # converged on the simplex duals: now the central ones
                 continue
@@ -502,6 +517,13 @@ def _leximin(
         # The last master solution already gives every newly fixed group its value, so it
         # stays the answer when everyone is fixed.
     return weights, optimal, gap, notes
+
+
+def _fixes_someone(master: _Master, y: FloatArray) -> bool:
+    """Whether some unfixed group has a positive dual weight in ``y`` (see ``FIX_THRESHOLD``)."""
+    unfixed = np.ones(master.problem.n_groups, dtype=bool)
+    unfixed[list(master.fixed)] = False
+    return bool((y[unfixed] * master.sizes[unfixed] > FIX_THRESHOLD).any())
 
 
 def _fallback(
@@ -731,6 +753,12 @@ def _solve(
     legacy_draws: int,
     aggregate: bool,
 ) -> SortitionResult:
+    if time_limit_s is not None:
+        # The solvers stop a little before the limit: the last solves overrun their own limit
+        # by milliseconds and the answer still has to be assembled (600.2 s for 600 s before).
+        time_limit_s = max(
+            0.0, time_limit_s - min(FINISH_RESERVE_MAX, FINISH_RESERVE * time_limit_s)
+        )
     clock = _Clock(time.perf_counter(), time_limit_s, progress)
     problem = reduce_instance(instance, aggregate=aggregate)
     model = PanelModel(problem)
