@@ -16,16 +16,14 @@ English keeps Typer's own words (``--lang en`` or ``language = "en"`` in the wor
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from garant.i18n import Language, current_language, tr, translate_validation_message
+from garant.util.import_hooks import AfterImport
 
 __all__ = [
     "ENGLISH_CLICK_WORDS",
@@ -198,8 +196,13 @@ def _apply_rich_settings(language: Language) -> None:
         _set_rich_settings(module, language)
         return
     _pending_language = language
-    if not any(isinstance(finder, _WhenRichUtilsImported) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _WhenRichUtilsImported())
+    if not any(
+        isinstance(finder, AfterImport) and finder.fullname == _RICH_UTILS
+        for finder in sys.meta_path
+    ):
+        AfterImport(
+            _RICH_UTILS, lambda module: _set_rich_settings(module, _pending_language)
+        ).install()
 
 
 _RICH_UTILS = "typer.rich_utils"
@@ -226,32 +229,6 @@ def _set_rich_settings(rich_utils: Any, language: Language) -> None:
             setattr(rich_utils, name, value)
     else:
         _french_rich_settings(rich_utils)
-
-
-class _WhenRichUtilsImported(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds ``typer.rich_utils`` once and, after Typer's own code has run, sets its words in
-    the language :func:`_apply_rich_settings` was last given."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != _RICH_UTILS:
-            return None
-        if self in sys.meta_path:
-            sys.meta_path.remove(self)  # one import only
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return spec
-        self._loader = spec.loader
-        spec.loader = self
-        return spec
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module: ModuleType) -> None:
-        self._loader.exec_module(module)
-        _set_rich_settings(module, _pending_language)
 
 
 def _french_context_class() -> type[Any]:

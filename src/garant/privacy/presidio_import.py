@@ -14,15 +14,13 @@ their first analysis as before, so an invalid one would still fail there.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import sys
 import threading
-from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
 from garant.privacy.spacy_import import import_spacy
+from garant.util.import_hooks import AfterImport
 
 __all__ = ["import_presidio"]
 
@@ -31,32 +29,14 @@ _PATTERN_MODULE = "presidio_analyzer.pattern"
 _VALIDATOR = "_Pattern__validate_regex"  # Pattern's private (name-mangled) check
 
 
-class _SkipValidation(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds ``presidio_analyzer.pattern`` and, once executed, switches its check off."""
+class _SkipValidation:
+    """Switches ``Pattern``'s check off once ``presidio_analyzer.pattern`` has run; restores it."""
 
     def __init__(self) -> None:
         self.original: Any = None
         self.pattern_class: Any = None
-        self._spec: importlib.machinery.ModuleSpec | None = None
 
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != _PATTERN_MODULE or self._spec is not None:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None:
-            return None
-        self._spec = spec
-        self._loader = spec.loader
-        spec.loader = self
-        return spec
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module: ModuleType) -> None:
-        self._loader.exec_module(module)
+    def switch_off(self, module: ModuleType) -> None:
         pattern_class = getattr(module, "Pattern", None)
         original = getattr(pattern_class, _VALIDATOR, None) if pattern_class else None
         if original is not None:
@@ -79,11 +59,12 @@ def import_presidio() -> ModuleType:
     with _lock:
         if "presidio_analyzer" in sys.modules:
             return sys.modules["presidio_analyzer"]
-        finder = _SkipValidation()
-        sys.meta_path.insert(0, finder)
+        skip = _SkipValidation()
+        finder = AfterImport(_PATTERN_MODULE, skip.switch_off)
+        finder.install()
         try:
             import presidio_analyzer
         finally:
-            sys.meta_path.remove(finder)
-            finder.restore()
+            finder.uninstall()
+            skip.restore()
         return presidio_analyzer
