@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sortition_support import demo_instance
 
 from garant.analyses.sortition import (
     InfeasibleQuotasError,
@@ -274,15 +275,8 @@ def test_progress_reports_increasing_iterations() -> None:
 def test_a_tiny_time_limit_is_kept_and_the_gap_covers_the_distance_to_the_optimum(
     tmp_path: Path, algorithm: str
 ) -> None:
-    from garant.analyses.sortition import write_demo
 
-    pool, quotas = write_demo(tmp_path, n=400, k=40, seed=1)
-    instance = build_instance(
-        load_pool(pool, id_column="id"),
-        load_quotas(quotas),
-        40,
-        household_columns=("adresse", "code_postal"),
-    )
+    instance = demo_instance(tmp_path, n=400, k=40, seed=1)
     best = min(solve(instance, "maximin").probabilities.values())
     for limit in (0.05, 0.3):
         start = time.perf_counter()
@@ -301,15 +295,9 @@ def test_a_tiny_time_limit_is_kept_and_the_gap_covers_the_distance_to_the_optimu
 def test_stages_ended_by_a_capacity_row_give_the_same_leximin_as_pricing_alone(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from garant.analyses.sortition import algorithms, write_demo
+    from garant.analyses.sortition import algorithms
 
-    pool, quotas = write_demo(tmp_path, n=120, k=15, seed=seed)
-    instance = build_instance(
-        load_pool(pool, id_column="id"),
-        load_quotas(quotas),
-        15,
-        household_columns=("adresse", "code_postal"),
-    )
+    instance = demo_instance(tmp_path, n=120, k=15, seed=seed)
     fast = {alg: solve(instance, alg) for alg in ("leximin", "maximin")}  # type: ignore[misc]
     monkeypatch.setattr(algorithms, "ROW_BOUNDS", False)
     slow = {alg: solve(instance, alg) for alg in ("leximin", "maximin")}  # type: ignore[misc]
@@ -328,15 +316,9 @@ def test_stages_ended_by_a_capacity_row_give_the_same_leximin_as_pricing_alone(
 def test_fixing_by_priced_simplex_duals_gives_the_same_leximin_as_central_duals(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from garant.analyses.sortition import algorithms, write_demo
+    from garant.analyses.sortition import algorithms
 
-    pool, quotas = write_demo(tmp_path, n=120, k=15, seed=seed)
-    instance = build_instance(
-        load_pool(pool, id_column="id"),
-        load_quotas(quotas),
-        15,
-        household_columns=("adresse", "code_postal"),
-    )
+    instance = demo_instance(tmp_path, n=120, k=15, seed=seed)
     simplex = solve(instance, "leximin")
     monkeypatch.setattr(algorithms, "SIMPLEX_FIXING", False)
     central = solve(instance, "leximin")
@@ -352,15 +334,9 @@ def test_fixing_a_group_without_a_positive_priced_dual_changes_the_leximin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The test above can fail: a wrong shortcut (fix every unfixed group) is caught."""
-    from garant.analyses.sortition import algorithms, write_demo
+    from garant.analyses.sortition import algorithms
 
-    pool, quotas = write_demo(tmp_path, n=120, k=15, seed=3)
-    instance = build_instance(
-        load_pool(pool, id_column="id"),
-        load_quotas(quotas),
-        15,
-        household_columns=("adresse", "code_postal"),
-    )
+    instance = demo_instance(tmp_path, n=120, k=15, seed=3)
     right = solve(instance, "leximin")
     monkeypatch.setattr(algorithms, "FIX_THRESHOLD", -1.0)  # every unfixed group "positive"
     wrong = solve(instance, "leximin")

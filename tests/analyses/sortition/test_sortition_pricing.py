@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sortition_support import demo_instance
 
-from garant.analyses.sortition import build_instance, load_pool, load_quotas, solve, write_demo
+from garant.analyses.sortition import solve
 from garant.analyses.sortition.pricing import SwapSearch
 from garant.analyses.sortition.problem import IntArray, PanelModel, Problem, reduce_instance
 
@@ -15,13 +16,7 @@ from garant.analyses.sortition.problem import IntArray, PanelModel, Problem, red
 @pytest.fixture(scope="module")
 def problem(tmp_path_factory: pytest.TempPathFactory) -> Problem:
     folder = tmp_path_factory.mktemp("pool")
-    pool, quotas = write_demo(folder, n=160, k=16, seed=5, household_share=0.35)
-    instance = build_instance(
-        load_pool(pool, id_column="id"),
-        load_quotas(quotas),
-        16,
-        household_columns=("adresse", "code_postal"),
-    )
+    instance = demo_instance(folder, n=160, k=16, seed=5, household_share=0.35)
     reduced = reduce_instance(instance)
     assert reduced.households, "the fixture must have shared addresses"
     return reduced
@@ -88,13 +83,7 @@ def test_cut_off_pricing_certifies_that_no_panel_beats_the_threshold(problem: Pr
 def test_time_limited_maximin_reports_a_gap_that_covers_the_true_distance(
     tmp_path: Path,
 ) -> None:
-    pool, quotas = write_demo(tmp_path, n=300, k=30, seed=9)
-    instance = build_instance(
-        load_pool(pool, id_column="id"),
-        load_quotas(quotas),
-        30,
-        household_columns=("adresse", "code_postal"),
-    )
+    instance = demo_instance(tmp_path, n=300, k=30, seed=9)
     full = solve(instance, "maximin")
     assert full.optimal
     stopped = solve(instance, "maximin", time_limit_s=0.3)
