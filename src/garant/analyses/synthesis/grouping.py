@@ -36,6 +36,28 @@ __all__ = [
 ]
 
 
+def word_vectorizer(
+    stop_list: Sequence[str], min_df: int, max_features: int, *, max_df: float = 1.0
+) -> Any:
+    """The word TF-IDF of folded texts (words and pairs of words, stop words out, sublinear
+    counts), shared by the themes' vectors and the campaign detector's."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        strip_accents=None,
+        lowercase=False,
+        stop_words=list(stop_list),
+        token_pattern=r"(?u)\b\w\w+\b",
+        ngram_range=(1, 2),
+        min_df=min_df,
+        max_df=max_df,
+        sublinear_tf=True,
+        max_features=max_features,
+        dtype=np.float32,
+    )
+
+
 def vectorise(
     unique_texts: Sequence[str],
     raw_texts: Sequence[str],
@@ -57,17 +79,8 @@ def vectorise(
 
     n_unique = len(unique_texts)
     min_df = 2 if n_unique >= 50 else 1
-    words = TfidfVectorizer(
-        strip_accents=None,
-        lowercase=False,
-        stop_words=list(stop_list),
-        token_pattern=r"(?u)\b\w\w+\b",
-        ngram_range=(1, 2),
-        min_df=min_df,
-        max_df=0.5 if n_unique >= 20 else 1.0,
-        sublinear_tf=True,
-        max_features=parameters.max_word_features,
-        dtype=np.float32,
+    words = word_vectorizer(
+        stop_list, min_df, parameters.max_word_features, max_df=0.5 if n_unique >= 20 else 1.0
     )
     try:
         unique_words = words.fit_transform(unique_texts)

@@ -46,7 +46,7 @@ from garant.i18n import tr
 
 from .campaigns import CampaignParameters, dense_blocks
 from .describe import DescriptionSettings, describe_themes
-from .grouping import main_themes, vectorise
+from .grouping import main_themes, vectorise, word_vectorizer
 from .model import (
     Assignment,
     Contribution,
@@ -235,7 +235,6 @@ def _offline_themes(
 ) -> tuple[list[Theme], list[Assignment], list[SingularContribution], dict[str, Any]]:
     import numpy as np
     import scipy.sparse as sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     parameters = parameters or OfflineParameters()
     stop = frozenset(strip_accents(word) for word in FRENCH_STOP_WORDS)
@@ -335,17 +334,7 @@ def _offline_themes(
                 clusters = [
                     np.flatnonzero((unique_labels == j) & long_enough).tolist() for j in range(k)
                 ]
-            campaign_vectors = TfidfVectorizer(
-                strip_accents=None,
-                lowercase=False,
-                stop_words=stop_list,
-                token_pattern=r"(?u)\b\w\w+\b",
-                ngram_range=(1, 2),
-                min_df=min_df,
-                sublinear_tf=True,
-                max_features=parameters.max_word_features,
-                dtype=np.float32,
-            )
+            campaign_vectors = word_vectorizer(stop_list, min_df, parameters.max_word_features)
             try:
                 campaign_matrix = campaign_vectors.fit_transform(unique_texts)
             except ValueError:
