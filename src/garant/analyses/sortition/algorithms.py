@@ -62,7 +62,11 @@ INITIAL_DIVISOR = 4  # multiplicative-weights rounds: n / 4, at most INITIAL_ROU
 INITIAL_ROUNDS = 30
 COVER_STARTS = 3  # other known panels the swap search starts from to bring a group in
 SMOOTHING = 0.5  # Wentges dual smoothing: weight of the best-bound duals in exact pricing
-HEURISTIC_STREAK = 10  # swap-search rounds in a row before an exact (MIP) pricing round
+HEURISTIC_STREAK = 10  # swap-search rounds in a row before an exact (MIP) pricing round ...
+# ... from the second LEXIMIN stage on, where the swap search's panels alone improve the master
+# little per round: there every other round is exact, and adds the swap search's panels too
+# (ADR 0021, 2026-12-05: 400-person LEXIMIN on three pools 243 s of CPU -> about 120 s).
+LATER_STREAK = 1
 SEARCH_SWAPS = 20  # at most this many swaps from each start
 SEARCH_STARTS = 3  # best known panels the swap search starts from at each pricing round
 # ... from the second LEXIMIN stage on. Every master solve refactorises its basis (each column
@@ -428,8 +432,11 @@ def _leximin(
             values = columns.matrix() @ y
             found: list[IntArray] = []
             best = columns.items[int(np.argmax(values))]
-            if SEARCH_STARTS > 0 and streak < HEURISTIC_STREAK:
-                n_starts = SEARCH_STARTS if stage == 1 else LATER_STARTS
+            n_starts = SEARCH_STARTS if stage == 1 else LATER_STARTS
+            searched = SEARCH_STARTS > 0 and streak < (
+                HEURISTIC_STREAK if stage == 1 else LATER_STREAK
+            )
+            if searched:
                 found, best = _improving(search, columns, y, threshold, n_starts)
             streak = streak + 1 if found else 0
             complete = True
@@ -454,12 +461,16 @@ def _leximin(
                             break
                         continue
             elif not found:
-                counts, bound, complete = model.price(y, threshold, best)
+                others: list[IntArray] = []
+                counts, bound, complete = model.price(y, threshold, best, others)
                 if bound - fixed_term < upper:
                     upper, center = bound - fixed_term, y
                 if counts is not None:
-                    found = [counts]
+                    found = [counts, *others]
                 smoothing = SMOOTHING
+            if found and not searched and stage > 1 and SEARCH_STARTS > 0:
+                # An exact round of a later stage: the swap search's panels join the MIP's.
+                found += _improving(search, columns, y, threshold, n_starts)[0]
             clock.report("stage", stage, len(master.fixed), n, z, upper)
             added = [counts for counts in found if columns.add(counts)]
             for counts in added:

@@ -281,7 +281,11 @@ class PanelModel:
         return counts, value, bound
 
     def price(
-        self, weights: FloatArray, threshold: float, incumbent: IntArray | None = None
+        self,
+        weights: FloatArray,
+        threshold: float,
+        incumbent: IntArray | None = None,
+        others: list[IntArray] | None = None,
     ) -> tuple[IntArray | None, float, bool]:
         """The best composition worth more than ``threshold`` for ``weights``, if any.
 
@@ -290,7 +294,10 @@ class PanelModel:
         (``threshold`` itself when the cut-off pruned everything); ``complete`` is false when
         the deadline stopped HiGHS before it could tell. ``incumbent`` (a compliant
         composition) is handed to HiGHS as a starting solution. Solutions worth no more than
-        ``threshold`` are cut off, so proving that none beats it is usually quick.
+        ``threshold`` are cut off, so proving that none beats it is usually quick. With
+        ``others``, the other compositions worth more than ``threshold`` that the search met
+        on its way (HiGHS's improving solutions) are appended to that list: they are valid
+        columns too, found for nothing.
         """
         import highspy
 
@@ -302,11 +309,16 @@ class PanelModel:
             self.highs.setSolution(
                 len(self._cols), self._cols, np.asarray(incumbent, dtype=np.float64)
             )
+        if others is not None:
+            self.highs.setOptionValue("mip_improving_solution_save", True)
         try:
             counts, value, bound = self._run(weights)
             status = self.highs.getModelStatus()
+            if others is not None and counts is not None:
+                others += self._improving_solutions(weights, threshold, counts)
         finally:
             self.highs.setOptionValue("objective_bound", highspy.kHighsInf)
+            self.highs.setOptionValue("mip_improving_solution_save", False)
         if status == highspy.HighsModelStatus.kInfeasible:
             return None, float(threshold), True
         complete = status == highspy.HighsModelStatus.kOptimal
@@ -318,6 +330,20 @@ class PanelModel:
         if value <= threshold:
             return None, max(float(threshold), bound), complete
         return counts, bound, complete
+
+    def _improving_solutions(
+        self, weights: FloatArray, threshold: float, best: IntArray
+    ) -> list[IntArray]:
+        """The solutions HiGHS saved during the last run worth more than ``threshold``, but
+        ``best``, each once."""
+        seen = {best.tobytes()}
+        found: list[IntArray] = []
+        for solution in self.highs.getSavedMipSolutions():
+            counts = np.rint(np.array(solution.col_value)).astype(np.int64)
+            if float(counts @ weights) > threshold and counts.tobytes() not in seen:
+                seen.add(counts.tobytes())
+                found.append(counts)
+        return found
 
     def _run(self, weights: FloatArray) -> tuple[IntArray | None, float, float]:
         import time
