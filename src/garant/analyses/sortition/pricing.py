@@ -85,7 +85,7 @@ class SwapSearch:
         for r, row in enumerate(problem.rows):
             for g in row.groups:
                 rows_of[g].append(r)
-        self.rows_of = [tuple(rows) for rows in rows_of]
+        self.row_sets = [frozenset(rows) for rows in rows_of]
         self.n_households = len(problem.households)
         layout = _Layout(n_rows, self.n_households)
         self.layout = layout
@@ -167,11 +167,10 @@ class SwapSearch:
             out, into = move
             counts[out] -= 1
             counts[into] += 1
-            for r in self.rows_of[out]:
-                totals[r] -= 1
-            for r in self.rows_of[into]:
-                totals[r] += 1
-            for r in self.rows_of[out] + self.rows_of[into]:
+            # Rows holding both groups keep their total.
+            changed = self.row_sets[out] ^ self.row_sets[into]
+            for r in changed:
+                totals[r] += 1 if r in self.row_sets[into] else -1
                 word, min_bit, max_bit = rows[r]
                 if totals[r] <= low[r]:
                     at_min[word] |= min_bit
@@ -238,7 +237,7 @@ class SwapSearch:
                 words.append(((flipped & np.uint64(checked))[:, None], entering[word]))
         pairs = _Pairs(members, member_weights[:, None], words, apart, finite)
         if len(candidates) > SHORTLIST:
-            heaviest = np.argpartition(-candidate_weights, SHORTLIST)[:SHORTLIST]
+            heaviest = (-candidate_weights).argpartition(SHORTLIST)[:SHORTLIST]
             move = pairs.best(candidates[heaviest], candidate_weights[heaviest])
             if move is not None:
                 return move
