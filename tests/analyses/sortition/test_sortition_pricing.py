@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +10,14 @@ import pytest
 from sortition_support import demo_instance
 
 from garant.analyses.sortition import solve
-from garant.analyses.sortition.pricing import SwapSearch
-from garant.analyses.sortition.problem import IntArray, PanelModel, Problem, reduce_instance
+from garant.analyses.sortition.pricing import GAIN_TOLERANCE, SHORTLIST, SwapSearch
+from garant.analyses.sortition.problem import (
+    FloatArray,
+    IntArray,
+    PanelModel,
+    Problem,
+    reduce_instance,
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +48,7 @@ def test_swap_search_returns_only_quota_feasible_panels_with_households_respecte
         for household in problem.households:
             weights[list(household)] += 5.0
         panel = search.improve(start, weights)
-        assert problem.violations(panel) == []
+        assert problem.violations(panel.tolist()) == []
         assert all(sum(panel[g] for g in household) <= 1 for household in problem.households)
         assert float(panel @ weights) >= float(start @ weights)
         moved += int(np.abs(panel - start).sum())
@@ -74,7 +81,7 @@ def test_cut_off_pricing_certifies_that_no_panel_beats_the_threshold(problem: Pr
     counts, bound, complete = model.price(weights, optimum - 1e-3)
     assert counts is not None and complete
     assert float(counts @ weights) == pytest.approx(optimum, abs=1e-6)
-    assert problem.violations(counts) == []
+    assert problem.violations(counts.tolist()) == []
     # The cut-off is reset: a plain solve still finds the optimum.
     _, again, _ = model.solve(weights)
     assert again == pytest.approx(optimum, abs=1e-6)
@@ -91,3 +98,124 @@ def test_time_limited_maximin_reports_a_gap_that_covers_the_true_distance(
     reached = min(stopped.probabilities.values())
     assert reached <= best + 1e-7
     assert best - reached <= stopped.gap + 1e-7
+
+
+def _reference_swap(
+    problem: Problem, counts: IntArray, weights: FloatArray, shortlist: int | None
+) -> tuple[int, int] | None:
+    """The specified swap, found by trying every leaver × newcomer pair and its rules."""
+    n = problem.n_groups
+    members = [g for g in range(n) if counts[g] > 0]
+    candidates = [g for g in range(n) if counts[g] < problem.sizes[g]]
+    if not members or not candidates:
+        return None
+    lightest = min(float(weights[m]) for m in members)
+    candidates = [c for c in candidates if weights[c] > lightest + GAIN_TOLERANCE]
+    if not candidates:
+        return None
+    if shortlist is not None:
+        if len(candidates) <= shortlist:
+            return None
+        # The shortlist's order (and which of equal weights get in) is numpy's argpartition's.
+        order = np.argpartition(-weights[np.array(candidates)], shortlist)[:shortlist]
+        candidates = [candidates[int(i)] for i in order]
+    heaviest = max(float(weights[c]) for c in candidates)
+    members = [m for m in members if weights[m] < heaviest - GAIN_TOLERANCE]
+    totals = [sum(int(counts[g]) for g in row.groups) for row in problem.rows]
+    row_sets = [set(row.groups) for row in problem.rows]
+    best: tuple[float, int, int] | None = None
+    for m in members:
+        for c in candidates:
+            if c == m:
+                continue
+            quotas_kept = all(
+                row.low <= totals[r] - (m in row_sets[r]) + (c in row_sets[r]) <= row.high
+                for r, row in enumerate(problem.rows)
+            )
+            after = counts.copy()
+            after[m] -= 1
+            after[c] += 1
+            households_kept = all(sum(int(after[g]) for g in h) <= 1 for h in problem.households)
+            gain = float(weights[c] - weights[m])
+            if quotas_kept and households_kept and (best is None or gain > best[0]):
+                best = (gain, m, c)
+    if best is None or not best[0] > GAIN_TOLERANCE:
+        return None
+    return best[1], best[2]
+
+
+def _reference_improve(
+    problem: Problem, counts: IntArray, weights: FloatArray, max_swaps: int | None
+) -> IntArray:
+    counts = counts.copy()
+    swaps = 0
+    while max_swaps is None or swaps < max_swaps:
+        move = _reference_swap(problem, counts, weights, SHORTLIST)
+        if move is None:
+            move = _reference_swap(problem, counts, weights, None)
+        if move is None:
+            break
+        counts[move[0]] -= 1
+        counts[move[1]] += 1
+        swaps += 1
+    return counts
+
+
+def _tightened(
+    problem: Problem, counts: IntArray, rng: np.random.Generator, copies: int
+) -> Problem:
+    """The same groups with quotas squeezed around ``counts`` (many rows at a bound), each
+    row ``copies`` times with its own bounds."""
+    rows = []
+    for row in problem.rows * copies:
+        total = sum(int(counts[g]) for g in row.groups)
+        low = max(0, total - int(rng.integers(0, 2)))
+        rows.append(replace(row, low=low, high=total + int(rng.integers(0, 2))))
+    return replace(problem, rows=tuple(rows))
+
+
+SIX_CRITERIA = ("sexe", "tranche_age", "commune", "diplome", "csp", "logement")
+
+
+@pytest.mark.parametrize(
+    ("seed", "criteria", "copies", "words", "households_apart"),
+    [
+        (11, None, 1, 1, False),  # 26 rows and the household codes in one word
+        (12, SIX_CRITERIA, 1, 2, True),  # 30 rows: the household codes get their own word
+        (13, None, 2, 2, False),  # 52 rows over two words, the codes in the second
+    ],
+)
+def test_swap_search_makes_the_same_swaps_as_trying_every_pair(
+    tmp_path: Path,
+    seed: int,
+    criteria: tuple[str, ...] | None,
+    copies: int,
+    words: int,
+    households_apart: bool,
+) -> None:
+    rng = np.random.default_rng(seed)
+    options = {} if criteria is None else {"criteria": criteria}
+    instance = demo_instance(tmp_path, n=110, k=10, seed=seed, household_share=0.4, **options)
+    loose = reduce_instance(instance)
+    assert loose.households and loose.n_groups > SHORTLIST + 20
+    start = _start(loose)
+    problem = _tightened(loose, start, rng, copies)
+    search = SwapSearch(problem)
+    assert (search.n_words, search.layout.apart) == (words, households_apart)
+    compared = moved = 0
+    for trial in range(8):
+        # Few distinct weights: many equal gains, so the tie-breaking is compared too.
+        weights = rng.integers(0, 6, problem.n_groups) / 5.0
+        if trial % 2:
+            weights = weights + rng.uniform(0.0, 1e-3, problem.n_groups)
+        if trial == 7:
+            weights[rng.choice(problem.n_groups, 3, replace=False)] = [np.inf, -np.inf, np.inf]
+        for max_swaps in (1, 3, None):
+            expected = _reference_improve(problem, start, weights, max_swaps)
+            found = search.improve(start, weights, max_swaps=max_swaps)
+            assert found.tolist() == expected.tolist(), (trial, max_swaps)
+            assert problem.violations(found.tolist()) == []
+            compared += 1
+        moved += int(np.abs(expected - start).sum())
+        start = expected
+    assert compared == 24 and moved > 0
