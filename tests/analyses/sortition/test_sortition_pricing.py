@@ -87,6 +87,30 @@ def test_cut_off_pricing_certifies_that_no_panel_beats_the_threshold(problem: Pr
     assert again == pytest.approx(optimum, abs=1e-6)
 
 
+def test_pricing_hands_back_the_other_improving_panels_it_met(problem: Problem) -> None:
+    model = PanelModel(problem)
+    rng = np.random.default_rng(3)
+    start = _start(problem)
+    met = 0
+    for _ in range(10):
+        weights = rng.uniform(0.0, 1.0, problem.n_groups)
+        threshold = float(start @ weights)
+        others: list[IntArray] = []
+        counts, _, _ = model.price(weights, threshold, start, others)
+        assert counts is not None
+        keys = {counts.tobytes()}
+        for panel in others:
+            assert problem.violations(panel.tolist()) == []
+            assert all(sum(panel[g] for g in h) <= 1 for h in problem.households)
+            assert threshold < float(panel @ weights) <= float(counts @ weights) + 1e-9
+            assert panel.tobytes() not in keys, "each panel once, the best one not repeated"
+            keys.add(panel.tobytes())
+        met += len(others)
+    assert met > 0, "HiGHS met no other improving panel in ten searches"
+    # Without the list, HiGHS stops saving solutions.
+    assert model.highs.getOptionValue("mip_improving_solution_save")[1] is False
+
+
 def test_time_limited_maximin_reports_a_gap_that_covers_the_true_distance(
     tmp_path: Path,
 ) -> None:
