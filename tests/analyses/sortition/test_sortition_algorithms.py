@@ -330,6 +330,22 @@ def test_fixing_by_priced_simplex_duals_gives_the_same_leximin_as_central_duals(
         assert simplex.probabilities[person] == pytest.approx(probability, abs=1e-6)
 
 
+@pytest.mark.parametrize("seed", [3, 8])
+def test_exact_pricing_every_other_round_gives_the_same_leximin_as_after_ten_swap_rounds(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from garant.analyses.sortition import algorithms
+
+    instance = demo_instance(tmp_path, n=120, k=15, seed=seed, household_share=0.3)
+    often = solve(instance, "leximin")
+    monkeypatch.setattr(algorithms, "LATER_STREAK", algorithms.HEURISTIC_STREAK)
+    rarely = solve(instance, "leximin")
+    assert often.optimal and rarely.optimal
+    _counts_ok(instance, often)
+    for person, probability in rarely.probabilities.items():
+        assert often.probabilities[person] == pytest.approx(probability, abs=1e-6)
+
+
 def test_fixing_a_group_without_a_positive_priced_dual_changes_the_leximin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
