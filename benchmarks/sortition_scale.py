@@ -173,33 +173,33 @@ def main() -> None:
                 goal = goals.get(algorithm)
                 limit = goal if algorithm == "leximin" and goal and goal >= 600 else None
                 mine = _run("garant", case, algorithm, args.timeout, limit)
-                theirs = (
-                    _run("sa", case, algorithm, peer_timeout, None)
-                    if sa_version and algorithm == "maximin"
-                    else None
-                )
                 seconds, low, gini = _fmt(mine)
                 cpu = f"{mine['cpu']:.1f}" if "cpu" in mine else "—"
                 verdict = "—"
                 if goal is not None and "error" not in mine:
                     met = mine["seconds"] <= goal + 1
                     verdict = f"≤ {goal:.0f} s {'met' if met else 'MISSED'}"
-                line = (
+                # garant's line first: the peer may take many minutes more.
+                print(
                     f"{name:10} {algorithm:8} garant {seconds:>9} s (CPU {cpu} s) min {low:>9} "
-                    f"Gini {gini:>8} {_state(mine)}"
+                    f"Gini {gini:>8} {_state(mine)}",
+                    flush=True,
+                )
+                theirs = (
+                    _run("sa", case, algorithm, peer_timeout, None)
+                    if sa_version and algorithm == "maximin"
+                    else None
                 )
                 peer = "no peer on HiGHS" if algorithm == "leximin" else "not run"
                 if theirs is not None:
                     ts, tlow, _ = _fmt(theirs)
                     if "error" in theirs:
-                        line += f" | sortition-algorithms {theirs['error']}"
+                        line = f"sortition-algorithms {theirs['error']}"
                         peer = str(theirs["error"])[:18]
                     else:
-                        line += (
-                            f" | sortition-algorithms {ts} s (CPU {theirs['cpu']:.1f} s) min {tlow}"
-                        )
+                        line = f"sortition-algorithms {ts} s (CPU {theirs['cpu']:.1f} s) min {tlow}"
                         peer = f"{ts} s"
-                print(line, flush=True)
+                    print(f"{name:10} {algorithm:8} {line}", flush=True)
                 summary.append(
                     f"{name:10} {algorithm:8} {verdict:>16} {seconds:>9} {cpu:>8} "
                     f"{_state(mine):>14} {peer:>18} {_ratio(mine, theirs, peer_timeout):>7}"
