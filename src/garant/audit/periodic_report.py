@@ -114,6 +114,9 @@ class UseActivity(_Frozen):
     runs: int
     flags: tuple[str, ...] = ()
     """Findings about these runs' rows (shown in red): the facts above are the ledger's."""
+    engines: tuple[str, ...] = ()
+    """What pseudonymised these runs (engine, NER model and version), as their ledger entries
+    recorded it; empty when none pseudonymised."""
 
 
 class Refusal(_Frozen):
@@ -518,7 +521,7 @@ def build_period_report(
         names = _person_names(session)
         report_parts = {
             "run_counts": _run_counts([run.value for run in started]),
-            "uses": _uses(session, started, names),
+            "uses": _uses(session, started, names, _engines(session, verification)),
             "refusals": tuple(
                 _refusal(run.value, names, run.flags)
                 for run in started
@@ -627,8 +630,49 @@ def _hosting(tool: Any) -> str:
     return ", ".join(parts)
 
 
+def _engines(session: Session, verification: VerificationReport) -> dict[str, dict[str, Any]]:
+    """Each run's recorded pseudonymisation provenance (first trusted ``gate_decision`` entry
+    holding ``pseudonymisation_engine``), by run id."""
+    import json
+
+    from garant.domain.models import LedgerEntry
+
+    untrusted = {problem.seq for problem in verification.chain if problem.kind == "modified"}
+    table = LedgerEntry.__table__  # type: ignore[attr-defined]
+    found: dict[str, dict[str, Any]] = {}
+    for entry in session.connection().execute(
+        table.select()
+        .where(table.c.event == "gate_decision")
+        .where(table.c.payload.contains('"pseudonymisation_engine"'))
+        .order_by(table.c.seq)
+    ):
+        if entry.seq in untrusted or not entry.run_id or entry.run_id in found:
+            continue
+        try:
+            recorded = json.loads(entry.payload).get("pseudonymisation_engine")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(recorded, dict):
+            found[entry.run_id] = recorded
+    return found
+
+
+def _engine_lines(members: Sequence[VerifiedRow[Any]], engines: dict[str, Any]) -> tuple[str, ...]:
+    from garant.privacy.provenance import describe_provenance
+
+    lines = {
+        describe_provenance(engines.get(m.value.id))
+        for m in members
+        if m.value.pseudonymised or m.value.id in engines
+    }
+    return tuple(sorted(lines))
+
+
 def _uses(
-    session: Session, runs: Sequence[VerifiedRow[Any]], names: dict[str, str]
+    session: Session,
+    runs: Sequence[VerifiedRow[Any]],
+    names: dict[str, str],
+    engines: dict[str, dict[str, Any]],
 ) -> tuple[UseActivity, ...]:
     from garant.domain.enums import label
     from garant.domain.models import AITool, AIUse
@@ -669,6 +713,7 @@ def _uses(
                 pseudonymised=pseudonymised,
                 runs=len(members),
                 flags=tuple(flag for member in members for flag in member.flags),
+                engines=_engine_lines(members, engines),
             )
         )
     return tuple(activity)

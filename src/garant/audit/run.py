@@ -152,6 +152,7 @@ class AuditedRun:
     _local_engine: tuple[str, str] | None = None
     _impact_sources: set[str] = field(default_factory=set)
     _last_completion: Completion | TranscriptionResult | None = None
+    _engine_recorded: bool = False
 
     # --- privacy ----------------------------------------------------------------------------
 
@@ -205,6 +206,7 @@ class AuditedRun:
             return list(texts)
         if not (always or self.pseudonymise_required) and not self._undeclared_data_in(texts):
             return list(texts)
+        self._record_engine()
         results = self._pseudonymiser_instance().pseudonymise_many(list(texts), self.mapping)
         return [result.text for result in results]
 
@@ -220,9 +222,8 @@ class AuditedRun:
         if not findings:
             return False
         action = "refuse" if self.undeclared_personal_data == "refuse" else "pseudonymise"
-        self._ledger(
-            "gate_decision", {"undeclared_personal_data": findings.summary(), "action": action}
-        )
+        # the engine that found the data is the one that masks it: recorded with the decision
+        self._record_engine({"undeclared_personal_data": findings.summary(), "action": action})
         if action == "refuse":
             raise PolicyRefusal(
                 tr(
@@ -239,6 +240,26 @@ class AuditedRun:
                 rule="data.undeclared_personal_data",
             )
         return True
+
+    def pseudonymisation_provenance(self) -> dict[str, str]:
+        """This run's pseudonymisation engine, NER model and versions (no model is loaded)."""
+        from garant.privacy.provenance import provenance
+
+        return provenance(self.pseudonymisation_mode)
+
+    def _record_engine(self, decision: dict[str, Any] | None = None) -> None:
+        """Record once per run what pseudonymises it: in the ledger (a ``gate_decision``
+        holding ``pseudonymisation_engine``, with ``decision`` when one is taken here) and as
+        MLflow params. A run the policy makes pseudonymise recorded it when it started."""
+        if self._engine_recorded and decision is None:
+            return
+        payload = dict(decision or {})
+        if not self._engine_recorded:
+            recorded = self.pseudonymisation_provenance()
+            payload["pseudonymisation_engine"] = recorded
+            self.tracker.log_params(_engine_params(recorded))
+            self._engine_recorded = True
+        self._ledger("gate_decision", payload)
 
     def reidentify(self, text: str) -> str:
         """Put the original values back (locally, for an authorised person)."""
@@ -632,8 +653,22 @@ def _run_row(run_id: str, facts: GateFacts, decision: GateDecision, status: str)
     )
 
 
-def _gate_payload(facts: GateFacts, decision: GateDecision) -> dict[str, Any]:
+def _engine_params(recorded: dict[str, str]) -> dict[str, str | None]:
+    """The MLflow params next to ``pseudonymisation``: the engine, in full mode its NER model."""
     return {
+        "pseudonymisation_engine": recorded["engine"],
+        "ner_model": recorded.get("ner_model"),
+        "ner_model_version": recorded.get("ner_model_version"),
+        "spacy_version": recorded.get("spacy_version"),
+    }
+
+
+def _gate_payload(
+    facts: GateFacts, decision: GateDecision, engine: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The gate's decision as the ledger records it; ``engine``: the pseudonymisation
+    provenance of a run that pseudonymises (absent otherwise, and in ledgers before 2026-12)."""
+    payload = {
         "allowed": decision.allowed,
         "refusals": [{"rule": r.rule, "reason": r.message_fr} for r in decision.refusals],
         "policy": policy_label(decision),
@@ -647,6 +682,9 @@ def _gate_payload(facts: GateFacts, decision: GateDecision) -> dict[str, Any]:
         "pseudonymisation_rules": list(decision.pseudonymisation_rules),
         "pseudonymisation_settings": decision.pseudonymisation_settings.model_dump(mode="json"),
     }
+    if engine is not None:
+        payload["pseudonymisation_engine"] = engine
+    return payload
 
 
 def _record_refusal(
@@ -683,6 +721,8 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
         )
     )
     alias = facts.alias
+    engine = run.pseudonymisation_provenance() if run.pseudonymise_required else None
+    run._engine_recorded = engine is not None
     run.tracker.log_params(
         {
             "use": facts.use.key if facts.use else "",
@@ -700,6 +740,7 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
             "pseudonymisation": run.pseudonymisation_mode
             if run.pseudonymise_required
             else "non requise",
+            **(_engine_params(engine) if engine else {}),
             "policy_version": policy_label(run.decision),
             "garant_version": __version__,
             "electricity_mix_zone": run.workspace.settings.electricity_mix_zone,
@@ -717,7 +758,9 @@ def _record_start(run: AuditedRun, parameters: dict[str, Any]) -> None:
         row.summary = {"process": process}
         with unit_of_work(run.workspace.engine) as session:
             session.add(row)
-            append_event(session, "gate_decision", _gate_payload(facts, run.decision), run.id)
+            append_event(
+                session, "gate_decision", _gate_payload(facts, run.decision, engine), run.id
+            )
             started: dict[str, Any] = {
                 "kind": run.kind,
                 "parameters": parameters,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Literal
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +23,7 @@ __all__ = [
     "disclosure_labels",
     "get_run",
     "list_runs",
+    "pseudonymisation_engine",
     "record_review",
     "reidentify_output",
     "review_run",
@@ -66,6 +68,19 @@ def run_events(session: Session, run_id: str) -> list[LedgerEntry]:
         select(LedgerEntry).where(LedgerEntry.run_id == run_id).order_by(col(LedgerEntry.seq))
     )
     return list(session.exec(statement))
+
+
+def pseudonymisation_engine(events: Iterable[LedgerEntry]) -> dict[str, Any] | None:
+    """What pseudonymised a run, as its ledger recorded it (the first ``gate_decision`` holding
+    ``pseudonymisation_engine``); None for a run that did not pseudonymise, or one recorded
+    before garant recorded it (2026-12)."""
+    for event in events:
+        if event.event != "gate_decision":
+            continue
+        recorded = json.loads(event.payload).get("pseudonymisation_engine")
+        if isinstance(recorded, dict):
+            return recorded
+    return None
 
 
 def review_run(

@@ -236,8 +236,9 @@ def runs_show(
     """Affiche une exécution : porte, modèle, entrées, sorties, relecture, mention IA."""
     from garant.audit.attestation import attest
     from garant.audit.ledger_view import LedgerView
-    from garant.audit.runs import disclosure_labels, get_run, run_events
+    from garant.audit.runs import disclosure_labels, get_run, pseudonymisation_engine, run_events
     from garant.audit.verify import verify_workspace
+    from garant.privacy.provenance import describe_provenance
 
     state = state_of(ctx)
     _close_interrupted(state)
@@ -255,12 +256,14 @@ def runs_show(
         )
         events = run_events(session, run.id)
         labels = disclosure_labels(session, run)
+    engine = pseudonymisation_engine(events)
     if as_json:
         print_json(
             {
                 "run": run,
                 "events": [e.model_dump(mode="json") for e in events],
                 "disclosures": {k: v.as_dict() for k, v in labels.items()},
+                "pseudonymisation_engine": engine,
                 "verification": {
                     "ok": attestation.ok,
                     "statement": attestation.statement(),
@@ -285,6 +288,11 @@ def runs_show(
             (
                 tr("Pseudonymisation", "Pseudonymisation"),
                 tr("oui", "yes") if run.pseudonymised else tr("non", "no"),
+            ),
+            *(
+                [(tr("Moteur, modèle NER", "Engine, NER model"), describe_provenance(engine))]
+                if run.pseudonymised or engine
+                else []
             ),
             (tr("Politique", "Policy"), run.policy_version),
             ("MLflow", run.mlflow_run_id),
