@@ -20,7 +20,8 @@ from garant.audit.periodic_report import build_period_report, export_period_repo
 from garant.audit.run import audited_run
 from garant.audit.verify import verify_workspace
 from garant.cli.main import app
-from garant.domain.models import LedgerEntry
+from garant.domain.models import AuditRun, LedgerEntry
+from garant.errors import PolicyRefusal
 from garant.llm.testing import RecordingGateway
 from garant.llm.types import ChatMessage
 from garant.store.engine import unit_of_work
@@ -49,7 +50,9 @@ def _params(queue: Path) -> dict[str, str]:
     return params
 
 
-def _ask(workspace: Workspace, queue: Path, use: str, mode: str, text: str) -> str:
+def _ask(
+    workspace: Workspace, queue: Path, use: str, mode: str, text: str, alias: str = "hors-ligne"
+) -> str:
     gateway = RecordingGateway()
     gateway.enqueue("Une réponse.")
     with audited_run(
@@ -57,7 +60,7 @@ def _ask(workspace: Workspace, queue: Path, use: str, mode: str, text: str) -> s
         use=use,
         kind="ask",
         operator="claire-martin",
-        model_alias="hors-ligne",
+        model_alias=alias,
         gateway=gateway,
         pseudonymisation_mode=mode,
         tracker=RunQueue(queue),
@@ -217,3 +220,19 @@ def test_the_audit_report_names_what_pseudonymised_each_use_s_runs(
     markdown = export.path.read_text(encoding="utf-8")
     assert f"- Moteur, modèle NER\xa0: {' ; '.join(engines['synthese'])}" in markdown
     assert markdown.count("Moteur, modèle NER") == 1  # not for the use that did not pseudonymise
+
+
+def test_a_refused_run_shows_no_engine_since_nothing_was_pseudonymised(
+    audit_workspace: Workspace, tmp_path: Path
+) -> None:
+    with pytest.raises(PolicyRefusal):
+        _ask(audit_workspace, tmp_path / "q", "synthese", "full", "Le parc.", alias="us-api")
+    with unit_of_work(audit_workspace.engine) as session:
+        (refused,) = session.exec(select(AuditRun).where(AuditRun.status == "refused"))
+        run_id, pseudonymised = refused.id, refused.pseudonymised
+    assert pseudonymised  # the use asks for it…
+    with unit_of_work(audit_workspace.engine) as session:
+        (entry,) = session.exec(select(LedgerEntry).where(LedgerEntry.run_id == run_id))
+        assert entry.event == "run_refused"
+        assert "pseudonymisation_engine" not in json.loads(entry.payload)
+    assert "Moteur, modèle NER" not in _show(audit_workspace, run_id)  # …but none ran

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from typing import Any, Literal
 
 from sqlmodel import Session, col, select
@@ -70,12 +70,14 @@ def run_events(session: Session, run_id: str) -> list[LedgerEntry]:
     return list(session.exec(statement))
 
 
-def pseudonymisation_engine(events: Iterable[LedgerEntry]) -> dict[str, Any] | None:
+def pseudonymisation_engine(
+    events: Iterable[LedgerEntry], untrusted: Container[int] = ()
+) -> dict[str, Any] | None:
     """What pseudonymised a run, as its ledger recorded it (the first ``gate_decision`` holding
-    ``pseudonymisation_engine``); None for a run that did not pseudonymise, or one recorded
-    before garant recorded it (2026-12)."""
+    ``pseudonymisation_engine``, entries of sequence in ``untrusted`` skipped); None for a run
+    that did not pseudonymise, or one recorded before garant recorded it (2026-12)."""
     for event in events:
-        if event.event != "gate_decision":
+        if event.event != "gate_decision" or event.seq in untrusted:
             continue
         recorded = json.loads(event.payload).get("pseudonymisation_engine")
         if isinstance(recorded, dict):

@@ -256,7 +256,8 @@ def runs_show(
         )
         events = run_events(session, run.id)
         labels = disclosure_labels(session, run)
-    engine = pseudonymisation_engine(events)
+    modified = {problem.seq for problem in verification.chain if problem.kind == "modified"}
+    engine = pseudonymisation_engine(events, modified)
     if as_json:
         print_json(
             {
@@ -291,7 +292,7 @@ def runs_show(
             ),
             *(
                 [(tr("Moteur, modèle NER", "Engine, NER model"), describe_provenance(engine))]
-                if run.pseudonymised or engine
+                if engine or (run.pseudonymised and run.status != "refused")
                 else []
             ),
             (tr("Politique", "Policy"), run.policy_version),
