@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import select
 from typer.testing import CliRunner
+from workspace_support import gate_decisions
 
 from garant.audit import run as run_module
 from garant.audit.mlflow_queue import OPS_FILE, RunQueue
@@ -29,16 +30,6 @@ from garant.workspace import Workspace
 
 FULL_OF_DATA = "Affiche pour Mme Fatoumata Diallo, tél. 06 12 34 56 78."
 ENGINE_PARAMS = ("pseudonymisation_engine", "ner_model", "ner_model_version", "spacy_version")
-
-
-def _gate_payloads(workspace: Workspace, run_id: str) -> list[dict[str, Any]]:
-    with unit_of_work(workspace.engine) as session:
-        entries = session.exec(
-            select(LedgerEntry)
-            .where(LedgerEntry.run_id == run_id, LedgerEntry.event == "gate_decision")
-            .order_by(col(LedgerEntry.seq))
-        )
-        return [json.loads(entry.payload) for entry in entries]
 
 
 def _params(queue: Path) -> dict[str, str]:
@@ -74,7 +65,7 @@ def test_a_full_mode_run_records_the_ner_model_and_its_version(
     audit_workspace: Workspace, tmp_path: Path
 ) -> None:
     run_id = _ask(audit_workspace, tmp_path / "q", "synthese", "full", "Le parc ferme tôt.")
-    engines = [p["pseudonymisation_engine"] for p in _gate_payloads(audit_workspace, run_id)]
+    engines = [p["pseudonymisation_engine"] for p in gate_decisions(audit_workspace, run_id)]
     assert engines == [
         {
             "mode": "full",
@@ -100,7 +91,7 @@ def test_a_patterns_mode_run_records_its_engine_and_no_model(
     audit_workspace: Workspace, tmp_path: Path
 ) -> None:
     run_id = _ask(audit_workspace, tmp_path / "q", "synthese", "patterns", FULL_OF_DATA)
-    (gate,) = _gate_payloads(audit_workspace, run_id)
+    (gate,) = gate_decisions(audit_workspace, run_id)
     assert gate["pseudonymisation_engine"]["engine"] == "garant patterns"
     assert "ner_model" not in gate["pseudonymisation_engine"]
     params = _params(tmp_path / "q")
@@ -112,7 +103,7 @@ def test_a_run_that_does_not_pseudonymise_records_no_engine(
     audit_workspace: Workspace, tmp_path: Path
 ) -> None:
     run_id = _ask(audit_workspace, tmp_path / "q", "affiches", "full", "Réunion publique jeudi.")
-    (gate,) = _gate_payloads(audit_workspace, run_id)
+    (gate,) = gate_decisions(audit_workspace, run_id)
     assert "pseudonymisation_engine" not in gate
     params = _params(tmp_path / "q")
     assert params["pseudonymisation"] == "non requise"
@@ -123,7 +114,7 @@ def test_personal_data_found_in_an_undeclared_use_records_the_engine_with_the_de
     audit_workspace: Workspace, tmp_path: Path
 ) -> None:
     run_id = _ask(audit_workspace, tmp_path / "q", "affiches", "patterns", FULL_OF_DATA)
-    start, found, found_again = _gate_payloads(audit_workspace, run_id)  # two passes
+    start, found, found_again = gate_decisions(audit_workspace, run_id)  # two passes
     assert "pseudonymisation_engine" not in start
     assert found["action"] == found_again["action"] == "pseudonymise"
     assert found["pseudonymisation_engine"]["engine"] == "garant patterns"
@@ -147,7 +138,7 @@ def test_material_pseudonymised_whatever_the_use_declares_records_the_engine_onc
     ) as run:
         run.pseudonymise(["Ce qui a été dit en réunion."], always=True)
         run.pseudonymise(["Et la suite."], always=True)
-    start, pseudonymised = _gate_payloads(audit_workspace, run.id)
+    start, pseudonymised = gate_decisions(audit_workspace, run.id)
     assert "pseudonymisation_engine" not in start
     assert pseudonymised == {"pseudonymisation_engine": pseudonymised["pseudonymisation_engine"]}
     assert pseudonymised["pseudonymisation_engine"]["mode"] == "patterns"
@@ -193,7 +184,7 @@ def test_a_run_recorded_without_the_engine_still_verifies_and_shows_it_as_not_re
 
     monkeypatch.setattr(run_module, "_gate_payload", as_before)
     run_id = _ask(audit_workspace, tmp_path / "q", "synthese", "full", "Le parc ferme tôt.")
-    assert "pseudonymisation_engine" not in _gate_payloads(audit_workspace, run_id)[0]
+    assert "pseudonymisation_engine" not in gate_decisions(audit_workspace, run_id)[0]
     monkeypatch.undo()
     shown = _show(audit_workspace, run_id)
     assert "Moteur, modèle NER  non enregistrés (exécution antérieure" in shown

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlmodel import col, select
-from workspace_support import record_policy_approval
+from sqlmodel import select
+from workspace_support import gate_decisions, record_policy_approval
 
 from garant.analyses.synthesis.audited import corpus_dir, ingest, synthesise
 from garant.analyses.synthesis.corpus import load_corpus
@@ -45,16 +45,6 @@ def _set_policy(workspace: Workspace, undeclared: str, keep: bool, *, approve: b
     path.write_text(text + "\n" + section, encoding="utf-8")
     if approve:
         record_policy_approval(workspace)
-
-
-def _gate_entries(workspace: Workspace, run_id: str) -> list[dict[str, object]]:
-    with unit_of_work(workspace.engine) as session:
-        entries = session.exec(
-            select(LedgerEntry)
-            .where(LedgerEntry.run_id == run_id, LedgerEntry.event == "gate_decision")
-            .order_by(col(LedgerEntry.seq))
-        )
-        return [json.loads(entry.payload) for entry in entries]
 
 
 def _ask(workspace: Workspace, use: str, text: str) -> tuple[str, str]:
@@ -117,7 +107,7 @@ def test_refuse_setting_stops_an_undeclared_data_run_with_its_rule_and_writes_no
         assert "data.undeclared_personal_data" in row.error
     assert [p.name for p in run.outputs_dir.iterdir()] == ["FAILED.json"]
     assert not run.mapping_path().exists()
-    entries = _gate_entries(audit_workspace, run.id)
+    entries = gate_decisions(audit_workspace, run.id)
     assert entries[-1]["action"] == "refuse"
     # Neither the MLflow queue nor the run folder nor the ledger holds the personal data.
     assert _files_holding(audit_workspace.root, PRIVATE) == []
@@ -130,7 +120,7 @@ def test_default_setting_pseudonymises_undeclared_data_in_the_logged_input_too(
     run_id, sent = _ask(audit_workspace, "affiches", POSTER)
     assert not any(value in sent for value in PRIVATE)
     assert _files_holding(audit_workspace.root, PRIVATE) == []
-    assert [e["action"] for e in _gate_entries(audit_workspace, run_id) if "action" in e] == [
+    assert [e["action"] for e in gate_decisions(audit_workspace, run_id) if "action" in e] == [
         "pseudonymise",
         "pseudonymise",  # the input copy, then the prompt sent
     ]
@@ -142,7 +132,7 @@ def test_refuse_written_in_a_draft_governs_only_once_approved(
     _set_policy(audit_workspace, "refuse", False, approve=False)
     run_id, sent = _ask(audit_workspace, "affiches", POSTER)  # the approved version governs
     assert "Diallo" not in sent
-    decision = _gate_entries(audit_workspace, run_id)[0]
+    decision = gate_decisions(audit_workspace, run_id)[0]
     assert decision["pseudonymisation_settings"] == {
         "undeclared_personal_data": "pseudonymise",
         "keep_public_office_holders": False,
@@ -162,7 +152,7 @@ def test_keeping_office_holders_leaves_their_names_readable_and_masks_private_na
     run_id, kept = _ask(audit_workspace, "synthese", ARGUMENT)
     assert kept.startswith("Emmanuel Macron avait promis la baisse des impôts")
     assert "Nguyen" not in kept and "<PERSONNE_" in kept
-    decision = _gate_entries(audit_workspace, run_id)[0]
+    decision = gate_decisions(audit_workspace, run_id)[0]
     assert decision["allowed"] is True
     assert decision["pseudonymisation_settings"] == {
         "undeclared_personal_data": "pseudonymise",

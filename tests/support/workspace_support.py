@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import shutil
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -94,3 +95,21 @@ def run_cli(root: Path, *commands: str) -> None:
     for command in commands:
         result = runner.invoke(app, ["-w", str(root), *shlex.split(command)])
         assert result.exit_code == 0, f"{command}: {result.stderr}"
+
+
+def gate_decisions(workspace: Workspace, run_id: str) -> list[dict[str, Any]]:
+    """The payloads of a run's ``gate_decision`` ledger entries, in ledger order."""
+    import json
+
+    from sqlmodel import col, select
+
+    from garant.domain.models import LedgerEntry
+    from garant.store.engine import unit_of_work
+
+    with unit_of_work(workspace.engine) as session:
+        entries = session.exec(
+            select(LedgerEntry)
+            .where(LedgerEntry.run_id == run_id, LedgerEntry.event == "gate_decision")
+            .order_by(col(LedgerEntry.seq))
+        )
+        return [json.loads(entry.payload) for entry in entries]
