@@ -86,6 +86,22 @@ def test_csv_with_bom_and_multiline_cells_keeps_line_numbers(tmp_path: Path) -> 
     assert any("lignes 4 ignorées" in warning for warning in batch.warnings)
 
 
+def test_a_short_row_names_the_row_before_it_whose_text_it_may_have_cut(tmp_path: Path) -> None:
+    # Row 1's text was « "⏎; » until a stray quote closed it early: its tail « ;" » became a
+    # one-cell row on line 3. The file is valid CSV, so only the short row shows the damage,
+    # and the row before it must be named too (found by the readers' fuzz test).
+    source = tmp_path / "avis.csv"
+    source.write_text('id,texte\n1,""""\n;"\n2,;\n', encoding="utf-8")
+    batch = read_table(source, text_column="texte", id_column="id", delimiter=",")
+    assert [row.text for row in batch.rows] == ['"', ";"]
+    assert any("texte peut-être coupé" in w and "lignes 2 " in w for w in batch.warnings)
+    assert any("différent de l'en-tête, lignes 3 " in w for w in batch.warnings)
+    # A row with too many cells cut nothing after it: only its own line is named.
+    source.write_text("id,texte\n1,Bonjour\n2,Au revoir,en trop\n", encoding="utf-8")
+    batch = read_table(source, text_column="texte", id_column="id", delimiter=",")
+    assert not any("coupé" in warning for warning in batch.warnings)
+
+
 def test_missing_column_error_names_file_and_available_columns(tmp_path: Path) -> None:
     source = tmp_path / "avis.csv"
     source.write_text("id;message\n1;Bonjour\n", encoding="utf-8")

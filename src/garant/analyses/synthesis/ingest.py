@@ -486,6 +486,8 @@ def read_table(
 
     width = len(header)
     ragged: list[int] = []
+    cut: list[int] = []  # rows just before a short row: their text may have been cut there
+    previous: int | None = None
     empty: list[int] = []
     bad_dates: list[int] = []
     bad_stances: list[int] = []
@@ -497,6 +499,11 @@ def read_table(
             continue
         if len(cells) != width:
             ragged.append(line)
+        if len(cells) < width and previous is not None and previous not in cut:
+            # A short row is most often the end of the row before it, whose quoted text a
+            # stray quote or line break cut short: that row is named too.
+            cut.append(previous)
+        previous = line
 
         def value(column: str | None, cells: list[str] = cells) -> str:
             if column is None:
@@ -549,6 +556,17 @@ def read_table(
                 "(read anyway, check them).",
                 file=name,
                 rows=_listed(ragged),
+            )
+        )
+    if cut:
+        warnings.append(
+            tr(
+                "{file} : texte peut-être coupé par une ligne trop courte qui le suit, "
+                "lignes {rows} (vérifiez-les).",
+                "{file}: text possibly cut short by the too-short row after it, lines {rows} "
+                "(check them).",
+                file=name,
+                rows=_listed(cut),
             )
         )
     if empty:
