@@ -631,30 +631,25 @@ def _hosting(tool: Any) -> str:
 
 
 def _engines(session: Session, verification: VerificationReport) -> dict[str, dict[str, Any]]:
-    """Each run's recorded pseudonymisation provenance (first trusted ``gate_decision`` entry
-    holding ``pseudonymisation_engine``), by run id."""
-    import json
+    """Each run's recorded pseudonymisation provenance (``runs.pseudonymisation_engine`` on its
+    trusted ``gate_decision`` entries that hold one), by run id."""
+    from collections import defaultdict
 
+    from garant.audit.runs import pseudonymisation_engine
     from garant.domain.models import LedgerEntry
 
-    untrusted = {problem.seq for problem in verification.chain if problem.kind == "modified"}
-    table = LedgerEntry.__table__  # type: ignore[attr-defined]
-    found: dict[str, dict[str, Any]] = {}
-    for entry in session.connection().execute(
-        table.select()
-        .where(table.c.event == "gate_decision")
-        .where(table.c.payload.contains('"pseudonymisation_engine"'))
-        .order_by(table.c.seq)
+    by_run: defaultdict[str, list[LedgerEntry]] = defaultdict(list)
+    for entry in session.exec(
+        select(LedgerEntry)
+        .where(LedgerEntry.event == "gate_decision")
+        .where(col(LedgerEntry.payload).contains('"pseudonymisation_engine"'))
+        .order_by(col(LedgerEntry.seq))
     ):
-        if entry.seq in untrusted or not entry.run_id or entry.run_id in found:
-            continue
-        try:
-            recorded = json.loads(entry.payload).get("pseudonymisation_engine")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(recorded, dict):
-            found[entry.run_id] = recorded
-    return found
+        if entry.run_id:
+            by_run[entry.run_id].append(entry)
+    untrusted = verification.untrusted_entries()
+    found = {run: pseudonymisation_engine(entries, untrusted) for run, entries in by_run.items()}
+    return {run: recorded for run, recorded in found.items() if recorded is not None}
 
 
 def _engine_lines(members: Sequence[VerifiedRow[Any]], engines: dict[str, Any]) -> tuple[str, ...]:
@@ -818,7 +813,7 @@ def _refused_actions(
 
     from garant.domain.models import LedgerEntry
 
-    untrusted = {problem.seq for problem in verification.chain if problem.kind == "modified"}
+    untrusted = verification.untrusted_entries()
     table = LedgerEntry.__table__  # type: ignore[attr-defined]
     found = []
     for entry in session.connection().execute(
@@ -858,7 +853,7 @@ def _use_changes(
     from garant.audit.ledger import ROW_EVENTS
     from garant.domain.models import LedgerEntry
 
-    untrusted = {problem.seq for problem in verification.chain if problem.kind == "modified"}
+    untrusted = verification.untrusted_entries()
     table = LedgerEntry.__table__  # type: ignore[attr-defined]
     rows = session.connection().execute(
         table.select()

@@ -79,7 +79,11 @@ def pseudonymisation_engine(
     for event in events:
         if event.event != "gate_decision" or event.seq in untrusted:
             continue
-        recorded = json.loads(event.payload).get("pseudonymisation_engine")
+        try:
+            payload = json.loads(event.payload)
+        except ValueError:  # an entry garant did not write: verification reports it
+            continue
+        recorded = payload.get("pseudonymisation_engine") if isinstance(payload, dict) else None
         if isinstance(recorded, dict):
             return recorded
     return None

@@ -62,6 +62,11 @@ class VerificationReport:
         (no recorded action behind it): reports label it so."""
         return (table, key) in self.adopted_at_migration
 
+    def untrusted_entries(self) -> set[int]:
+        """Sequence numbers of the ledger entries found modified: no report takes a fact
+        from them."""
+        return {problem.seq for problem in self.chain if problem.kind == "modified"}
+
     def row_problems(self, table: str, key: str) -> list[RowProblem]:
         """The findings about one row: a report marks the facts it shows from it."""
         return [p for p in self.rows if p.table == table and p.key == key]
@@ -99,7 +104,7 @@ def verify_workspace(
         report.entries = len(entries)
         report.verified_at = datetime.now(UTC).isoformat(timespec="seconds")
         report.chain = verify_chain(entries, read_head(ledger_anchor(workspace)))
-        untrusted = {problem.seq for problem in report.chain if problem.kind == "modified"}
+        untrusted = report.untrusted_entries()
         state = replay_rows(entries, untrusted)
         report.rows, report.rows_checked = check_rows(session.connection(), state)
     report.chain = [

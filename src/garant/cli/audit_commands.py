@@ -256,8 +256,7 @@ def runs_show(
         )
         events = run_events(session, run.id)
         labels = disclosure_labels(session, run)
-    modified = {problem.seq for problem in verification.chain if problem.kind == "modified"}
-    engine = pseudonymisation_engine(events, modified)
+    engine = pseudonymisation_engine(events, verification.untrusted_entries())
     if as_json:
         print_json(
             {
