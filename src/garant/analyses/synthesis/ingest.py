@@ -499,7 +499,7 @@ def read_table(
             continue
         if len(cells) != width:
             ragged.append(line)
-        if len(cells) < width and previous is not None and previous not in cut:
+        if len(cells) < width and previous is not None:
             # A short row is most often the end of the row before it, whose quoted text a
             # stray quote or line break cut short: that row is named too.
             cut.append(previous)
