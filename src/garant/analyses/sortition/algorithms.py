@@ -5,7 +5,9 @@ stages, each maximising the smallest probability among the people not yet fixed;
 is solved by column generation over quota-compliant panels (restricted master LP solved by
 HiGHS primal simplex, kept warm). Pricing (ADR 0021) tries a swap search first
 (:mod:`.pricing`: a few one-for-one swaps from the best known panels, milliseconds); after
-``HEURISTIC_STREAK`` such rounds, or when it finds nothing, a HiGHS MIP prices exactly, at a
+``HEURISTIC_STREAK`` such rounds (``LATER_STREAK`` from stage 2 on, where the exact round
+also adds the swap search's panels and the MIP's other improving solutions), or when it finds
+nothing, a HiGHS MIP prices exactly, at a
 point between the master's duals and the best-bound duals so far (Wentges smoothing; on a
 mispricing the point moves back to the master's duals), and a stage ends only when the MIP,
 with a cut-off at the threshold, proves that no panel improves. Those priced simplex duals are
@@ -65,7 +67,7 @@ SMOOTHING = 0.5  # Wentges dual smoothing: weight of the best-bound duals in exa
 HEURISTIC_STREAK = 10  # swap-search rounds in a row before an exact (MIP) pricing round ...
 # ... from the second LEXIMIN stage on, where the swap search's panels alone improve the master
 # little per round: there every other round is exact, and adds the swap search's panels too
-# (ADR 0021, 2026-12-05: 400-person LEXIMIN on three pools 243 s of CPU -> about 120 s).
+# (ADR 0021, 2026-12-05: 400-person LEXIMIN on three pools, 243 s of CPU -> 127 s).
 LATER_STREAK = 1
 SEARCH_SWAPS = 20  # at most this many swaps from each start
 SEARCH_STARTS = 3  # best known panels the swap search starts from at each pricing round
